@@ -1,0 +1,537 @@
+//! General Boltzmann machines on 0/1 units with any symmetric connectivity.
+//!
+//! `E(s) = −Σ_{i<j} wᵢⱼ sᵢ sⱼ − Σᵢ bᵢ sᵢ`, `P(s) = e^(−E(s)/T) / Z`.
+//! A Gibbs update of unit i computes its input `xᵢ = Σⱼ wᵢⱼ sⱼ + bᵢ` and sets `sᵢ = 1` with
+//! probability `σ(xᵢ / T)`; at `T = 0` it sets `sᵢ = [xᵢ > 0]`, keeping its value on a tie —
+//! exactly the Hopfield update on the same weights.
+//!
+//! Units `0..n_visible` are visible, the rest hidden. A [`Chain`] keeps every unit's input up
+//! to date incrementally, so one update costs O(1) and a flip O(n).
+
+use super::error::{EngineError, check_finite, check_len, check_temperature};
+use super::math::sigmoid;
+use super::rng::SimRng;
+use serde::{Deserialize, Serialize};
+
+/// Which pairs of units may be joined by a weight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Connectivity {
+    /// Every pair.
+    Full,
+    /// Only visible–hidden pairs (an RBM written as a general BM).
+    Restricted,
+    /// An explicit symmetric mask, n × n row-major, false on the diagonal.
+    Custom(Vec<bool>),
+}
+
+/// How a sweep picks units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ScanOrder {
+    /// Units 0, 1, …, n−1 in turn.
+    #[default]
+    Sequential,
+    /// n units drawn uniformly at random, with replacement.
+    Random,
+}
+
+/// A Boltzmann machine: symmetric weights with zero diagonal, biases, and a connectivity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoltzmannMachine {
+    n: usize,
+    n_visible: usize,
+    /// n × n, row-major, symmetric, zero diagonal, zero where `connectivity` forbids.
+    weights: Vec<f64>,
+    biases: Vec<f64>,
+    connectivity: Connectivity,
+}
+
+impl BoltzmannMachine {
+    /// An all-zero machine with `n_visible` visible and `n_hidden` hidden units.
+    pub fn new(
+        n_visible: usize,
+        n_hidden: usize,
+        connectivity: Connectivity,
+    ) -> Result<Self, EngineError> {
+        let n = n_visible + n_hidden;
+        if n == 0 {
+            return Err(EngineError::BadParameter(
+                "a Boltzmann machine needs at least one unit".into(),
+            ));
+        }
+        if let Connectivity::Custom(mask) = &connectivity {
+            check_len("connectivity mask (n × n)", n * n, mask.len())?;
+            for i in 0..n {
+                if mask[i * n + i] {
+                    return Err(EngineError::BadParameter(format!(
+                        "connectivity mask joins unit {i} to itself"
+                    )));
+                }
+                for j in 0..i {
+                    if mask[i * n + j] != mask[j * n + i] {
+                        return Err(EngineError::BadParameter(format!(
+                            "connectivity mask is not symmetric at ({i}, {j})"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(Self {
+            n,
+            n_visible,
+            weights: vec![0.0; n * n],
+            biases: vec![0.0; n],
+            connectivity,
+        })
+    }
+
+    /// A machine from a full weight matrix (n × n row-major) and biases, checked for size,
+    /// finiteness, symmetry, a zero diagonal and zeros where the connectivity has no edge.
+    pub fn from_weights(
+        n_visible: usize,
+        weights: Vec<f64>,
+        biases: Vec<f64>,
+        connectivity: Connectivity,
+    ) -> Result<Self, EngineError> {
+        let n = biases.len();
+        if n_visible > n {
+            return Err(EngineError::BadParameter(format!(
+                "{n_visible} visible units but only {n} units in all"
+            )));
+        }
+        let mut bm = Self::new(n_visible, n - n_visible, connectivity)?;
+        check_len("weights (n × n)", n * n, weights.len())?;
+        check_finite("weights", weights.iter().copied())?;
+        check_finite("biases", biases.iter().copied())?;
+        for i in 0..n {
+            let d = weights[i * n + i];
+            if d != 0.0 {
+                return Err(EngineError::NonZeroDiagonal { i, value: d });
+            }
+            for j in 0..i {
+                let (wij, wji) = (weights[i * n + j], weights[j * n + i]);
+                if wij != wji {
+                    return Err(EngineError::Asymmetric { i, j, wij, wji });
+                }
+                if wij != 0.0 && !bm.allows(i, j) {
+                    return Err(EngineError::BadParameter(format!(
+                        "w[{i}][{j}] = {wij} but the connectivity has no edge between units {i} and {j}"
+                    )));
+                }
+            }
+        }
+        bm.weights = weights;
+        bm.biases = biases;
+        Ok(bm)
+    }
+
+    /// Random weights N(0, scale²) on every allowed edge and biases N(0, bias_scale²).
+    pub fn random(
+        n_visible: usize,
+        n_hidden: usize,
+        connectivity: Connectivity,
+        scale: f64,
+        bias_scale: f64,
+        rng: &mut SimRng,
+    ) -> Result<Self, EngineError> {
+        let mut bm = Self::new(n_visible, n_hidden, connectivity)?;
+        let n = bm.n;
+        for i in 0..n {
+            for j in 0..i {
+                if bm.allows(i, j) {
+                    let w = scale * rng.normal();
+                    bm.weights[i * n + j] = w;
+                    bm.weights[j * n + i] = w;
+                }
+            }
+            bm.biases[i] = bias_scale * rng.normal();
+        }
+        Ok(bm)
+    }
+
+    /// Number of units.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Number of visible units (units `0..n_visible`).
+    pub fn n_visible(&self) -> usize {
+        self.n_visible
+    }
+
+    /// Number of hidden units.
+    pub fn n_hidden(&self) -> usize {
+        self.n - self.n_visible
+    }
+
+    /// The connectivity.
+    pub fn connectivity(&self) -> &Connectivity {
+        &self.connectivity
+    }
+
+    /// Whether units i ≠ j may be joined.
+    pub fn allows(&self, i: usize, j: usize) -> bool {
+        if i == j {
+            return false;
+        }
+        match &self.connectivity {
+            Connectivity::Full => true,
+            Connectivity::Restricted => (i < self.n_visible) != (j < self.n_visible),
+            Connectivity::Custom(mask) => mask[i * self.n + j],
+        }
+    }
+
+    /// The weight matrix, n × n row-major.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The biases.
+    pub fn biases(&self) -> &[f64] {
+        &self.biases
+    }
+
+    /// wᵢⱼ.
+    #[inline]
+    pub fn weight(&self, i: usize, j: usize) -> f64 {
+        self.weights[i * self.n + j]
+    }
+
+    /// Sets wᵢⱼ = wⱼᵢ = w. Refused on the diagonal, off the connectivity, or for non-finite w.
+    pub fn set_weight(&mut self, i: usize, j: usize, w: f64) -> Result<(), EngineError> {
+        if i >= self.n || j >= self.n {
+            return Err(EngineError::BadParameter(format!(
+                "unit index ({i}, {j}) out of range for {} units",
+                self.n
+            )));
+        }
+        if !w.is_finite() {
+            return Err(EngineError::NotFinite {
+                what: format!("w[{i}][{j}]"),
+                index: 0,
+                value: w,
+            });
+        }
+        if !self.allows(i, j) {
+            return Err(EngineError::BadParameter(format!(
+                "units {i} and {j} cannot be joined in this machine"
+            )));
+        }
+        self.weights[i * self.n + j] = w;
+        self.weights[j * self.n + i] = w;
+        Ok(())
+    }
+
+    /// Sets bᵢ.
+    pub fn set_bias(&mut self, i: usize, b: f64) -> Result<(), EngineError> {
+        check_finite("bias", [b])?;
+        let slot = self
+            .biases
+            .get_mut(i)
+            .ok_or_else(|| EngineError::BadParameter(format!("unit {i} out of range")))?;
+        *slot = b;
+        Ok(())
+    }
+
+    /// Adds `delta` (n × n, symmetric) to the weights on allowed edges and `delta_b` to biases.
+    pub(crate) fn add_to_parameters(&mut self, delta_w: &[f64], delta_b: &[f64]) {
+        let n = self.n;
+        for i in 0..n {
+            for j in 0..n {
+                if self.allows(i, j) {
+                    self.weights[i * n + j] += delta_w[i * n + j];
+                }
+            }
+            self.biases[i] += delta_b[i];
+        }
+    }
+
+    /// Input of unit i: `xᵢ = Σⱼ wᵢⱼ sⱼ + bᵢ`.
+    pub fn input(&self, state: &[u8], i: usize) -> f64 {
+        let row = &self.weights[i * self.n..(i + 1) * self.n];
+        self.biases[i]
+            + row
+                .iter()
+                .zip(state)
+                .map(|(w, &s)| if s != 0 { *w } else { 0.0 })
+                .sum::<f64>()
+    }
+
+    /// Energy `E(s) = −Σ_{i<j} wᵢⱼ sᵢ sⱼ − Σᵢ bᵢ sᵢ`.
+    pub fn energy(&self, state: &[u8]) -> f64 {
+        let mut e = 0.0;
+        for i in 0..self.n {
+            if state[i] == 0 {
+                continue;
+            }
+            e -= self.biases[i];
+            let row = &self.weights[i * self.n..];
+            for j in 0..i {
+                if state[j] != 0 {
+                    e -= row[j];
+                }
+            }
+        }
+        e
+    }
+
+    /// Checks that a state has one 0/1 value a unit.
+    pub fn check_state(&self, state: &[u8]) -> Result<(), EngineError> {
+        check_len("state", self.n, state.len())?;
+        match state.iter().position(|&s| s > 1) {
+            Some(i) => Err(EngineError::BadParameter(format!(
+                "state of unit {i} is {}, not 0 or 1",
+                state[i]
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// One Markov chain over a machine's states: the state, every unit's input kept up to date,
+/// and a clamp mask (clamped units are never updated).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Chain {
+    state: Vec<u8>,
+    inputs: Vec<f64>,
+    clamped: Vec<bool>,
+}
+
+impl Chain {
+    /// A chain starting in `state` (checked against the machine), nothing clamped.
+    pub fn new(bm: &BoltzmannMachine, state: Vec<u8>) -> Result<Self, EngineError> {
+        bm.check_state(&state)?;
+        let inputs = (0..bm.n).map(|i| bm.input(&state, i)).collect();
+        Ok(Self {
+            state,
+            inputs,
+            clamped: vec![false; bm.n],
+        })
+    }
+
+    /// A chain from a uniformly random state.
+    pub fn random(bm: &BoltzmannMachine, rng: &mut SimRng) -> Self {
+        let state: Vec<u8> = (0..bm.n).map(|_| (rng.next_u64() >> 63) as u8).collect();
+        let inputs = (0..bm.n).map(|i| bm.input(&state, i)).collect();
+        Self {
+            state,
+            inputs,
+            clamped: vec![false; bm.n],
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &[u8] {
+        &self.state
+    }
+
+    /// The input xᵢ of every unit.
+    pub fn inputs(&self) -> &[f64] {
+        &self.inputs
+    }
+
+    /// The clamp mask.
+    pub fn clamped(&self) -> &[bool] {
+        &self.clamped
+    }
+
+    /// Recomputes every input from scratch (after the weights changed).
+    pub fn refresh(&mut self, bm: &BoltzmannMachine) {
+        for i in 0..bm.n {
+            self.inputs[i] = bm.input(&self.state, i);
+        }
+    }
+
+    /// Sets unit i to `value`, updating every input in O(n).
+    #[inline]
+    pub fn set_unit(&mut self, bm: &BoltzmannMachine, i: usize, value: u8) {
+        if self.state[i] == value {
+            return;
+        }
+        self.state[i] = value;
+        let row = &bm.weights[i * bm.n..(i + 1) * bm.n];
+        if value != 0 {
+            self.inputs.iter_mut().zip(row).for_each(|(x, w)| *x += w);
+        } else {
+            self.inputs.iter_mut().zip(row).for_each(|(x, w)| *x -= w);
+        }
+    }
+
+    /// Clamps `units` to `values` (sets them, then freezes them).
+    pub fn clamp(
+        &mut self,
+        bm: &BoltzmannMachine,
+        units: &[usize],
+        values: &[u8],
+    ) -> Result<(), EngineError> {
+        check_len("clamp values", units.len(), values.len())?;
+        for (&i, &v) in units.iter().zip(values) {
+            if i >= bm.n || v > 1 {
+                return Err(EngineError::BadParameter(format!(
+                    "cannot clamp unit {i} to {v}"
+                )));
+            }
+            self.set_unit(bm, i, v);
+            self.clamped[i] = true;
+        }
+        Ok(())
+    }
+
+    /// Replaces the whole clamp mask (without changing the state).
+    pub fn set_clamp_mask(&mut self, mask: Vec<bool>) -> Result<(), EngineError> {
+        check_len("clamp mask", self.clamped.len(), mask.len())?;
+        self.clamped = mask;
+        Ok(())
+    }
+
+    /// Releases every clamp.
+    pub fn release_all(&mut self) {
+        self.clamped.iter_mut().for_each(|c| *c = false);
+    }
+
+    /// The current energy, E(s), recomputed from the inputs in O(n):
+    /// `E = −½ Σᵢ sᵢ (xᵢ + bᵢ)` since `Σᵢ sᵢ xᵢ = 2 Σ_{i<j} wᵢⱼ sᵢ sⱼ + Σ bᵢ sᵢ`.
+    pub fn energy(&self, bm: &BoltzmannMachine) -> f64 {
+        -0.5 * self
+            .state
+            .iter()
+            .zip(&self.inputs)
+            .zip(&bm.biases)
+            .map(|((&s, x), b)| if s != 0 { x + b } else { 0.0 })
+            .sum::<f64>()
+    }
+
+    /// One Gibbs update of unit i at temperature t (no-op if clamped). Returns whether it flipped.
+    ///
+    /// Expects `t` already checked (see [`check_temperature`]).
+    #[inline]
+    pub fn update_unit(
+        &mut self,
+        bm: &BoltzmannMachine,
+        i: usize,
+        t: f64,
+        rng: &mut SimRng,
+    ) -> bool {
+        if self.clamped[i] {
+            return false;
+        }
+        let x = self.inputs[i];
+        let new = if t == 0.0 {
+            if x > 0.0 {
+                1
+            } else if x < 0.0 {
+                0
+            } else {
+                self.state[i]
+            }
+        } else {
+            u8::from(rng.uniform() < sigmoid(x / t))
+        };
+        let flipped = new != self.state[i];
+        self.set_unit(bm, i, new);
+        flipped
+    }
+
+    /// One sweep: n single-unit updates in the given order. Returns the number of flips.
+    pub fn sweep(
+        &mut self,
+        bm: &BoltzmannMachine,
+        t: f64,
+        order: ScanOrder,
+        rng: &mut SimRng,
+    ) -> Result<usize, EngineError> {
+        check_temperature(t)?;
+        let mut flips = 0;
+        match order {
+            ScanOrder::Sequential => {
+                for i in 0..bm.n {
+                    flips += usize::from(self.update_unit(bm, i, t, rng));
+                }
+            }
+            ScanOrder::Random => {
+                for _ in 0..bm.n {
+                    let i = rng.below(bm.n);
+                    flips += usize::from(self.update_unit(bm, i, t, rng));
+                }
+            }
+        }
+        Ok(flips)
+    }
+
+    /// `sweeps` sweeps at temperature t.
+    pub fn run(
+        &mut self,
+        bm: &BoltzmannMachine,
+        t: f64,
+        sweeps: usize,
+        order: ScanOrder,
+        rng: &mut SimRng,
+    ) -> Result<(), EngineError> {
+        for _ in 0..sweeps {
+            self.sweep(bm, t, order, rng)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incremental_inputs_match_recomputed_after_many_updates() {
+        let mut rng = SimRng::seed_from_u64(3);
+        let bm =
+            BoltzmannMachine::random(6, 4, Connectivity::Full, 1.0, 0.5, &mut rng).expect("bm");
+        let mut chain = Chain::random(&bm, &mut rng);
+        chain
+            .run(&bm, 1.0, 50, ScanOrder::Random, &mut rng)
+            .expect("run");
+        for i in 0..bm.n() {
+            assert!((chain.inputs()[i] - bm.input(chain.state(), i)).abs() < 1e-9);
+        }
+        assert!((chain.energy(&bm) - bm.energy(chain.state())).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bad_weights_are_refused_with_the_reason() {
+        let asym = BoltzmannMachine::from_weights(
+            2,
+            vec![0.0, 1.0, 2.0, 0.0],
+            vec![0.0; 2],
+            Connectivity::Full,
+        );
+        assert!(matches!(asym, Err(EngineError::Asymmetric { .. })));
+        let diag = BoltzmannMachine::from_weights(
+            2,
+            vec![1.0, 0.0, 0.0, 0.0],
+            vec![0.0; 2],
+            Connectivity::Full,
+        );
+        assert!(matches!(
+            diag,
+            Err(EngineError::NonZeroDiagonal { i: 0, .. })
+        ));
+        let nan = BoltzmannMachine::from_weights(
+            2,
+            vec![0.0, f64::NAN, f64::NAN, 0.0],
+            vec![0.0; 2],
+            Connectivity::Full,
+        );
+        assert!(matches!(nan, Err(EngineError::NotFinite { .. })));
+        let size =
+            BoltzmannMachine::from_weights(2, vec![0.0; 3], vec![0.0; 2], Connectivity::Full);
+        assert!(matches!(size, Err(EngineError::SizeMismatch { .. })));
+        let bm = BoltzmannMachine::new(2, 0, Connectivity::Full).expect("bm");
+        let mut chain = Chain::new(&bm, vec![0, 1]).expect("chain");
+        let mut rng = SimRng::seed_from_u64(0);
+        assert!(matches!(
+            chain.sweep(&bm, -1.0, ScanOrder::Sequential, &mut rng),
+            Err(EngineError::BadTemperature(_))
+        ));
+        assert!(
+            chain
+                .sweep(&bm, f64::NAN, ScanOrder::Sequential, &mut rng)
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! Numerically careful scalar helpers shared by every model.
+
+/// The logistic function σ(x) = 1 / (1 + e^(−x)), accurate for large |x|.
+#[inline]
+pub fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// σ(x) in single precision, for the inner loops of RBM training.
+#[inline]
+pub fn sigmoid_f32(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// softplus(x) = log(1 + e^x), without overflow for large x or loss for very negative x.
+#[inline]
+pub fn softplus(x: f64) -> f64 {
+    if x > 0.0 {
+        x + (-x).exp().ln_1p()
+    } else {
+        x.exp().ln_1p()
+    }
+}
+
+/// log Σ e^(xᵢ), shifted by the maximum so nothing overflows. Empty input gives −∞.
+pub fn log_sum_exp(values: &[f64]) -> f64 {
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if max == f64::NEG_INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    max + values.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
+}
+
+/// log(e^a + e^b) for two terms.
+#[inline]
+pub fn log_add_exp(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    if lo == f64::NEG_INFINITY {
+        hi
+    } else {
+        hi + (lo - hi).exp().ln_1p()
+    }
+}
+
+/// A streaming log-sum-exp: add terms one at a time, read log Σ e^(xᵢ) at the end.
+///
+/// Keeps a running maximum `m` and `Σ e^(xᵢ − m)`, rescaling when a new maximum arrives,
+/// so it neither overflows nor needs a second pass.
+#[derive(Clone, Copy, Debug)]
+pub struct LogSumExp {
+    max: f64,
+    scaled_sum: f64,
+}
+
+impl Default for LogSumExp {
+    fn default() -> Self {
+        Self {
+            max: f64::NEG_INFINITY,
+            scaled_sum: 0.0,
+        }
+    }
+}
+
+impl LogSumExp {
+    /// Adds e^x to the sum.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if x <= self.max {
+            self.scaled_sum += (x - self.max).exp();
+        } else {
+            self.scaled_sum = self.scaled_sum * (self.max - x).exp() + 1.0;
+            self.max = x;
+        }
+    }
+
+    /// log of the sum so far (−∞ when empty).
+    pub fn value(&self) -> f64 {
+        if self.max == f64::NEG_INFINITY {
+            f64::NEG_INFINITY
+        } else {
+            self.max + self.scaled_sum.ln()
+        }
+    }
+}
+
+/// Total-variation distance ½ Σ |pᵢ − qᵢ| between two distributions on the same states.
+pub fn total_variation(p: &[f64], q: &[f64]) -> f64 {
+    0.5 * p.iter().zip(q).map(|(a, b)| (a - b).abs()).sum::<f64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigmoid_matches_definition_and_saturates_without_nan() {
+        assert!((sigmoid(0.0) - 0.5).abs() < 1e-15);
+        assert!((sigmoid(2.0) - 1.0 / (1.0 + (-2.0f64).exp())).abs() < 1e-15);
+        assert_eq!(sigmoid(-1000.0), 0.0);
+        assert_eq!(sigmoid(1000.0), 1.0);
+    }
+
+    #[test]
+    fn softplus_is_stable_at_extremes() {
+        assert!((softplus(0.0) - 2f64.ln()).abs() < 1e-15);
+        assert_eq!(softplus(800.0), 800.0);
+        assert!(softplus(-800.0) >= 0.0);
+    }
+
+    #[test]
+    fn streaming_log_sum_exp_agrees_with_closed_form() {
+        let xs = [1000.0, 999.0, -5.0, 1001.0];
+        let mut acc = LogSumExp::default();
+        xs.iter().for_each(|&x| acc.add(x));
+        let expected = 1001.0 + (1.0 + (-1.0f64).exp() + (-2.0f64).exp()).ln();
+        assert!((acc.value() - expected).abs() < 1e-12);
+        assert!((log_sum_exp(&xs) - expected).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,27 @@
+//! The maths: Hopfield networks, Boltzmann machines and RBMs, their learning rules, annealing,
+//! exact enumeration for small nets and annealed importance sampling for large ones.
+//!
+//! No egui, no threads, no I/O beyond parsing text. Every function that can meet bad input
+//! returns [`EngineError`] naming the problem.
+
+pub mod ais;
+pub mod anneal;
+pub mod boltzmann;
+pub mod capacity;
+pub mod error;
+pub mod exact;
+pub mod hopfield;
+pub mod learning;
+pub mod math;
+pub mod patterns;
+pub mod rbm;
+pub mod rbm_train;
+pub mod rng;
+pub mod spins;
+
+pub use anneal::Schedule;
+pub use boltzmann::{BoltzmannMachine, Chain, ScanOrder};
+pub use error::EngineError;
+pub use hopfield::{Hopfield, HopfieldRule, UpdateOrder};
+pub use rbm::Rbm;
+pub use rng::SimRng;

@@ -1,0 +1,302 @@
+//! Pattern sets: the bundled digits, built-in letters and bars-and-stripes, and a loader for
+//! 0/1 text (one pattern a line, all of equal length).
+
+use super::error::EngineError;
+use super::rng::SimRng;
+use serde::{Deserialize, Serialize};
+
+/// Patterns of 0/1 units laid out on a `width × height` grid (row-major).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatternSet {
+    /// A name to show.
+    pub name: String,
+    /// Grid width.
+    pub width: usize,
+    /// Grid height.
+    pub height: usize,
+    /// The patterns, each `width × height` long.
+    pub patterns: Vec<Vec<u8>>,
+}
+
+/// The 1500 bundled 8×8 binarized digits (see `assets/DIGITS_README.md`).
+pub const DIGITS_TEXT: &str = include_str!("../../assets/digits.txt");
+/// The labels (0–9) of [`DIGITS_TEXT`], one a line.
+pub const DIGIT_LABELS_TEXT: &str = include_str!("../../assets/digits_labels.txt");
+
+/// Parses 0/1 text: one pattern a line of `0`/`1` characters, all the same length. Blank lines
+/// and lines starting with `#` are skipped; whitespace between characters is allowed. A bad
+/// line gives an error naming the line and the problem.
+pub fn parse_patterns(text: &str) -> Result<Vec<Vec<u8>>, EngineError> {
+    let mut patterns: Vec<Vec<u8>> = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut pattern = Vec::with_capacity(trimmed.len());
+        for (col, ch) in trimmed.chars().filter(|c| !c.is_whitespace()).enumerate() {
+            match ch {
+                '0' => pattern.push(0),
+                '1' => pattern.push(1),
+                other => {
+                    return Err(EngineError::BadPatternLine {
+                        line: line_no,
+                        problem: format!(
+                            "character {} is {other:?}; only 0 and 1 are allowed",
+                            col + 1
+                        ),
+                    });
+                }
+            }
+        }
+        if let Some(first) = patterns.first()
+            && first.len() != pattern.len()
+        {
+            return Err(EngineError::BadPatternLine {
+                line: line_no,
+                problem: format!(
+                    "has {} values but the first pattern has {}",
+                    pattern.len(),
+                    first.len()
+                ),
+            });
+        }
+        patterns.push(pattern);
+    }
+    if patterns.is_empty() {
+        return Err(EngineError::EmptyData);
+    }
+    Ok(patterns)
+}
+
+/// Writes patterns as 0/1 text, one a line.
+pub fn format_patterns(patterns: &[Vec<u8>]) -> String {
+    let mut out = String::new();
+    for p in patterns {
+        out.extend(p.iter().map(|&b| if b != 0 { '1' } else { '0' }));
+        out.push('\n');
+    }
+    out
+}
+
+/// Guesses a grid for `n` units: a square if n is one, else the most square factorization.
+pub fn grid_for(n: usize) -> (usize, usize) {
+    let mut best = (n, 1);
+    for h in 1..=n {
+        if h * h > n {
+            break;
+        }
+        if n % h == 0 {
+            best = (n / h, h);
+        }
+    }
+    best
+}
+
+/// The bundled digits.
+pub fn digits() -> Result<PatternSet, EngineError> {
+    Ok(PatternSet {
+        name: "Digits (8×8)".into(),
+        width: 8,
+        height: 8,
+        patterns: parse_patterns(DIGITS_TEXT)?,
+    })
+}
+
+/// Labels of the bundled digits.
+pub fn digit_labels() -> Vec<u8> {
+    DIGIT_LABELS_TEXT
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+const LETTERS: [(&str, [&str; 10]); 5] = [
+    (
+        "A",
+        [
+            "...####...",
+            "..##..##..",
+            ".##....##.",
+            ".##....##.",
+            ".########.",
+            ".##....##.",
+            ".##....##.",
+            ".##....##.",
+            ".##....##.",
+            "..........",
+        ],
+    ),
+    (
+        "C",
+        [
+            "..######..",
+            ".##....##.",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##....##.",
+            "..######..",
+            "..........",
+        ],
+    ),
+    (
+        "T",
+        [
+            "##########",
+            "##########",
+            "....##....",
+            "....##....",
+            "....##....",
+            "....##....",
+            "....##....",
+            "....##....",
+            "....##....",
+            "....##....",
+        ],
+    ),
+    (
+        "X",
+        [
+            "##......##",
+            ".##....##.",
+            "..##..##..",
+            "...####...",
+            "....##....",
+            "...####...",
+            "..##..##..",
+            ".##....##.",
+            "##......##",
+            "..........",
+        ],
+    ),
+    (
+        "L",
+        [
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".##.......",
+            ".########.",
+            ".########.",
+        ],
+    ),
+];
+
+/// A few capital letters on a 10 × 10 grid, ready to store in a Hopfield net.
+pub fn letters() -> PatternSet {
+    let patterns = LETTERS
+        .iter()
+        .map(|(_, rows)| {
+            rows.iter()
+                .flat_map(|r| r.bytes().map(|b| u8::from(b == b'#')))
+                .collect()
+        })
+        .collect();
+    PatternSet {
+        name: "Letters (10×10)".into(),
+        width: 10,
+        height: 10,
+        patterns,
+    }
+}
+
+/// The names of [`letters`], in order.
+pub fn letter_names() -> Vec<&'static str> {
+    LETTERS.iter().map(|(name, _)| *name).collect()
+}
+
+/// Every bars-and-stripes pattern on a `side × side` grid: each row all on or all off, or each
+/// column all on or all off (2^(side+1) − 2 distinct patterns; the all-off and all-on patterns
+/// appear once each).
+pub fn bars_and_stripes(side: usize) -> PatternSet {
+    let mut patterns: Vec<Vec<u8>> = Vec::new();
+    for mask in 0..(1usize << side) {
+        let rows: Vec<u8> = (0..side * side)
+            .map(|k| u8::from(mask >> (k / side) & 1 == 1))
+            .collect();
+        let cols: Vec<u8> = (0..side * side)
+            .map(|k| u8::from(mask >> (k % side) & 1 == 1))
+            .collect();
+        for p in [rows, cols] {
+            if !patterns.contains(&p) {
+                patterns.push(p);
+            }
+        }
+    }
+    PatternSet {
+        name: format!("Bars and stripes ({side}×{side})"),
+        width: side,
+        height: side,
+        patterns,
+    }
+}
+
+/// The even-parity patterns of `bits` bits (a task only hidden units can model).
+pub fn parity(bits: usize) -> PatternSet {
+    let patterns = (0..1usize << bits)
+        .filter(|m| m.count_ones() % 2 == 0)
+        .map(|m| (0..bits).map(|i| u8::from(m >> i & 1 == 1)).collect())
+        .collect();
+    PatternSet {
+        name: format!("{bits}-bit even parity"),
+        width: bits,
+        height: 1,
+        patterns,
+    }
+}
+
+/// Splits patterns into (train, held out) with a seeded shuffle; `held_out` in [0, 1].
+pub fn split(patterns: &[Vec<u8>], held_out: f64, seed: u64) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let mut order: Vec<usize> = (0..patterns.len()).collect();
+    SimRng::seed_from_u64(seed).shuffle(&mut order);
+    let n_test = ((patterns.len() as f64) * held_out.clamp(0.0, 1.0)).round() as usize;
+    let test = order[..n_test]
+        .iter()
+        .map(|&i| patterns[i].clone())
+        .collect();
+    let train = order[n_test..]
+        .iter()
+        .map(|&i| patterns[i].clone())
+        .collect();
+    (train, test)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_lines_are_named() {
+        assert_eq!(
+            parse_patterns("0101\n01x1\n"),
+            Err(EngineError::BadPatternLine {
+                line: 2,
+                problem: "character 3 is 'x'; only 0 and 1 are allowed".into()
+            })
+        );
+        assert!(matches!(
+            parse_patterns("0101\n\n011\n"),
+            Err(EngineError::BadPatternLine { line: 3, .. })
+        ));
+        assert_eq!(parse_patterns("\n# nothing\n"), Err(EngineError::EmptyData));
+    }
+
+    #[test]
+    fn bundled_sets_have_their_documented_shapes() {
+        let d = digits().expect("digits parse");
+        assert_eq!((d.patterns.len(), d.patterns[0].len()), (1500, 64));
+        assert_eq!(digit_labels().len(), 1500);
+        assert!(letters().patterns.iter().all(|p| p.len() == 100));
+        // 2^(3+1) − 2 = 14 distinct bars-and-stripes patterns on 3 × 3.
+        assert_eq!(bars_and_stripes(3).patterns.len(), 14);
+        assert_eq!(parity(3).patterns.len(), 4);
+    }
+}

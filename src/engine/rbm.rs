@@ -1,0 +1,243 @@
+//! Restricted Boltzmann machines: visible v ∈ {0,1}^nv, hidden h ∈ {0,1}^nh, no links within a
+//! layer, so each layer is conditionally independent given the other and updates all at once.
+//!
+//! `E(v, h) = −bᵀv − cᵀh − vᵀWh` (W is nv × nh), `P(hⱼ = 1 | v) = σ((cⱼ + (vᵀW)ⱼ) / T)`,
+//! `P(vᵢ = 1 | h) = σ((bᵢ + (Wh)ᵢ) / T)`, free energy `F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vᵀW)ⱼ)`.
+//!
+//! Parameters are `f32` for fast matrix products; every exact quantity (free energy, log Z) is
+//! accumulated in `f64`. Training lives in [`super::rbm_train`].
+
+use super::error::{EngineError, check_finite, check_len};
+use super::math::{sigmoid_f32, softplus};
+use super::rng::SimRng;
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
+use serde::{Deserialize, Serialize};
+
+/// A restricted Boltzmann machine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rbm {
+    w: Array2<f32>,
+    b: Array1<f32>,
+    c: Array1<f32>,
+}
+
+/// The largest layer accepted (refused before allocating).
+pub const MAX_LAYER_UNITS: usize = 100_000;
+
+impl Rbm {
+    /// Weights N(0, scale²), zero biases.
+    pub fn random(
+        n_visible: usize,
+        n_hidden: usize,
+        scale: f32,
+        rng: &mut SimRng,
+    ) -> Result<Self, EngineError> {
+        check_layer_sizes(n_visible, n_hidden)?;
+        let w = Array2::from_shape_simple_fn((n_visible, n_hidden), || scale * rng.normal() as f32);
+        Ok(Self {
+            w,
+            b: Array1::zeros(n_visible),
+            c: Array1::zeros(n_hidden),
+        })
+    }
+
+    /// An RBM from its parts, checked for matching sizes and finite values.
+    pub fn from_parts(w: Array2<f32>, b: Array1<f32>, c: Array1<f32>) -> Result<Self, EngineError> {
+        let (nv, nh) = w.dim();
+        check_layer_sizes(nv, nh)?;
+        check_len("visible biases b", nv, b.len())?;
+        check_len("hidden biases c", nh, c.len())?;
+        check_finite("W", w.iter().map(|&x| f64::from(x)))?;
+        check_finite("b", b.iter().map(|&x| f64::from(x)))?;
+        check_finite("c", c.iter().map(|&x| f64::from(x)))?;
+        Ok(Self { w, b, c })
+    }
+
+    /// Visible units.
+    pub fn n_visible(&self) -> usize {
+        self.b.len()
+    }
+
+    /// Hidden units.
+    pub fn n_hidden(&self) -> usize {
+        self.c.len()
+    }
+
+    /// W (nv × nh).
+    pub fn weights(&self) -> &Array2<f32> {
+        &self.w
+    }
+
+    /// Visible biases b.
+    pub fn visible_bias(&self) -> &Array1<f32> {
+        &self.b
+    }
+
+    /// Hidden biases c.
+    pub fn hidden_bias(&self) -> &Array1<f32> {
+        &self.c
+    }
+
+    /// Mutable access to (W, b, c) for learning rules in this crate.
+    pub(crate) fn parts_mut(&mut self) -> (&mut Array2<f32>, &mut Array1<f32>, &mut Array1<f32>) {
+        (&mut self.w, &mut self.b, &mut self.c)
+    }
+
+    /// Sets the visible biases to the log-odds of each pixel's mean in `data` (clipped), the usual
+    /// start (Hinton 2010, "A practical guide to training RBMs", §8.1).
+    pub fn set_visible_bias_from_data(&mut self, data: &Array2<f32>) {
+        let m = data.nrows().max(1) as f32;
+        for (i, bi) in self.b.iter_mut().enumerate() {
+            let p = (data.column(i).sum() / m).clamp(0.01, 0.99);
+            *bi = (p / (1.0 - p)).ln();
+        }
+    }
+
+    /// `F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vᵀW)ⱼ)`, in f64.
+    pub fn free_energy(&self, v: &[u8]) -> Result<f64, EngineError> {
+        check_len("visible pattern", self.n_visible(), v.len())?;
+        let mut x: Vec<f64> = self.c.iter().map(|&c| f64::from(c)).collect();
+        let mut linear = 0.0;
+        for (i, _) in v.iter().enumerate().filter(|(_, s)| **s != 0) {
+            linear += f64::from(self.b[i]);
+            x.iter_mut()
+                .zip(self.w.row(i))
+                .for_each(|(xj, &w)| *xj += f64::from(w));
+        }
+        Ok(-linear - x.iter().map(|&xj| softplus(xj)).sum::<f64>())
+    }
+
+    /// `E(v, h) = −bᵀv − cᵀh − vᵀWh`, in f64.
+    pub fn energy(&self, v: &[u8], h: &[u8]) -> Result<f64, EngineError> {
+        check_len("visible pattern", self.n_visible(), v.len())?;
+        check_len("hidden pattern", self.n_hidden(), h.len())?;
+        let mut e = 0.0;
+        for (i, &vi) in v.iter().enumerate() {
+            if vi == 0 {
+                continue;
+            }
+            e -= f64::from(self.b[i]);
+            for (j, &hj) in h.iter().enumerate() {
+                if hj != 0 {
+                    e -= f64::from(self.w[[i, j]]);
+                }
+            }
+        }
+        e -= h
+            .iter()
+            .zip(&self.c)
+            .filter(|(h, _)| **h != 0)
+            .map(|(_, &c)| f64::from(c))
+            .sum::<f64>();
+        Ok(e)
+    }
+
+    /// `out = σ((v W + c) / T)` for a batch of visible rows (T > 0).
+    pub fn hidden_probs(&self, v: ArrayView2<f32>, out: &mut Array2<f32>, t: f32) {
+        out.rows_mut()
+            .into_iter()
+            .for_each(|mut row| row.assign(&self.c));
+        general_mat_mul(1.0, &v, &self.w, 1.0, out);
+        apply_sigmoid(out.view_mut(), t);
+    }
+
+    /// `out = σ((h Wᵀ + b) / T)` for a batch of hidden rows (T > 0).
+    pub fn visible_probs(&self, h: ArrayView2<f32>, out: &mut Array2<f32>, t: f32) {
+        out.rows_mut()
+            .into_iter()
+            .for_each(|mut row| row.assign(&self.b));
+        general_mat_mul(1.0, &h, &self.w.t(), 1.0, out);
+        apply_sigmoid(out.view_mut(), t);
+    }
+}
+
+fn check_layer_sizes(n_visible: usize, n_hidden: usize) -> Result<(), EngineError> {
+    if n_visible == 0 || n_hidden == 0 {
+        return Err(EngineError::BadParameter(format!(
+            "an RBM needs at least one visible and one hidden unit, got {n_visible} × {n_hidden}"
+        )));
+    }
+    if n_visible > MAX_LAYER_UNITS || n_hidden > MAX_LAYER_UNITS {
+        return Err(EngineError::BadParameter(format!(
+            "{n_visible} × {n_hidden} is too large: each layer may have at most {MAX_LAYER_UNITS} units"
+        )));
+    }
+    Ok(())
+}
+
+/// Replaces each x by σ(x / T); at T = 0 by the step [x > 0].
+pub fn apply_sigmoid(mut x: ArrayViewMut2<f32>, t: f32) {
+    if t == 0.0 {
+        x.mapv_inplace(|v| if v > 0.0 { 1.0 } else { 0.0 });
+    } else {
+        let beta = 1.0 / t;
+        x.mapv_inplace(|v| sigmoid_f32(v * beta));
+    }
+}
+
+/// Replaces each probability p by a 0/1 draw with P(1) = p.
+pub fn sample_bernoulli(mut p: ArrayViewMut2<f32>, rng: &mut SimRng) {
+    p.mapv_inplace(|pi| if rng.uniform_f32() < pi { 1.0 } else { 0.0 });
+}
+
+/// A set of block-Gibbs chains over an RBM (one row a chain), with optional clamped visible
+/// units (inpainting: clamped pixels keep their values, the rest are sampled given them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RbmChains {
+    /// Visible states, chains × nv (0/1 values).
+    pub visible: Array2<f32>,
+    /// Hidden states, chains × nh.
+    pub hidden: Array2<f32>,
+    /// P(vᵢ = 1 | h) of the last half-step, chains × nv.
+    pub visible_probs: Array2<f32>,
+    /// P(hⱼ = 1 | v) of the last half-step, chains × nh.
+    pub hidden_probs: Array2<f32>,
+    /// Which visible units are clamped (shared by all chains).
+    pub clamped: Vec<bool>,
+}
+
+impl RbmChains {
+    /// `chains` chains from uniformly random visible states.
+    pub fn random(rbm: &Rbm, chains: usize, rng: &mut SimRng) -> Self {
+        let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
+        let visible = Array2::from_shape_simple_fn((chains, nv), || (rng.next_u64() >> 63) as f32);
+        Self {
+            visible,
+            hidden: Array2::zeros((chains, nh)),
+            visible_probs: Array2::from_elem((chains, nv), 0.5),
+            hidden_probs: Array2::from_elem((chains, nh), 0.5),
+            clamped: vec![false; nv],
+        }
+    }
+
+    /// One block-Gibbs step at temperature t: h ~ P(h | v), then v ~ P(v | h) for unclamped v.
+    pub fn step(&mut self, rbm: &Rbm, t: f32, rng: &mut SimRng) {
+        self.step_hidden(rbm, t, rng);
+        self.step_visible(rbm, t, rng);
+    }
+
+    /// Half-step: h ~ P(h | v).
+    pub fn step_hidden(&mut self, rbm: &Rbm, t: f32, rng: &mut SimRng) {
+        rbm.hidden_probs(self.visible.view(), &mut self.hidden_probs, t);
+        self.hidden.assign(&self.hidden_probs);
+        sample_bernoulli(self.hidden.view_mut(), rng);
+    }
+
+    /// Half-step: v ~ P(v | h), leaving clamped units as they are.
+    pub fn step_visible(&mut self, rbm: &Rbm, t: f32, rng: &mut SimRng) {
+        rbm.visible_probs(self.hidden.view(), &mut self.visible_probs, t);
+        for (mut row, probs) in self
+            .visible
+            .rows_mut()
+            .into_iter()
+            .zip(self.visible_probs.rows())
+        {
+            for ((v, &p), &clamped) in row.iter_mut().zip(probs).zip(&self.clamped) {
+                if !clamped {
+                    *v = if rng.uniform_f32() < p { 1.0 } else { 0.0 };
+                }
+            }
+        }
+    }
+}

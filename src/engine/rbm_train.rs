@@ -1,0 +1,333 @@
+//! Training RBMs by contrastive divergence (CD-k, Hinton 2002) and persistent CD (PCD,
+//! Tieleman 2008), with mini-batches, momentum, weight decay and a learning-rate schedule.
+//!
+//! For a batch V₀ (B rows): H₀ = P(h | V₀); the negative sample Vₖ comes from k block-Gibbs steps
+//! started at the data (CD) or at persistent chains (PCD), and Hₖ = P(h | Vₖ). Then
+//! `∇W = (V₀ᵀH₀ − VₖᵀHₖ) / B`, `∇b = mean(V₀ − Vₖ)`, `∇c = mean(H₀ − Hₖ)`, and with momentum μ,
+//! rate η and decay λ: `Δ ← μΔ + η(∇ − λW)`, `W ← W + Δ`.
+
+use super::error::EngineError;
+use super::rbm::{Rbm, sample_bernoulli};
+use super::rng::SimRng;
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, Axis, s};
+use serde::{Deserialize, Serialize};
+
+/// Settings for RBM training, checked by [`RbmTrainConfig::validate`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RbmTrainConfig {
+    /// η, the learning rate at epoch 0.
+    pub learning_rate: f32,
+    /// The rate at epoch e is `η / (1 + lr_decay · e)`.
+    pub lr_decay: f32,
+    /// μ in [0, 1).
+    pub momentum: f32,
+    /// λ, L2 weight decay on W.
+    pub weight_decay: f32,
+    /// Rows per mini-batch.
+    pub batch_size: usize,
+    /// Gibbs steps k of CD-k / PCD-k.
+    pub cd_k: usize,
+    /// Persistent chains (PCD) instead of restarting at the data (CD).
+    pub persistent: bool,
+}
+
+impl Default for RbmTrainConfig {
+    fn default() -> Self {
+        Self {
+            learning_rate: 0.1,
+            lr_decay: 0.0,
+            momentum: 0.5,
+            weight_decay: 1e-4,
+            batch_size: 20,
+            cd_k: 1,
+            persistent: false,
+        }
+    }
+}
+
+impl RbmTrainConfig {
+    /// Checks every setting, naming the first that breaks its rule.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let bad = |msg: String| Err(EngineError::BadParameter(msg));
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return bad(format!(
+                "learning rate must be > 0, got {}",
+                self.learning_rate
+            ));
+        }
+        if !(self.lr_decay.is_finite() && self.lr_decay >= 0.0) {
+            return bad(format!(
+                "learning-rate decay must be ≥ 0, got {}",
+                self.lr_decay
+            ));
+        }
+        if !(0.0..1.0).contains(&self.momentum) {
+            return bad(format!("momentum must be in [0, 1), got {}", self.momentum));
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return bad(format!(
+                "weight decay must be ≥ 0, got {}",
+                self.weight_decay
+            ));
+        }
+        if self.batch_size == 0 || self.cd_k == 0 {
+            return bad("batch size and k must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// What one epoch measured.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochStats {
+    /// Epoch number (1-based).
+    pub epoch: usize,
+    /// Mean squared error per pixel between V₀ and P(v | h₀ sampled).
+    pub reconstruction_error: f64,
+    /// The learning rate used.
+    pub learning_rate: f32,
+}
+
+/// The data, hidden and reconstruction states of one CD-k walk, for showing step by step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CdWalk {
+    /// V₀ (the data).
+    pub v0: Array2<f32>,
+    /// P(h | V₀).
+    pub h0_probs: Array2<f32>,
+    /// Vₖ.
+    pub vk: Array2<f32>,
+    /// P(v | hₖ₋₁), the last reconstruction probabilities.
+    pub vk_probs: Array2<f32>,
+    /// P(h | Vₖ).
+    pub hk_probs: Array2<f32>,
+}
+
+/// The trainer: settings, momentum buffers, persistent chains and reused work arrays.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RbmTrainer {
+    config: RbmTrainConfig,
+    epoch: usize,
+    vel_w: Array2<f32>,
+    vel_b: Array1<f32>,
+    vel_c: Array1<f32>,
+    chains: Option<Array2<f32>>,
+    #[serde(skip)]
+    work: Work,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Work {
+    h0: Array2<f32>,
+    h: Array2<f32>,
+    vk: Array2<f32>,
+    hk: Array2<f32>,
+    grad_w: Array2<f32>,
+}
+
+impl RbmTrainer {
+    /// A trainer for `rbm` with checked settings.
+    pub fn new(rbm: &Rbm, config: RbmTrainConfig) -> Result<Self, EngineError> {
+        config.validate()?;
+        let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
+        Ok(Self {
+            config,
+            epoch: 0,
+            vel_w: Array2::zeros((nv, nh)),
+            vel_b: Array1::zeros(nv),
+            vel_c: Array1::zeros(nh),
+            chains: None,
+            work: Work::default(),
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &RbmTrainConfig {
+        &self.config
+    }
+
+    /// Epochs done.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    /// The learning rate of the current epoch.
+    pub fn current_learning_rate(&self) -> f32 {
+        self.config.learning_rate / (1.0 + self.config.lr_decay * self.epoch as f32)
+    }
+
+    /// One pass over `data` (rows 0/1) in a random order of mini-batches.
+    pub fn train_epoch(
+        &mut self,
+        rbm: &mut Rbm,
+        data: &Array2<f32>,
+        rng: &mut SimRng,
+    ) -> Result<EpochStats, EngineError> {
+        if data.nrows() == 0 {
+            return Err(EngineError::EmptyData);
+        }
+        super::error::check_len(
+            "data columns (visible units)",
+            rbm.n_visible(),
+            data.ncols(),
+        )?;
+        let mut order: Vec<usize> = (0..data.nrows()).collect();
+        rng.shuffle(&mut order);
+        let bs = self.config.batch_size.min(data.nrows());
+        let mut batch = Array2::<f32>::zeros((bs, data.ncols()));
+        let lr = self.current_learning_rate();
+        let mut err = 0.0;
+        let mut rows = 0usize;
+        for chunk in order.chunks(bs) {
+            let mut view = batch.slice_mut(s![..chunk.len(), ..]);
+            for (mut dst, &src) in view.rows_mut().into_iter().zip(chunk) {
+                dst.assign(&data.row(src));
+            }
+            err += self.step(rbm, batch.slice(s![..chunk.len(), ..]).to_owned(), lr, rng)
+                * chunk.len() as f64;
+            rows += chunk.len();
+        }
+        self.epoch += 1;
+        Ok(EpochStats {
+            epoch: self.epoch,
+            reconstruction_error: err / rows as f64,
+            learning_rate: lr,
+        })
+    }
+
+    /// One CD-k / PCD-k update on one batch; returns its reconstruction error.
+    fn step(&mut self, rbm: &mut Rbm, v0: Array2<f32>, lr: f32, rng: &mut SimRng) -> f64 {
+        let b = v0.nrows();
+        let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
+        let w = &mut self.work;
+        resize(&mut w.h0, b, nh);
+        resize(&mut w.h, b, nh);
+        resize(&mut w.vk, b, nv);
+        resize(&mut w.hk, b, nh);
+        resize(&mut w.grad_w, nv, nh);
+        rbm.hidden_probs(v0.view(), &mut w.h0, 1.0);
+        // Start of the negative chain: data (CD) or the persistent chains (PCD).
+        // The chains keep one row per batch row; a short last batch uses the first rows.
+        let start_from_chains =
+            self.config.persistent && self.chains.as_ref().is_some_and(|c| c.nrows() >= b);
+        if start_from_chains {
+            if let Some(chains) = &self.chains {
+                rbm.hidden_probs(chains.slice(s![..b, ..]), &mut w.h, 1.0);
+            }
+        } else {
+            w.h.assign(&w.h0);
+        }
+        let mut recon = 0.0;
+        for step in 0..self.config.cd_k {
+            sample_bernoulli(w.h.view_mut(), rng);
+            rbm.visible_probs(w.h.view(), &mut w.vk, 1.0);
+            if step == 0 && !start_from_chains {
+                recon = squared_error(&v0, &w.vk);
+            }
+            sample_bernoulli(w.vk.view_mut(), rng);
+            rbm.hidden_probs(w.vk.view(), &mut w.hk, 1.0);
+            if step + 1 < self.config.cd_k {
+                w.h.assign(&w.hk);
+            }
+        }
+        if start_from_chains {
+            // Reconstruction error is still measured from the data.
+            w.h.assign(&w.h0);
+            sample_bernoulli(w.h.view_mut(), rng);
+            let mut probs = Array2::zeros((b, nv));
+            rbm.visible_probs(w.h.view(), &mut probs, 1.0);
+            recon = squared_error(&v0, &probs);
+        }
+        if self.config.persistent {
+            match &mut self.chains {
+                Some(chains) if chains.nrows() >= b => chains.slice_mut(s![..b, ..]).assign(&w.vk),
+                _ => self.chains = Some(w.vk.clone()),
+            }
+        }
+        // ∇W = (V₀ᵀH₀ − VₖᵀHₖ) / B
+        let inv_b = 1.0 / b as f32;
+        general_mat_mul(inv_b, &v0.t(), &w.h0, 0.0, &mut w.grad_w);
+        general_mat_mul(-inv_b, &w.vk.t(), &w.hk, 1.0, &mut w.grad_w);
+        let grad_b = (&v0 - &w.vk).sum_axis(Axis(0)) * inv_b;
+        let grad_c = (&w.h0 - &w.hk).sum_axis(Axis(0)) * inv_b;
+        let (mu, decay) = (self.config.momentum, self.config.weight_decay);
+        let (wt, bias_v, bias_h) = rbm.parts_mut();
+        ndarray::Zip::from(&mut self.vel_w)
+            .and(&w.grad_w)
+            .and(&*wt)
+            .for_each(|v, &g, &wij| *v = mu * *v + lr * (g - decay * wij));
+        *wt += &self.vel_w;
+        ndarray::Zip::from(&mut self.vel_b)
+            .and(&grad_b)
+            .for_each(|v, &g| *v = mu * *v + lr * g);
+        *bias_v += &self.vel_b;
+        ndarray::Zip::from(&mut self.vel_c)
+            .and(&grad_c)
+            .for_each(|v, &g| *v = mu * *v + lr * g);
+        *bias_h += &self.vel_c;
+        recon
+    }
+}
+
+fn resize(a: &mut Array2<f32>, rows: usize, cols: usize) {
+    if a.dim() != (rows, cols) {
+        *a = Array2::zeros((rows, cols));
+    }
+}
+
+fn squared_error(v: &Array2<f32>, p: &Array2<f32>) -> f64 {
+    let total: f32 = v.iter().zip(p).map(|(a, b)| (a - b) * (a - b)).sum();
+    f64::from(total) / v.len().max(1) as f64
+}
+
+/// One CD-k walk from `v0` without changing the RBM: data → hidden → reconstruction → hidden.
+pub fn cd_walk(rbm: &Rbm, v0: Array2<f32>, k: usize, rng: &mut SimRng) -> CdWalk {
+    let (b, nv, nh) = (v0.nrows(), rbm.n_visible(), rbm.n_hidden());
+    let mut h0_probs = Array2::zeros((b, nh));
+    rbm.hidden_probs(v0.view(), &mut h0_probs, 1.0);
+    let mut h = h0_probs.clone();
+    let mut vk = v0.clone();
+    let mut vk_probs = Array2::zeros((b, nv));
+    let mut hk_probs = h0_probs.clone();
+    for _ in 0..k.max(1) {
+        sample_bernoulli(h.view_mut(), rng);
+        rbm.visible_probs(h.view(), &mut vk_probs, 1.0);
+        vk.assign(&vk_probs);
+        sample_bernoulli(vk.view_mut(), rng);
+        rbm.hidden_probs(vk.view(), &mut hk_probs, 1.0);
+        h.assign(&hk_probs);
+    }
+    CdWalk {
+        v0,
+        h0_probs,
+        vk,
+        vk_probs,
+        hk_probs,
+    }
+}
+
+/// Mean reconstruction error (squared, per pixel) of `data` through one deterministic pass
+/// v → P(h|v) → P(v|h).
+pub fn reconstruction_error(rbm: &Rbm, data: &Array2<f32>) -> f64 {
+    let mut h = Array2::zeros((data.nrows(), rbm.n_hidden()));
+    rbm.hidden_probs(data.view(), &mut h, 1.0);
+    let mut v = Array2::zeros(data.dim());
+    rbm.visible_probs(h.view(), &mut v, 1.0);
+    squared_error(data, &v)
+}
+
+/// Turns 0/1 patterns into a matrix (one row a pattern).
+pub fn matrix_from_patterns(patterns: &[Vec<u8>]) -> Result<Array2<f32>, EngineError> {
+    let first = patterns.first().ok_or(EngineError::EmptyData)?;
+    let cols = first.len();
+    let mut m = Array2::zeros((patterns.len(), cols));
+    for (r, p) in patterns.iter().enumerate() {
+        super::error::check_len(&format!("pattern {r}"), cols, p.len())?;
+        m.row_mut(r)
+            .iter_mut()
+            .zip(p)
+            .for_each(|(x, &b)| *x = f32::from(b));
+    }
+    Ok(m)
+}

@@ -1,0 +1,16 @@
+//! # BoltzViz
+//!
+//! Watch Hopfield networks, Boltzmann machines and restricted Boltzmann machines think.
+//!
+//! ## Module map
+//! - [`engine`]: pure maths — models, learning rules, annealing, exact enumeration, AIS, data.
+//!
+//! ## Notation (used everywhere)
+//! - Units are 0/1 in Boltzmann machines and RBMs: `E(s) = −Σ_{i<j} wᵢⱼ sᵢ sⱼ − Σᵢ bᵢ sᵢ`,
+//!   W symmetric with zero diagonal, `P(s) = e^(−E(s)/T) / Z`.
+//! - Gibbs update of unit i: `xᵢ = Σⱼ wᵢⱼ sⱼ + bᵢ`, `P(sᵢ = 1 | rest) = σ(xᵢ / T)`; `T = 0` is
+//!   the deterministic limit `sᵢ = [xᵢ > 0]` (a tie keeps the value).
+//! - Hopfield nets use ±1 spins `σ = 2s − 1`; see [`engine::spins`] for the one conversion.
+//! - RBM: `E(v, h) = −bᵀv − cᵀh − vᵀWh`, `F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vᵀW)ⱼ)`.
+
+pub mod engine;

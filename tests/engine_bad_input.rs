@@ -1,0 +1,114 @@
+//! Bad input returns an error that says what is wrong; nothing panics.
+
+use boltzviz::engine::SimRng;
+use boltzviz::engine::ais::{AisConfig, ais_log_partition};
+use boltzviz::engine::anneal::Schedule;
+use boltzviz::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, ScanOrder};
+use boltzviz::engine::exact;
+use boltzviz::engine::hopfield::{Hopfield, HopfieldRule};
+use boltzviz::engine::patterns::parse_patterns;
+use boltzviz::engine::rbm::Rbm;
+use boltzviz::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
+use ndarray::{Array1, Array2};
+
+fn message<T: std::fmt::Debug>(r: Result<T, boltzviz::engine::EngineError>) -> String {
+    r.expect_err("must be refused").to_string()
+}
+
+#[test]
+fn every_kind_of_bad_input_is_named() {
+    let mut rng = SimRng::seed_from_u64(0);
+    // Mismatched sizes.
+    assert!(
+        message(BoltzmannMachine::from_weights(
+            3,
+            vec![0.0; 4],
+            vec![0.0; 3],
+            Connectivity::Full
+        ))
+        .contains("expected 9, got 4")
+    );
+    assert!(
+        message(Rbm::from_parts(
+            Array2::zeros((4, 2)),
+            Array1::zeros(3),
+            Array1::zeros(2)
+        ))
+        .contains("visible biases")
+    );
+    assert!(
+        message(Hopfield::store(4, &[vec![1, -1, 1]], HopfieldRule::Hebbian)).contains("pattern 0")
+    );
+    // NaN and infinities.
+    assert!(
+        message(Rbm::from_parts(
+            Array2::from_elem((2, 2), f32::INFINITY),
+            Array1::zeros(2),
+            Array1::zeros(2)
+        ))
+        .contains("finite")
+    );
+    assert!(
+        message(BoltzmannMachine::from_weights(
+            2,
+            vec![0.0; 4],
+            vec![f64::NAN, 0.0],
+            Connectivity::Full
+        ))
+        .contains("biases must be finite")
+    );
+    // Negative temperatures, in every place a temperature goes.
+    let bm = BoltzmannMachine::random(4, 0, Connectivity::Full, 1.0, 1.0, &mut rng).expect("bm");
+    let mut chain = Chain::random(&bm, &mut rng);
+    assert!(message(chain.sweep(&bm, -0.5, ScanOrder::Random, &mut rng)).contains("temperature"));
+    assert!(message(exact::log_partition(&bm, -1.0)).contains("T > 0"));
+    assert!(
+        message(
+            Schedule::Linear {
+                t_start: 2.0,
+                t_end: -1.0,
+                steps: 3,
+                sweeps: 1
+            }
+            .steps()
+        )
+        .contains("temperature")
+    );
+    // Empty data.
+    assert!(message(matrix_from_patterns(&[])).contains("empty"));
+    assert!(message(exact::kl_data_model(&bm, 1.0, &[])).contains("empty"));
+    let mut rbm = Rbm::random(3, 2, 0.1, &mut rng).expect("rbm");
+    let mut trainer = RbmTrainer::new(&rbm, RbmTrainConfig::default()).expect("config");
+    assert!(
+        message(trainer.train_epoch(&mut rbm, &Array2::zeros((0, 3)), &mut rng)).contains("empty")
+    );
+    assert!(
+        message(trainer.train_epoch(&mut rbm, &Array2::zeros((5, 4)), &mut rng))
+            .contains("expected 3, got 4")
+    );
+    assert!(
+        message(RbmTrainer::new(
+            &rbm,
+            RbmTrainConfig {
+                momentum: 1.5,
+                ..RbmTrainConfig::default()
+            }
+        ))
+        .contains("momentum")
+    );
+    assert!(
+        message(ais_log_partition(
+            &rbm,
+            &Array1::zeros(2),
+            &AisConfig::default(),
+            &mut rng
+        ))
+        .contains("AIS base biases")
+    );
+    // Sizes that would need absurd memory or time are refused before allocating.
+    assert!(message(Rbm::random(200_000, 10, 0.1, &mut rng)).contains("too large"));
+    let big = BoltzmannMachine::new(40, 0, Connectivity::Full).expect("bm");
+    assert!(message(exact::log_partition(&big, 1.0)).contains("too many to enumerate"));
+    // Broken text data names its line.
+    assert!(message(parse_patterns("0011\n0102\n")).contains("line 2"));
+}
