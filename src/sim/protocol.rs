@@ -1,0 +1,252 @@
+//! The messages that cross between the UI and the simulation thread.
+
+use crate::engine::anneal::Schedule;
+use crate::engine::hopfield::HopfieldRule;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Which kind of network is on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ModelKind {
+    /// ±1 Hopfield net storing patterns (run as a Boltzmann machine on converted weights).
+    #[default]
+    Hopfield,
+    /// A fully connected Boltzmann machine with hidden units.
+    Boltzmann,
+    /// A restricted Boltzmann machine.
+    Rbm,
+}
+
+/// Where training patterns come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TrainingSource {
+    /// The built-in 10×10 letters.
+    #[default]
+    Letters,
+    /// The bundled 8×8 digits.
+    Digits,
+    /// Bars and stripes on a 4×4 grid.
+    BarsAndStripes,
+    /// 3-bit parity (a job for hidden units).
+    Parity,
+    /// Patterns the person stored from the grid.
+    Drawn,
+}
+
+/// Everything needed to build a model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelSpec {
+    /// The kind.
+    pub kind: ModelKind,
+    /// The training set (also fixes the visible grid's shape).
+    pub source: TrainingSource,
+    /// Hidden units (Boltzmann, RBM).
+    pub hidden: usize,
+    /// Hopfield storage rule.
+    pub rule: HopfieldRule,
+    /// The seed of the whole run.
+    pub seed: u64,
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        Self { kind: ModelKind::Hopfield, source: TrainingSource::Letters, hidden: 16, rule: HopfieldRule::Hebbian, seed: 1 }
+    }
+}
+
+/// How units are visited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Order {
+    /// Random unit each update.
+    #[default]
+    Random,
+    /// 0, 1, …, n−1.
+    Sequential,
+    /// All at once (Hopfield only; T = 0).
+    Synchronous,
+}
+
+/// A command from the UI.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Build a new model (discarding the current one).
+    SetModel(ModelSpec),
+    /// Temperature (≥ 0).
+    SetTemperature(f64),
+    /// Run continuously.
+    Run,
+    /// Stop running.
+    Pause,
+    /// n sweeps.
+    Step(usize),
+    /// One single-unit update.
+    StepUnit,
+    /// Set visible units: (index, value).
+    Draw(Vec<(usize, u8)>),
+    /// Set the clamp flag of visible units: (index, clamped).
+    SetClamp(Vec<(usize, bool)>),
+    /// Clamp every visible unit that is on.
+    ClampDrawn,
+    /// Release every clamp.
+    ReleaseAll,
+    /// Visible units all off.
+    Clear,
+    /// Flip every visible unit.
+    Invert,
+    /// Random visible state.
+    FillRandom,
+    /// Flip this fraction of visible units.
+    AddNoise(f64),
+    /// Load the k-th training pattern onto the grid.
+    ShowPattern(usize),
+    /// Add the grid to the training set (Hopfield: store it).
+    StorePattern,
+    /// Boltzmann learning: collect ⟨sᵢsⱼ⟩⁺.
+    PositivePhase,
+    /// Collect ⟨sᵢsⱼ⟩⁻.
+    NegativePhase,
+    /// W += η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻).
+    ApplyUpdate,
+    /// Train continuously (true) or stop (false).
+    Train(bool),
+    /// Learning rate η.
+    SetLearningRate(f64),
+    /// Run an annealing schedule.
+    Anneal(Schedule),
+    /// Update order.
+    SetOrder(Order),
+    /// Sweeps per second (None: as fast as possible).
+    SetSpeed(Option<f64>),
+    /// Reset states and counters with a new seed (the model stays).
+    Reset {
+        /// The seed.
+        seed: u64,
+    },
+    /// Forget the energy trace.
+    ClearTrace,
+    /// Stop the thread.
+    Quit,
+}
+
+/// Something that happened, sent once and never dropped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A command failed; the model is unchanged.
+    Failed(String),
+    /// A learning phase finished.
+    PhaseDone(&'static str),
+    /// The simulation stopped running (reason).
+    Stopped(String),
+}
+
+/// A sample of the energy trace.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TracePoint {
+    /// Sweeps so far (fractional within a sweep).
+    pub sweep: f64,
+    /// Energy of the main network.
+    pub energy: f64,
+    /// Energy of the T = 0 (Hopfield) twin.
+    pub descent_energy: f64,
+}
+
+/// Statistics of learning, shown as heatmaps.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LearningView {
+    /// ⟨sᵢsⱼ⟩⁺ (rows × cols).
+    pub positive: Option<Arc<Vec<f32>>>,
+    /// ⟨sᵢsⱼ⟩⁻.
+    pub negative: Option<Arc<Vec<f32>>>,
+    /// Shape of the statistics matrices (rows, cols).
+    pub shape: (usize, usize),
+    /// The learning curve: (step, value).
+    pub curve: Vec<[f64; 2]>,
+    /// What the curve measures.
+    pub curve_label: String,
+    /// Learning updates applied.
+    pub updates: usize,
+    /// η.
+    pub learning_rate: f64,
+    /// Training patterns.
+    pub training_patterns: usize,
+    /// Whether continuous training is on.
+    pub training: bool,
+}
+
+/// The exact Boltzmann distribution of a small net beside the sampled histogram.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DistributionView {
+    /// (state index, energy, exact P, sampled frequency), ordered by energy.
+    pub states: Vec<(usize, f64, f64, f64)>,
+    /// log Z at the current T.
+    pub log_z: f64,
+    /// Total-variation distance between exact and sampled.
+    pub total_variation: f64,
+    /// Samples in the histogram.
+    pub samples: u64,
+    /// (sweeps, TV) since the histogram was reset.
+    pub tv_curve: Vec<[f64; 2]>,
+}
+
+/// What the UI draws: the latest state of everything on screen.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The spec of the current model.
+    pub spec: ModelSpec,
+    /// Visible grid width and height.
+    pub grid: (usize, usize),
+    /// Hidden grid width and height (0 if none).
+    pub hidden_grid: (usize, usize),
+    /// Visible states (0/1).
+    pub visible: Vec<u8>,
+    /// P(on) of each visible unit at the current T.
+    pub visible_p_on: Vec<f32>,
+    /// Input xᵢ of each visible unit.
+    pub visible_input: Vec<f32>,
+    /// Bias of each visible unit.
+    pub visible_bias: Vec<f32>,
+    /// Clamp mask over visible units.
+    pub clamped: Vec<bool>,
+    /// Hidden states.
+    pub hidden: Vec<u8>,
+    /// P(on) of each hidden unit.
+    pub hidden_p_on: Vec<f32>,
+    /// State of the T = 0 twin (Hopfield beside Boltzmann), visible units.
+    pub descent_visible: Vec<u8>,
+    /// Temperature.
+    pub temperature: f64,
+    /// Sweeps done.
+    pub sweeps: f64,
+    /// Energy now.
+    pub energy: f64,
+    /// Energy of the T = 0 twin.
+    pub descent_energy: f64,
+    /// Energies of the stored/training patterns (reference lines).
+    pub pattern_energies: Vec<f64>,
+    /// Trace since the last snapshot.
+    pub new_trace: Vec<TracePoint>,
+    /// Nearest stored pattern, its overlap m ∈ [−1, 1], and whether the state is spurious.
+    pub nearest: Option<(usize, f64)>,
+    /// The state is a fixed point at T = 0 that is no stored pattern.
+    pub spurious: bool,
+    /// Overlap of the descent twin with its nearest pattern.
+    pub descent_nearest: Option<(usize, f64)>,
+    /// Sweeps per second measured.
+    pub sweeps_per_sec: f64,
+    /// Running?
+    pub running: bool,
+    /// Annealing: (schedule steps, sweep within schedule).
+    pub anneal: Option<(Vec<(f64, usize)>, usize)>,
+    /// Weights as a matrix (rows × cols) with a generation number.
+    pub weights: Arc<Vec<f32>>,
+    /// Shape of `weights`.
+    pub weights_shape: (usize, usize),
+    /// Bumped when the weights change.
+    pub weights_generation: u64,
+    /// Learning statistics.
+    pub learning: LearningView,
+    /// Exact distribution view (small nets only).
+    pub distribution: Option<DistributionView>,
+    /// Seed.
+    pub seed: u64,
+}
