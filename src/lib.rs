@@ -4,6 +4,8 @@
 //!
 //! ## Module map
 //! - [`engine`]: pure maths — models, learning rules, annealing, exact enumeration, AIS, data.
+//! - [`sim`]: the simulation and its thread (no egui).
+//! - [`ui`]: the eframe app.
 //!
 //! ## Notation (used everywhere)
 //! - Units are 0/1 in Boltzmann machines and RBMs: `E(s) = −Σ_{i<j} wᵢⱼ sᵢ sⱼ − Σᵢ bᵢ sᵢ`,
@@ -14,3 +16,5 @@
 //! - RBM: `E(v, h) = −bᵀv − cᵀh − vᵀWh`, `F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vᵀW)ⱼ)`.
 
 pub mod engine;
+pub mod sim;
+pub mod ui;

@@ -50,7 +50,13 @@ pub struct ModelSpec {
 
 impl Default for ModelSpec {
     fn default() -> Self {
-        Self { kind: ModelKind::Hopfield, source: TrainingSource::Letters, hidden: 16, rule: HopfieldRule::Hebbian, seed: 1 }
+        Self {
+            kind: ModelKind::Hopfield,
+            source: TrainingSource::Letters,
+            hidden: 16,
+            rule: HopfieldRule::Hebbian,
+            seed: 1,
+        }
     }
 }
 

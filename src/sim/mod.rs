@@ -1,0 +1,12 @@
+//! The simulation: a thread-free [`Simulation`] (apply a command, advance under a budget,
+//! publish a snapshot), the protocol that crosses threads, and the worker thread.
+//! Knows nothing of egui.
+
+pub mod model;
+pub mod protocol;
+pub mod simulation;
+pub mod worker;
+
+pub use protocol::{Command, Event, ModelKind, ModelSpec, Snapshot};
+pub use simulation::Simulation;
+pub use worker::SimHandle;

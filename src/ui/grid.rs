@@ -1,0 +1,163 @@
+//! The neuron grid: one square a unit, painted with the mouse, with hover details.
+
+use super::theme;
+use egui::{Rect, Sense, Stroke, Vec2, vec2};
+
+/// What the brush does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Brush {
+    /// Left paints on, right paints off.
+    #[default]
+    Draw,
+    /// Left clamps, right releases.
+    Clamp,
+}
+
+/// What the person did on the grid this frame.
+#[derive(Default)]
+pub struct GridEdits {
+    /// (unit, value) to set.
+    pub draw: Vec<(usize, u8)>,
+    /// (unit, clamped) to set.
+    pub clamp: Vec<(usize, bool)>,
+}
+
+/// What the grid shows.
+pub struct GridData<'a> {
+    /// Grid width and height.
+    pub size: (usize, usize),
+    /// 0/1 states.
+    pub states: &'a [u8],
+    /// P(on) (shown as grey when `show_probability`).
+    pub p_on: &'a [f32],
+    /// Clamp mask (may be empty).
+    pub clamped: &'a [bool],
+    /// Inputs x_i for the hover text (may be empty).
+    pub inputs: &'a [f32],
+    /// Biases for the hover text (may be empty).
+    pub biases: &'a [f32],
+    /// Temperature for the hover formula.
+    pub temperature: f64,
+}
+
+/// Draws a grid of at most `max_side` points; paints when `brush` is given. Returns the edits.
+pub fn grid_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    data: &GridData,
+    max_side: f32,
+    show_probability: bool,
+    brush: Option<(Brush, usize)>,
+) -> GridEdits {
+    let (w, h) = data.size;
+    let mut edits = GridEdits::default();
+    if w == 0 || h == 0 {
+        ui.label("(no units)");
+        return edits;
+    }
+    let cell = (max_side / w.max(h) as f32).min(theme::MAX_CELL);
+    let sense = if brush.is_some() {
+        Sense::click_and_drag()
+    } else {
+        Sense::hover()
+    };
+    let (rect, response) = ui.allocate_exact_size(vec2(cell * w as f32, cell * h as f32), sense);
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, format!("{id} grid")));
+    let painter = ui.painter_at(rect);
+    for k in 0..(w * h).min(data.states.len()) {
+        let (c, r) = (k % w, k / w);
+        let min = rect.min + vec2(c as f32 * cell, r as f32 * cell);
+        let cell_rect = Rect::from_min_size(min, Vec2::splat(cell)).shrink(cell * 0.06);
+        let fill = if show_probability {
+            theme::grey(data.p_on.get(k).copied().unwrap_or(0.0))
+        } else if data.states[k] == 1 {
+            theme::UNIT_ON
+        } else {
+            theme::UNIT_OFF
+        };
+        painter.rect_filled(cell_rect, cell * 0.12, fill);
+        if data.clamped.get(k).copied().unwrap_or(false) {
+            painter.rect_stroke(
+                cell_rect,
+                cell * 0.12,
+                Stroke::new((cell * 0.12).max(1.5), theme::CLAMP),
+                egui::StrokeKind::Inside,
+            );
+        }
+    }
+    painter.rect_stroke(
+        rect,
+        2.0,
+        Stroke::new(1.0, theme::GRID_LINE),
+        egui::StrokeKind::Outside,
+    );
+    let unit_at = |p: egui::Pos2| -> Option<usize> {
+        if !rect.contains(p) {
+            return None;
+        }
+        let c = ((p.x - rect.min.x) / cell) as usize;
+        let r = ((p.y - rect.min.y) / cell) as usize;
+        (c < w && r < h).then_some(r * w + c)
+    };
+    if let Some(pos) = response.hover_pos()
+        && let Some(k) = unit_at(pos)
+    {
+        let x = data.inputs.get(k).copied().unwrap_or(0.0);
+        let p = data.p_on.get(k).copied().unwrap_or(0.0);
+        let b = data.biases.get(k).copied().unwrap_or(0.0);
+        let clamped = if data.clamped.get(k).copied().unwrap_or(false) {
+            " (clamped)"
+        } else {
+            ""
+        };
+        let formula = if data.temperature > 0.0 {
+            format!(
+                "P(on) = σ(x/T) = σ({x:.2} / {:.2}) = {p:.3}",
+                data.temperature
+            )
+        } else {
+            format!("T = 0: on if x > 0, so P(on) = {p:.0}")
+        };
+        response.clone().on_hover_text_at_pointer(format!(
+            "unit {k} (row {}, col {}){clamped}\nstate s = {}\ninput x = Σ w s + b = {x:.3}\nbias b = {b:.3}\n{formula}",
+            k / w,
+            k % w,
+            data.states[k]
+        ));
+    }
+    if let Some((mode, size)) = brush {
+        let pointer = ui.input(|i| {
+            (
+                i.pointer.primary_down(),
+                i.pointer.secondary_down(),
+                i.pointer.interact_pos(),
+            )
+        });
+        if let (primary, secondary, Some(pos)) = pointer
+            && (primary || secondary)
+            && (response.is_pointer_button_down_on()
+                || response.dragged()
+                || response.clicked()
+                || response.secondary_clicked())
+            && let Some(center) = unit_at(pos)
+        {
+            let radius = size.saturating_sub(1) as isize;
+            let (cc, cr) = ((center % w) as isize, (center / w) as isize);
+            for dr in -radius..=radius {
+                for dc in -radius..=radius {
+                    let (c, r) = (cc + dc, cr + dr);
+                    if c < 0 || r < 0 || c >= w as isize || r >= h as isize {
+                        continue;
+                    }
+                    let k = r as usize * w + c as usize;
+                    match mode {
+                        Brush::Draw => edits.draw.push((k, u8::from(primary))),
+                        Brush::Clamp => edits.clamp.push((k, primary)),
+                    }
+                }
+            }
+        }
+    }
+    edits
+}

@@ -1,0 +1,72 @@
+//! Every colour and size of the app.
+
+use egui::Color32;
+
+/// A unit that is on.
+pub const UNIT_ON: Color32 = Color32::from_rgb(250, 200, 60);
+/// A unit that is off.
+pub const UNIT_OFF: Color32 = Color32::from_rgb(30, 34, 48);
+/// Outline of a clamped unit.
+pub const CLAMP: Color32 = Color32::from_rgb(90, 200, 255);
+/// Grid lines between units.
+pub const GRID_LINE: Color32 = Color32::from_rgb(60, 64, 80);
+/// The main network's trace.
+pub const TRACE_MAIN: Color32 = Color32::from_rgb(250, 170, 60);
+/// The T = 0 twin's trace.
+pub const TRACE_DESCENT: Color32 = Color32::from_rgb(120, 180, 255);
+/// Reference lines (stored-pattern energies).
+pub const REFERENCE: Color32 = Color32::from_rgb(140, 140, 150);
+/// Exact probabilities.
+pub const EXACT: Color32 = Color32::from_rgb(120, 180, 255);
+/// Sampled frequencies.
+pub const SAMPLED: Color32 = Color32::from_rgb(250, 170, 60);
+/// Error text.
+pub const ERROR: Color32 = Color32::from_rgb(255, 110, 110);
+/// Good news text (recalled).
+pub const GOOD: Color32 = Color32::from_rgb(120, 220, 140);
+/// Warning text (spurious).
+pub const WARN: Color32 = Color32::from_rgb(255, 200, 90);
+/// Negative end of the diverging weight map.
+pub const NEGATIVE: [u8; 3] = [40, 110, 230];
+/// Zero of the diverging map.
+pub const ZERO: [u8; 3] = [245, 245, 245];
+/// Positive end of the diverging map.
+pub const POSITIVE: [u8; 3] = [215, 50, 40];
+
+/// Largest side of one grid cell in points.
+pub const MAX_CELL: f32 = 34.0;
+/// Width of the control panel.
+pub const CONTROL_PANEL_WIDTH: f32 = 270.0;
+/// Height of trace plots.
+pub const PLOT_HEIGHT: f32 = 200.0;
+
+/// The diverging colour of `value / scale` ∈ [-1, 1]: blue, white, red.
+pub fn diverging(value: f32, scale: f32) -> Color32 {
+    let t = if scale > 0.0 {
+        (value / scale).clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let (end, a) = if t < 0.0 {
+        (NEGATIVE, -t)
+    } else {
+        (POSITIVE, t)
+    };
+    let mix = |k: usize| {
+        (f32::from(ZERO[k]) + (f32::from(end[k]) - f32::from(ZERO[k])) * a).round() as u8
+    };
+    Color32::from_rgb(mix(0), mix(1), mix(2))
+}
+
+/// A grey level for a probability in [0, 1].
+pub fn grey(p: f32) -> Color32 {
+    let off = UNIT_OFF;
+    let on = UNIT_ON;
+    let p = p.clamp(0.0, 1.0);
+    let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * p).round() as u8;
+    Color32::from_rgb(
+        mix(off.r(), on.r()),
+        mix(off.g(), on.g()),
+        mix(off.b(), on.b()),
+    )
+}

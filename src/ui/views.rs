@@ -1,0 +1,401 @@
+//! The central views and the status bar.
+
+use super::grid::{GridData, grid_ui};
+use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui};
+use super::{UiState, View, theme};
+use crate::engine::anneal::Schedule;
+use crate::sim::protocol::{Command, ModelKind, Snapshot};
+use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, PlotPoints, VLine};
+
+/// Draws the current view.
+pub fn view_ui(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    state: &mut UiState,
+    heatmaps: &mut HeatmapCache,
+    out: &mut Vec<Command>,
+) {
+    match state.view {
+        View::Network => network_ui(ui, snap, state, out),
+        View::Compare => compare_ui(ui, snap, state, out),
+        View::Distribution => distribution_ui(ui, snap),
+        View::Weights => weights_ui(ui, snap, heatmaps),
+        View::Learning => learning_ui(ui, snap, heatmaps),
+    }
+}
+
+fn visible_data<'a>(snap: &'a Snapshot, states: &'a [u8]) -> GridData<'a> {
+    GridData {
+        size: snap.grid,
+        states,
+        p_on: &snap.visible_p_on,
+        clamped: &snap.clamped,
+        inputs: &snap.visible_input,
+        biases: &snap.visible_bias,
+        temperature: snap.temperature,
+    }
+}
+
+fn send_edits(edits: super::grid::GridEdits, out: &mut Vec<Command>) {
+    if !edits.draw.is_empty() {
+        out.push(Command::Draw(edits.draw));
+    }
+    if !edits.clamp.is_empty() {
+        out.push(Command::SetClamp(edits.clamp));
+    }
+}
+
+fn network_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.label("Visible units — draw with the mouse (left on, right off)");
+            let edits = grid_ui(
+                ui,
+                "visible",
+                &visible_data(snap, &snap.visible),
+                420.0,
+                state.show_probability,
+                Some((state.brush, state.brush_size)),
+            );
+            send_edits(edits, out);
+            recall_ui(ui, snap, snap.nearest, snap.spurious);
+        });
+        if !snap.hidden.is_empty() {
+            ui.vertical(|ui| {
+                ui.label(format!("Hidden units ({})", snap.hidden.len()));
+                let data = GridData {
+                    size: snap.hidden_grid,
+                    states: &snap.hidden,
+                    p_on: &snap.hidden_p_on,
+                    clamped: &[],
+                    inputs: &[],
+                    biases: &[],
+                    temperature: snap.temperature,
+                };
+                grid_ui(ui, "hidden", &data, 200.0, state.show_probability, None);
+            });
+        }
+    });
+    energy_plot_ui(ui, snap, state, false);
+}
+
+fn recall_ui(ui: &mut egui::Ui, snap: &Snapshot, nearest: Option<(usize, f64)>, spurious: bool) {
+    if let Some((k, m)) = nearest {
+        let text = format!("nearest stored pattern: {} (overlap m = {m:+.2})", k + 1);
+        if m >= 1.0 {
+            ui.colored_label(theme::GOOD, format!("{text} — recalled"));
+        } else {
+            ui.label(text);
+        }
+    }
+    if spurious && snap.spec.kind == ModelKind::Hopfield {
+        ui.colored_label(
+            theme::WARN,
+            "stable at T = 0 but no stored pattern: a spurious minimum",
+        )
+        .on_hover_text("Mixtures and negations of stored patterns are also energy minima");
+    }
+}
+
+/// The energy trace: E over sweeps for both networks, with the stored patterns' energies.
+pub fn energy_plot_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, with_descent: bool) {
+    ui.horizontal(|ui| {
+        ui.strong("Energy");
+        ui.checkbox(&mut state.trace_live, "Follow")
+            .on_hover_text("Off: pause the view to zoom and pan");
+        if ui.button("Clear trace").clicked() {
+            state.trace.clear();
+        }
+        ui.label(format!("E = {:.3}", snap.energy));
+    });
+    let main: PlotPoints = state.trace.iter().map(|p| [p.sweep, p.energy]).collect();
+    let descent: PlotPoints = state
+        .trace
+        .iter()
+        .map(|p| [p.sweep, p.descent_energy])
+        .collect();
+    let mut plot = Plot::new("energy")
+        .height(theme::PLOT_HEIGHT)
+        .legend(Legend::default())
+        .x_axis_label("sweeps")
+        .y_axis_label("E");
+    if state.trace_live {
+        plot = plot.auto_bounds(egui::Vec2b::TRUE);
+    }
+    plot.show(ui, |plot_ui| {
+        let label = if with_descent {
+            format!("Boltzmann (T = {:.2})", snap.temperature)
+        } else {
+            "E(s)".to_owned()
+        };
+        plot_ui.line(Line::new(label, main).color(theme::TRACE_MAIN));
+        if with_descent {
+            plot_ui.line(Line::new("Hopfield (T = 0)", descent).color(theme::TRACE_DESCENT));
+        }
+        for (k, e) in snap.pattern_energies.iter().enumerate().take(10) {
+            plot_ui.hline(HLine::new(format!("pattern {}", k + 1), *e).color(theme::REFERENCE));
+        }
+    });
+}
+
+fn compare_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
+    ui.label("Same weights, same start. Left: Hopfield descent (T = 0). Right: Boltzmann sampling at the slider's T. Draw on the right grid to set both.");
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.strong("Hopfield, T = 0");
+            let data = GridData {
+                temperature: 0.0,
+                ..visible_data(snap, &snap.descent_visible)
+            };
+            grid_ui(ui, "descent", &data, 300.0, false, None);
+            ui.label(format!("E = {:.3}", snap.descent_energy));
+            recall_ui(ui, snap, snap.descent_nearest, false);
+        });
+        ui.add_space(20.0);
+        ui.vertical(|ui| {
+            ui.strong(format!("Boltzmann, T = {:.2}", snap.temperature));
+            let edits = grid_ui(
+                ui,
+                "sampled",
+                &visible_data(snap, &snap.visible),
+                300.0,
+                state.show_probability,
+                Some((state.brush, state.brush_size)),
+            );
+            send_edits(edits, out);
+            ui.label(format!("E = {:.3}", snap.energy));
+            recall_ui(ui, snap, snap.nearest, false);
+        });
+    });
+    energy_plot_ui(ui, snap, state, true);
+}
+
+fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
+    let Some(dist) = &snap.distribution else {
+        ui.label("The exact distribution needs a net of at most 12 units and T > 0.");
+        ui.label("Try: Kind = Boltzmann machine, Patterns = 3-bit parity, hidden units <= 9, then raise T above 0 and press Run.");
+        return;
+    };
+    ui.label(format!(
+        "P(s) = e^(-E(s)/T) / Z over all {} states, ordered by energy.   log Z = {:.4}   Z = {:.4e}   samples = {}   TV(exact, sampled) = {:.4}",
+        dist.states.len(),
+        dist.log_z,
+        dist.log_z.exp(),
+        dist.samples,
+        dist.total_variation
+    ));
+    let exact: Vec<Bar> = dist
+        .states
+        .iter()
+        .enumerate()
+        .map(|(k, s)| Bar::new(k as f64, s.2).width(0.45).fill(theme::EXACT))
+        .collect();
+    let sampled: Vec<Bar> = dist
+        .states
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            Bar::new(k as f64 + 0.45, s.3)
+                .width(0.45)
+                .fill(theme::SAMPLED)
+        })
+        .collect();
+    Plot::new("distribution")
+        .height(260.0)
+        .legend(Legend::default())
+        .x_axis_label("states, lowest energy first")
+        .y_axis_label("probability")
+        .show(ui, |p| {
+            p.bar_chart(BarChart::new("exact P(s)", exact).color(theme::EXACT));
+            p.bar_chart(BarChart::new("sampled", sampled).color(theme::SAMPLED));
+        });
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.strong("Total-variation distance as sampling goes on");
+            Plot::new("tv")
+                .width(380.0)
+                .height(170.0)
+                .x_axis_label("sweeps")
+                .show(ui, |p| {
+                    p.line(
+                        Line::new("TV", PlotPoints::from(dist.tv_curve.clone()))
+                            .color(theme::SAMPLED),
+                    );
+                });
+        });
+        ui.vertical(|ui| {
+            ui.strong(format!("P(on) = σ(x / T) at T = {:.2}", snap.temperature));
+            let t = snap.temperature.max(1e-6);
+            let curve: PlotPoints = (0..=200)
+                .map(|k| {
+                    let x = -6.0 + 12.0 * k as f64 / 200.0;
+                    [x, crate::engine::math::sigmoid(x / t)]
+                })
+                .collect();
+            Plot::new("sigmoid")
+                .width(300.0)
+                .height(170.0)
+                .x_axis_label("input x")
+                .show(ui, |p| {
+                    p.line(Line::new("σ(x/T)", curve).color(theme::EXACT));
+                });
+        });
+    });
+}
+
+fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
+    let (rows, cols) = snap.weights_shape;
+    ui.label(format!(
+        "W is {rows} × {cols}; blue negative, white zero, red positive. Hover a cell for w_i_j."
+    ));
+    heatmap_ui(
+        ui,
+        heatmaps,
+        "weights",
+        &snap.weights,
+        snap.weights_shape,
+        snap.weights_generation,
+        egui::vec2(520.0, 420.0),
+        "w",
+    );
+    if snap.spec.kind == ModelKind::Rbm {
+        ui.separator();
+        ui.strong("Receptive fields: each hidden unit's weights drawn on the visible grid");
+        filters_ui(
+            ui,
+            heatmaps,
+            &snap.weights,
+            snap.weights_shape,
+            snap.grid,
+            snap.weights_generation,
+        );
+    }
+}
+
+fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
+    let l = &snap.learning;
+    ui.label(format!(
+        "ΔW = η (<s_is_j>+ - <s_is_j>-) with η = {:.3}.   {} training patterns, {} updates.",
+        l.learning_rate, l.training_patterns, l.updates
+    ));
+    if snap.spec.kind == ModelKind::Rbm {
+        ui.label("RBM: the positive phase is data to hidden (<vh>+), the negative phase is reconstruction to hidden after k Gibbs steps (<vh>-).");
+    }
+    let size = egui::vec2(240.0, 240.0);
+    ui.horizontal_top(|ui| {
+        let generation = l.updates as u64 * 4
+            + u64::from(l.positive.is_some())
+            + 2 * u64::from(l.negative.is_some())
+            + snap.weights_generation * 1000;
+        ui.vertical(|ui| {
+            ui.strong("<s_is_j>+ (clamped)");
+            match &l.positive {
+                Some(p) => heatmap_ui(
+                    ui,
+                    heatmaps,
+                    "positive",
+                    p,
+                    l.shape,
+                    generation,
+                    size,
+                    "<s_is_j>+",
+                ),
+                None => {
+                    ui.label("press Positive phase");
+                }
+            }
+        });
+        ui.vertical(|ui| {
+            ui.strong("<s_is_j>- (free)");
+            match &l.negative {
+                Some(n) => heatmap_ui(
+                    ui,
+                    heatmaps,
+                    "negative",
+                    n,
+                    l.shape,
+                    generation,
+                    size,
+                    "<s_is_j>-",
+                ),
+                None => {
+                    ui.label("press Negative phase");
+                }
+            }
+        });
+        ui.vertical(|ui| {
+            ui.strong("difference (∝ ΔW)");
+            if let (Some(p), Some(n)) = (&l.positive, &l.negative) {
+                let diff: Vec<f32> = p.iter().zip(n.iter()).map(|(a, b)| a - b).collect();
+                heatmap_ui(
+                    ui,
+                    heatmaps,
+                    "difference",
+                    &diff,
+                    l.shape,
+                    generation,
+                    size,
+                    "Δ",
+                );
+            } else {
+                ui.label("needs both phases");
+            }
+        });
+    });
+    ui.strong(format!("Learning curve: {}", l.curve_label));
+    Plot::new("learning_curve")
+        .height(180.0)
+        .x_axis_label("updates")
+        .show(ui, |p| {
+            p.line(
+                Line::new(l.curve_label.clone(), PlotPoints::from(l.curve.clone()))
+                    .color(theme::TRACE_MAIN),
+            );
+        });
+}
+
+/// The annealing schedule as a small plot with the current T marked.
+pub fn schedule_plot_ui(ui: &mut egui::Ui, schedule: &Schedule, snap: &Snapshot) {
+    let Ok(steps) = schedule.steps() else {
+        ui.colored_label(theme::ERROR, "the schedule needs positive temperatures");
+        return;
+    };
+    let mut points = Vec::new();
+    let mut sweep = 0.0;
+    for (t, n) in &steps {
+        points.push([sweep, *t]);
+        sweep += *n as f64;
+        points.push([sweep, *t]);
+    }
+    Plot::new("schedule")
+        .height(90.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show_axes([true, true])
+        .show(ui, |p| {
+            p.line(Line::new("T(sweep)", PlotPoints::from(points)).color(theme::EXACT));
+            if let Some((_, done)) = &snap.anneal {
+                p.vline(VLine::new("now", *done as f64).color(theme::SAMPLED));
+            }
+        });
+}
+
+/// The status bar.
+pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
+    ui.horizontal(|ui| {
+        ui.label(format!("sweep {:.0}", snap.sweeps));
+        ui.separator();
+        ui.label(format!("T = {:.3}", snap.temperature));
+        ui.separator();
+        ui.label(format!("E = {:.3}", snap.energy));
+        ui.separator();
+        ui.label(format!("{:.0} sweeps/s", snap.sweeps_per_sec));
+        ui.separator();
+        ui.label(if snap.running { "running" } else { "paused" });
+        if let Some((msg, is_error)) = &state.message {
+            ui.separator();
+            ui.colored_label(if *is_error { theme::ERROR } else { theme::GOOD }, msg);
+        }
+    });
+}
