@@ -15,6 +15,14 @@
 //! - Hopfield nets use ±1 spins `σ = 2s − 1`; see [`engine::spins`] for the one conversion.
 //! - RBM: `E(v, h) = −bᵀv − cᵀh − vᵀWh`, `F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vᵀW)ⱼ)`.
 
+// Index loops mirror the maths (wᵢⱼ, sᵢ) and read better than zipped iterators there; the model
+// enum holds one of two models at a time, so its size difference does not matter.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
+
 pub mod engine;
 pub mod sim;
 pub mod ui;

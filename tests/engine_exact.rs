@@ -117,7 +117,7 @@ fn rbm_log_partition_matches_joint_enumeration_in_both_directions() {
 fn energy_of_a_single_stored_pattern_is_minus_half_n_minus_one() {
     let n = 10;
     let xi: Vec<i8> = vec![1, -1, 1, 1, -1, -1, 1, -1, 1, 1];
-    let net = Hopfield::store(n, &[xi.clone()], HopfieldRule::Hebbian).expect("store");
+    let net = Hopfield::store(n, std::slice::from_ref(&xi), HopfieldRule::Hebbian).expect("store");
     assert!((net.energy(&xi) - (-4.5)).abs() < 1e-12);
     let neg: Vec<i8> = xi.iter().map(|s| -s).collect();
     assert!(

@@ -1,6 +1,8 @@
 //! RBMs on the bundled digits: exact log-likelihood well above the independent-pixel baseline,
 //! and AIS agreeing with the exact log Z.
 
+#![allow(clippy::needless_range_loop)]
+
 use boltzviz::engine::SimRng;
 use boltzviz::engine::ais::{AisConfig, ais_log_partition};
 use boltzviz::engine::exact;

@@ -87,7 +87,7 @@ pub fn grid_for(n: usize) -> (usize, usize) {
         if h * h > n {
             break;
         }
-        if n % h == 0 {
+        if n.is_multiple_of(h) {
             best = (n / h, h);
         }
     }

@@ -598,7 +598,9 @@ impl Simulation {
                     .sum();
                 total / self.set.patterns.len() as f64
             }
-            Model::Rbm(m) if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS && self.updates % 5 == 0 => {
+            Model::Rbm(m)
+                if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS && self.updates.is_multiple_of(5) =>
+            {
                 exact::rbm_log_likelihood(&m.rbm, &self.set.patterns)?
             }
             Model::Rbm(m) if m.rbm.n_hidden() > MAX_EXACT_CURVE_UNITS => {

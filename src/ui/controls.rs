@@ -36,7 +36,7 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
             }
         })
         .response
-        .on_hover_text("Hopfield: E = -½ Σ w_i_j σ_iσ_j, descends to stored patterns. Boltzmann: samples P(s) ∝ e^(-E/T) with hidden units. RBM: visible–hidden links only.");
+        .on_hover_text("Hopfield: E = -½ Σ w_i_j σ_iσ_j, descends to stored patterns. Boltzmann: samples P(s) ~ e^(-E/T) with hidden units. RBM: visible–hidden links only.");
     egui::ComboBox::from_label("Patterns")
         .selected_text(source_label(spec.source))
         .show_ui(ui, |ui| {

@@ -44,7 +44,7 @@ impl View {
             View::Compare => "Hopfield vs Boltzmann",
             View::Distribution => "Distribution",
             View::Weights => "Weights",
-            View::Learning => "Learning",
+            View::Learning => "Learning phases",
         }
     }
 

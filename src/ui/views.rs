@@ -324,7 +324,7 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
             }
         });
         ui.vertical(|ui| {
-            ui.strong("difference (∝ ΔW)");
+            ui.strong("difference (~ ΔW)");
             if let (Some(p), Some(n)) = (&l.positive, &l.negative) {
                 let diff: Vec<f32> = p.iter().zip(n.iter()).map(|(a, b)| a - b).collect();
                 heatmap_ui(

@@ -1,0 +1,140 @@
+//! The real app driven headless by its labels (egui_kittest): draw, clamp, step the phases,
+//! move the temperature, switch views, and check what the simulation did.
+
+use boltzviz::ui::{BoltzVizApp, View};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::time::{Duration, Instant};
+
+fn harness() -> Harness<'static, BoltzVizApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| BoltzVizApp::new(&cc.egui_ctx))
+}
+
+/// Runs frames until `done` holds for the app (the simulation answers on its own thread).
+fn wait_for(
+    h: &mut Harness<'static, BoltzVizApp>,
+    what: &str,
+    done: impl Fn(&BoltzVizApp) -> bool,
+) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+}
+
+#[test]
+fn invert_clear_and_drawing_change_the_grid() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
+    let on_before = h
+        .state()
+        .snapshot()
+        .visible
+        .iter()
+        .filter(|&&s| s == 1)
+        .count();
+    h.get_by_label("Invert").click();
+    wait_for(&mut h, "inverted grid", |a| {
+        a.snapshot().visible.iter().filter(|&&s| s == 1).count() == 100 - on_before
+    });
+    h.get_by_label("Clear").click();
+    wait_for(&mut h, "cleared grid", |a| {
+        a.snapshot().visible.iter().all(|&s| s == 0)
+    });
+    // A left click in the middle of the visible grid paints a unit on.
+    h.get_by_label("visible grid").click();
+    wait_for(&mut h, "a painted unit", |a| {
+        a.snapshot().visible.iter().filter(|&&s| s == 1).count() == 1
+    });
+}
+
+#[test]
+fn clamp_what_i_drew_marks_exactly_the_units_that_are_on() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        !a.snapshot().visible.is_empty()
+    });
+    h.get_by_label("Clamp what I drew").click();
+    wait_for(&mut h, "clamps", |a| {
+        a.snapshot().clamped.iter().any(|&c| c)
+    });
+    let snap = h.state().snapshot();
+    assert!(
+        snap.clamped
+            .iter()
+            .zip(&snap.visible)
+            .all(|(&c, &v)| c == (v == 1))
+    );
+    h.get_by_label("Release all").click();
+    wait_for(&mut h, "released", |a| {
+        a.snapshot().clamped.iter().all(|&c| !c)
+    });
+}
+
+#[test]
+fn learning_phases_step_one_at_a_time() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        !a.snapshot().visible.is_empty()
+    });
+    h.get_by_label("Positive phase").click();
+    wait_for(&mut h, "positive statistics", |a| {
+        a.snapshot().learning.positive.is_some()
+    });
+    assert!(h.state().snapshot().learning.negative.is_none());
+    h.get_by_label("Negative phase").click();
+    wait_for(&mut h, "negative statistics", |a| {
+        a.snapshot().learning.negative.is_some()
+    });
+    let generation = h.state().snapshot().weights_generation;
+    h.get_by_label("Apply update").click();
+    wait_for(&mut h, "an update", |a| a.snapshot().learning.updates == 1);
+    assert!(
+        h.state().snapshot().weights_generation > generation,
+        "the weights changed"
+    );
+}
+
+#[test]
+fn temperature_buttons_reach_the_sampler_and_step_counts_sweeps() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        !a.snapshot().visible.is_empty()
+    });
+    assert_eq!(
+        h.state().snapshot().temperature,
+        0.0,
+        "the opening scene is deterministic"
+    );
+    h.get_by_label("T = 1").click();
+    wait_for(&mut h, "T = 1", |a| a.snapshot().temperature == 1.0);
+    h.get_by_label("Step").click();
+    wait_for(&mut h, "one sweep", |a| a.snapshot().sweeps == 1.0);
+    h.get_by_label("T = 0").click();
+    wait_for(&mut h, "T = 0", |a| a.snapshot().temperature == 0.0);
+}
+
+#[test]
+fn views_switch_by_their_tabs() {
+    let mut h = harness();
+    for view in [
+        View::Compare,
+        View::Distribution,
+        View::Weights,
+        View::Learning,
+        View::Network,
+    ] {
+        h.get_by_label(view.label()).click();
+        h.run_steps(2);
+        assert_eq!(h.state().state().view, view);
+    }
+}
