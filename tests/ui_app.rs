@@ -138,3 +138,15 @@ fn views_switch_by_their_tabs() {
         assert_eq!(h.state().state().view, view);
     }
 }
+
+#[test]
+fn space_runs_and_pauses_the_simulation() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        !a.snapshot().visible.is_empty()
+    });
+    h.key_press(egui::Key::Space);
+    wait_for(&mut h, "running", |a| a.snapshot().running);
+    h.key_press(egui::Key::Space);
+    wait_for(&mut h, "paused", |a| !a.snapshot().running);
+}
