@@ -299,13 +299,7 @@ impl Simulation {
         let nv = self.nv();
         match &self.model {
             Model::Net(m) => m.chain.state()[..nv].to_vec(),
-            Model::Rbm(m) => m
-                .chains
-                .visible
-                .row(0)
-                .iter()
-                .map(|&x| u8::from(x > 0.5))
-                .collect(),
+            Model::Rbm(m) => binary_row(&m.chains.visible),
         }
     }
 
@@ -445,13 +439,7 @@ impl Simulation {
                 m.twin.energy(&m.bm) + m.energy_offset,
             ),
             Model::Rbm(m) => {
-                let v: Vec<u8> = m
-                    .chains
-                    .visible
-                    .row(0)
-                    .iter()
-                    .map(|&x| u8::from(x > 0.5))
-                    .collect();
+                let v: Vec<u8> = binary_row(&m.chains.visible);
                 let f = m.rbm.free_energy(&v).unwrap_or(f64::NAN);
                 (f, f)
             }
@@ -647,7 +635,6 @@ impl Simulation {
             }
             _ => f64::INFINITY,
         };
-        let before = self.sweeps;
         while start.elapsed() < budget && allowed >= 1.0 {
             self.sweep()?;
             allowed -= 1.0;
@@ -656,7 +643,6 @@ impl Simulation {
                 break;
             }
         }
-        let _ = before;
         let (window_start, sweeps_then) = *self.speed_window.get_or_insert((start, self.sweeps));
         let secs = window_start.elapsed().as_secs_f64();
         if secs >= 0.5 {
@@ -732,24 +718,12 @@ impl Simulation {
                     && !self.set.patterns.iter().any(|p| p.as_slice() == &s[..nv]);
             }
             Model::Rbm(m) => {
-                snap.visible = m
-                    .chains
-                    .visible
-                    .row(0)
-                    .iter()
-                    .map(|&x| u8::from(x > 0.5))
-                    .collect();
+                snap.visible = binary_row(&m.chains.visible);
                 snap.visible_p_on = m.chains.visible_probs.row(0).to_vec();
                 snap.visible_input = vec![0.0; nv];
                 snap.visible_bias = m.rbm.visible_bias().to_vec();
                 snap.clamped = m.chains.clamped.clone();
-                snap.hidden = m
-                    .chains
-                    .hidden
-                    .row(0)
-                    .iter()
-                    .map(|&x| u8::from(x > 0.5))
-                    .collect();
+                snap.hidden = binary_row(&m.chains.hidden);
                 snap.hidden_p_on = m.chains.hidden_probs.row(0).to_vec();
                 snap.hidden_grid = crate::engine::patterns::grid_for(m.rbm.n_hidden());
                 snap.weights = Arc::new(m.rbm.weights().iter().copied().collect());
@@ -867,6 +841,11 @@ fn synchronous_sweep(m: &mut super::model::NetModel, t: f64, rng: &mut SimRng) {
         };
         m.chain.set_unit(&m.bm, i, new);
     }
+}
+
+/// The 0/1 states of the first chain in a matrix of 0.0/1.0 values.
+fn binary_row(states: &ndarray::Array2<f32>) -> Vec<u8> {
+    states.row(0).iter().map(|&x| u8::from(x > 0.5)).collect()
 }
 
 fn first_rows(patterns: &[Vec<u8>], k: usize) -> Vec<Vec<u8>> {

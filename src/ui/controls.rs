@@ -119,7 +119,6 @@ fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec
             state.trace.clear();
         }
     });
-    let mut order = Order::Random;
     ui.horizontal(|ui| {
         ui.label("Order");
         for (o, name, tip) in [
@@ -140,12 +139,10 @@ fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec
                 .on_hover_text(tip)
                 .clicked()
             {
-                order = o;
                 out.push(Command::SetOrder(o));
             }
         }
     });
-    let _ = order;
     ui.horizontal(|ui| {
         let mut fast = state.speed.is_none();
         if ui
