@@ -9,7 +9,6 @@
 //! to date incrementally, so one update costs O(1) and a flip O(n).
 
 use super::error::{EngineError, check_finite, check_len, check_temperature};
-use super::math::sigmoid;
 use super::rng::SimRng;
 use serde::{Deserialize, Serialize};
 
@@ -341,16 +340,22 @@ impl Chain {
         }
     }
 
-    /// Sets unit i to `value`, updating every input in O(n).
-    #[inline]
+    /// Sets unit i to `value`, updating every input in O(n): xⱼ ± wᵢⱼ for every j.
+    ///
+    /// The row is added or subtracted without rounding a product (the factor is ±1), so the
+    /// inputs are the same to the last bit whichever instruction set runs the loop.
+    #[inline(always)]
     pub fn set_unit(&mut self, bm: &BoltzmannMachine, i: usize, value: u8) {
         if self.state[i] == value {
             return;
         }
         self.state[i] = value;
         let row = &bm.weights[i * bm.n..(i + 1) * bm.n];
-        let sign = if value != 0 { 1.0 } else { -1.0 };
-        add_scaled(&mut self.inputs, row, sign);
+        if value != 0 {
+            self.inputs.iter_mut().zip(row).for_each(|(x, w)| *x += w);
+        } else {
+            self.inputs.iter_mut().zip(row).for_each(|(x, w)| *x -= w);
+        }
     }
 
     /// Clamps `units` to `values` (sets them, then freezes them).
@@ -399,8 +404,9 @@ impl Chain {
 
     /// One Gibbs update of unit i at temperature t (no-op if clamped). Returns whether it flipped.
     ///
+    /// sᵢ ← 1 with probability σ(xᵢ/T), drawn as `[xᵢ/T > L]` with L standard logistic
+    /// (see [`SimRng::logistic_f32`]); at T = 0, sᵢ ← [xᵢ > 0] (unchanged when xᵢ = 0).
     /// Expects `t` already checked (see [`check_temperature`]).
-    #[inline]
     pub fn update_unit(
         &mut self,
         bm: &BoltzmannMachine,
@@ -408,6 +414,13 @@ impl Chain {
         t: f64,
         rng: &mut SimRng,
     ) -> bool {
+        let noise = if t > 0.0 { rng.logistic_f32() } else { 0.0 };
+        self.update_with_noise(bm, i, t, noise)
+    }
+
+    /// The update rule given its logistic noise: sᵢ ← [xᵢ > T·L] for T > 0.
+    #[inline(always)]
+    fn update_with_noise(&mut self, bm: &BoltzmannMachine, i: usize, t: f64, noise: f32) -> bool {
         if self.clamped[i] {
             return false;
         }
@@ -421,7 +434,7 @@ impl Chain {
                 self.state[i]
             }
         } else {
-            u8::from(rng.uniform() < sigmoid(x / t))
+            u8::from(x > t * f64::from(noise))
         };
         let flipped = new != self.state[i];
         self.set_unit(bm, i, new);
@@ -437,21 +450,72 @@ impl Chain {
         rng: &mut SimRng,
     ) -> Result<usize, EngineError> {
         check_temperature(t)?;
-        let mut flips = 0;
-        match order {
-            ScanOrder::Sequential => {
-                for i in 0..bm.n {
-                    flips += usize::from(self.update_unit(bm, i, t, rng));
-                }
-            }
-            ScanOrder::Random => {
-                for _ in 0..bm.n {
-                    let i = rng.below(bm.n);
-                    flips += usize::from(self.update_unit(bm, i, t, rng));
-                }
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                // SAFETY: the processor supports the feature the function was compiled for.
+                return Ok(unsafe { self.sweep_avx2(bm, t, order, rng) });
             }
         }
-        Ok(flips)
+        Ok(self.sweep_kernel::<false>(bm, t, order, rng))
+    }
+
+    /// [`Self::sweep_kernel`] compiled for AVX2: the logistic noise and the O(n) input updates
+    /// of every flip run several lanes at a time (the results are bit-identical).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn sweep_avx2(
+        &mut self,
+        bm: &BoltzmannMachine,
+        t: f64,
+        order: ScanOrder,
+        rng: &mut SimRng,
+    ) -> usize {
+        self.sweep_kernel::<true>(bm, t, order, rng)
+    }
+
+    /// The sweep itself. The noise of the next (up to) [`BLOCK`] updates is drawn in one vectorized
+    /// batch, so the serial part of each update is a compare and, on a flip, a row addition.
+    #[inline(always)]
+    fn sweep_kernel<const FMA: bool>(
+        &mut self,
+        bm: &BoltzmannMachine,
+        t: f64,
+        order: ScanOrder,
+        rng: &mut SimRng,
+    ) -> usize {
+        const BATCH: usize = BLOCK;
+        let n = bm.n;
+        let mut noise = [0f32; BATCH];
+        let mut units = [0usize; BATCH];
+        let mut flips = 0;
+        let mut done = 0;
+        while done < n {
+            let len = BATCH.min(n - done);
+            if t > 0.0 {
+                rng.fill_logistic(&mut noise[..len]);
+            }
+            match order {
+                ScanOrder::Sequential => units[..len]
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(k, u)| *u = done + k),
+                ScanOrder::Random => units[..len].iter_mut().for_each(|u| *u = rng.below(n)),
+            }
+            flips += gibbs_block::<FMA>(
+                &mut self.state,
+                &mut self.inputs,
+                &self.clamped,
+                &bm.weights,
+                t,
+                &units[..len],
+                &noise[..len],
+            );
+            done += len;
+        }
+        flips
     }
 
     /// `sweeps` sweeps at temperature t.
@@ -470,27 +534,57 @@ impl Chain {
     }
 }
 
-/// `x += a · w`, the O(n) cost of a flip; uses AVX2 + FMA when the processor has them.
-#[inline]
-fn add_scaled(x: &mut [f64], w: &[f64], a: f64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the processor supports the features this function was compiled for.
-            unsafe { add_scaled_avx2(x, w, a) };
-            return;
+/// The most units [`gibbs_block`] takes at once.
+const BLOCK: usize = 64;
+
+/// Updates `units` in turn, unit `units[k]` with logistic noise `noise[k]`: sᵢ ← [xᵢ > T·L]
+/// (T = 0: sᵢ ← [xᵢ > 0], kept when xᵢ = 0), and on a flip xⱼ ± wᵢⱼ for every j. Returns the
+/// number of flips. The ±1 factor makes every addition exact in the product, so the fused
+/// form (one instruction with FMA) and the plain one give the same bits.
+#[inline(always)]
+fn gibbs_block<const FMA: bool>(
+    state: &mut [u8],
+    inputs: &mut [f64],
+    clamped: &[bool],
+    weights: &[f64],
+    t: f64,
+    units: &[usize],
+    noise: &[f32],
+) -> usize {
+    let n = state.len();
+    assert!(inputs.len() == n && clamped.len() == n && weights.len() == n * n);
+    let mut flips = 0;
+    for (&i, &l) in units.iter().zip(noise) {
+        if clamped[i] {
+            continue;
         }
+        let x = inputs[i];
+        let old = state[i];
+        let on = if t > 0.0 {
+            x > t * f64::from(l)
+        } else {
+            x > 0.0 || (x == 0.0 && old != 0)
+        };
+        if on == (old != 0) {
+            continue;
+        }
+        state[i] = u8::from(on);
+        flips += 1;
+        let sign = if on { 1.0 } else { -1.0 };
+        let row = &weights[i * n..(i + 1) * n];
+        inputs
+            .iter_mut()
+            .zip(row)
+            .for_each(|(x, &w)| *x = signed_add::<FMA>(*x, sign, w));
     }
-    x.iter_mut().zip(w).for_each(|(xi, wi)| *xi += a * wi);
+    flips
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn add_scaled_avx2(x: &mut [f64], w: &[f64], a: f64) {
-    x.iter_mut()
-        .zip(w)
-        .for_each(|(xi, wi)| *xi = a.mul_add(*wi, *xi));
+/// x + s·w for s = ±1. The product is exact, so the fused form (one instruction where the
+/// processor has FMA) rounds exactly like the plain one.
+#[inline(always)]
+fn signed_add<const FMA: bool>(x: f64, s: f64, w: f64) -> f64 {
+    if FMA { s.mul_add(w, x) } else { x + s * w }
 }
 
 #[cfg(test)]
@@ -510,6 +604,27 @@ mod tests {
             assert!((chain.inputs()[i] - bm.input(chain.state(), i)).abs() < 1e-9);
         }
         assert!((chain.energy(&bm) - bm.energy(chain.state())).abs() < 1e-9);
+    }
+
+    #[test]
+    fn vector_and_portable_sweeps_agree_bit_for_bit() {
+        let mut rng = SimRng::seed_from_u64(9);
+        let bm =
+            BoltzmannMachine::random(70, 30, Connectivity::Full, 0.3, 0.2, &mut rng).expect("bm");
+        let start = Chain::random(&bm, &mut rng);
+        for (t, order) in [
+            (1.0, ScanOrder::Sequential),
+            (0.7, ScanOrder::Random),
+            (0.0, ScanOrder::Sequential),
+        ] {
+            let (mut fast, mut plain) = (start.clone(), start.clone());
+            let (mut rng_fast, mut rng_plain) = (rng.clone(), rng.clone());
+            for _ in 0..20 {
+                fast.sweep(&bm, t, order, &mut rng_fast).expect("sweep");
+                plain.sweep_kernel::<false>(&bm, t, order, &mut rng_plain);
+            }
+            assert_eq!(fast, plain, "T = {t}, {order:?}");
+        }
     }
 
     #[test]

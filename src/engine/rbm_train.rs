@@ -10,7 +10,7 @@ use super::error::EngineError;
 use super::rbm::{Rbm, sample_bernoulli};
 use super::rng::SimRng;
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array1, Array2, Axis, s};
+use ndarray::{Array1, Array2, ArrayView2, s};
 use serde::{Deserialize, Serialize};
 
 /// Settings for RBM training, checked by [`RbmTrainConfig::validate`].
@@ -123,7 +123,12 @@ struct Work {
     h: Array2<f32>,
     vk: Array2<f32>,
     hk: Array2<f32>,
+    probs: Array2<f32>,
+    stacked_v: Array2<f32>,
+    stacked_h: Array2<f32>,
     grad_w: Array2<f32>,
+    grad_b: Array1<f32>,
+    grad_c: Array1<f32>,
 }
 
 impl RbmTrainer {
@@ -184,8 +189,7 @@ impl RbmTrainer {
             for (mut dst, &src) in view.rows_mut().into_iter().zip(chunk) {
                 dst.assign(&data.row(src));
             }
-            err += self.step(rbm, batch.slice(s![..chunk.len(), ..]).to_owned(), lr, rng)
-                * chunk.len() as f64;
+            err += self.step(rbm, batch.slice(s![..chunk.len(), ..]), lr, rng) * chunk.len() as f64;
             rows += chunk.len();
         }
         self.epoch += 1;
@@ -197,7 +201,9 @@ impl RbmTrainer {
     }
 
     /// One CD-k / PCD-k update on one batch; returns its reconstruction error.
-    fn step(&mut self, rbm: &mut Rbm, v0: Array2<f32>, lr: f32, rng: &mut SimRng) -> f64 {
+    ///
+    /// Works in buffers kept between calls: no allocation once the first batch has run.
+    fn step(&mut self, rbm: &mut Rbm, v0: ArrayView2<f32>, lr: f32, rng: &mut SimRng) -> f64 {
         let b = v0.nrows();
         let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
         let w = &mut self.work;
@@ -206,7 +212,7 @@ impl RbmTrainer {
         resize(&mut w.vk, b, nv);
         resize(&mut w.hk, b, nh);
         resize(&mut w.grad_w, nv, nh);
-        rbm.hidden_probs(v0.view(), &mut w.h0, 1.0);
+        rbm.hidden_probs(v0, &mut w.h0, 1.0);
         // Start of the negative chain: data (CD) or the persistent chains (PCD).
         // The chains keep one row per batch row; a short last batch uses the first rows.
         let start_from_chains =
@@ -223,7 +229,7 @@ impl RbmTrainer {
             sample_bernoulli(w.h.view_mut(), rng);
             rbm.visible_probs(w.h.view(), &mut w.vk, 1.0);
             if step == 0 && !start_from_chains {
-                recon = squared_error(&v0, &w.vk);
+                recon = squared_error(v0, w.vk.view());
             }
             sample_bernoulli(w.vk.view_mut(), rng);
             rbm.hidden_probs(w.vk.view(), &mut w.hk, 1.0);
@@ -235,9 +241,9 @@ impl RbmTrainer {
             // Reconstruction error is still measured from the data.
             w.h.assign(&w.h0);
             sample_bernoulli(w.h.view_mut(), rng);
-            let mut probs = Array2::zeros((b, nv));
-            rbm.visible_probs(w.h.view(), &mut probs, 1.0);
-            recon = squared_error(&v0, &probs);
+            resize(&mut w.probs, b, nv);
+            rbm.visible_probs(w.h.view(), &mut w.probs, 1.0);
+            recon = squared_error(v0, w.probs.view());
         }
         if self.config.persistent {
             match &mut self.chains {
@@ -247,10 +253,18 @@ impl RbmTrainer {
         }
         // ∇W = (V₀ᵀH₀ − VₖᵀHₖ) / B
         let inv_b = 1.0 / b as f32;
-        general_mat_mul(inv_b, &v0.t(), &w.h0, 0.0, &mut w.grad_w);
-        general_mat_mul(-inv_b, &w.vk.t(), &w.hk, 1.0, &mut w.grad_w);
-        let grad_b = (&v0 - &w.vk).sum_axis(Axis(0)) * inv_b;
-        let grad_c = (&w.h0 - &w.hk).sum_axis(Axis(0)) * inv_b;
+        // Both products in one: [V₀; Vₖ]ᵀ [H₀; −Hₖ] (one packing pass instead of two).
+        resize(&mut w.stacked_v, 2 * b, nv);
+        resize(&mut w.stacked_h, 2 * b, nh);
+        w.stacked_v.slice_mut(s![..b, ..]).assign(&v0);
+        w.stacked_v.slice_mut(s![b.., ..]).assign(&w.vk);
+        w.stacked_h.slice_mut(s![..b, ..]).assign(&w.h0);
+        ndarray::Zip::from(w.stacked_h.slice_mut(s![b.., ..]))
+            .and(&w.hk)
+            .for_each(|d, &h| *d = -h);
+        general_mat_mul(inv_b, &w.stacked_v.t(), &w.stacked_h, 0.0, &mut w.grad_w);
+        column_mean_difference(v0, w.vk.view(), inv_b, &mut w.grad_b);
+        column_mean_difference(w.h0.view(), w.hk.view(), inv_b, &mut w.grad_c);
         let (mu, decay) = (self.config.momentum, self.config.weight_decay);
         let (wt, bias_v, bias_h) = rbm.parts_mut();
         ndarray::Zip::from(&mut self.vel_w)
@@ -259,15 +273,35 @@ impl RbmTrainer {
             .for_each(|v, &g, &wij| *v = mu * *v + lr * (g - decay * wij));
         *wt += &self.vel_w;
         ndarray::Zip::from(&mut self.vel_b)
-            .and(&grad_b)
+            .and(&w.grad_b)
             .for_each(|v, &g| *v = mu * *v + lr * g);
         *bias_v += &self.vel_b;
         ndarray::Zip::from(&mut self.vel_c)
-            .and(&grad_c)
+            .and(&w.grad_c)
             .for_each(|v, &g| *v = mu * *v + lr * g);
         *bias_h += &self.vel_c;
         recon
     }
+}
+
+/// `out[j] = scale · Σ_rows (a[r][j] − b[r][j])`, reusing `out`.
+fn column_mean_difference(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    scale: f32,
+    out: &mut Array1<f32>,
+) {
+    if out.len() != a.ncols() {
+        *out = Array1::zeros(a.ncols());
+    }
+    out.fill(0.0);
+    for (ra, rb) in a.rows().into_iter().zip(b.rows()) {
+        ndarray::Zip::from(&mut *out)
+            .and(&ra)
+            .and(&rb)
+            .for_each(|o, &x, &y| *o += x - y);
+    }
+    out.mapv_inplace(|o| o * scale);
 }
 
 fn resize(a: &mut Array2<f32>, rows: usize, cols: usize) {
@@ -276,8 +310,27 @@ fn resize(a: &mut Array2<f32>, rows: usize, cols: usize) {
     }
 }
 
-fn squared_error(v: &Array2<f32>, p: &Array2<f32>) -> f64 {
-    let total: f32 = v.iter().zip(p).map(|(a, b)| (a - b) * (a - b)).sum();
+/// Mean of (vᵢ − pᵢ)² over every entry; eight partial sums so the loop vectorizes.
+fn squared_error(v: ArrayView2<f32>, p: ArrayView2<f32>) -> f64 {
+    let total = match (v.as_slice(), p.as_slice()) {
+        (Some(v), Some(p)) => {
+            let mut lanes = [0f32; 8];
+            let (vc, pc) = (v.chunks_exact(8), p.chunks_exact(8));
+            let tail: f32 = vc
+                .remainder()
+                .iter()
+                .zip(pc.remainder())
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
+            for (a, b) in vc.zip(pc) {
+                for k in 0..8 {
+                    lanes[k] += (a[k] - b[k]) * (a[k] - b[k]);
+                }
+            }
+            lanes.iter().sum::<f32>() + tail
+        }
+        _ => v.iter().zip(p).map(|(a, b)| (a - b) * (a - b)).sum(),
+    };
     f64::from(total) / v.len().max(1) as f64
 }
 
@@ -314,7 +367,7 @@ pub fn reconstruction_error(rbm: &Rbm, data: &Array2<f32>) -> f64 {
     rbm.hidden_probs(data.view(), &mut h, 1.0);
     let mut v = Array2::zeros(data.dim());
     rbm.visible_probs(h.view(), &mut v, 1.0);
-    squared_error(data, &v)
+    squared_error(data.view(), v.view())
 }
 
 /// Turns 0/1 patterns into a matrix (one row a pattern).
