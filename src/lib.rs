@@ -23,6 +23,8 @@
     clippy::type_complexity
 )]
 
+pub mod cli;
 pub mod engine;
+pub mod persist;
 pub mod sim;
 pub mod ui;

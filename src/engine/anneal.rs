@@ -46,10 +46,22 @@ impl Default for Schedule {
     }
 }
 
+/// The longest schedule accepted (refused before anything is allocated).
+pub const MAX_STEPS: usize = 100_000;
+
 impl Schedule {
     /// The (T, sweeps) steps, checked: temperatures finite and ≥ 0 (> 0 for geometric), at least
     /// one step.
     pub fn steps(&self) -> Result<Vec<(f64, usize)>, EngineError> {
+        let declared = match self {
+            Self::Geometric { steps, .. } | Self::Linear { steps, .. } => *steps,
+            Self::Steps(list) => list.len(),
+        };
+        if declared > MAX_STEPS {
+            return Err(EngineError::BadParameter(format!(
+                "an annealing schedule of {declared} steps is too long (at most {MAX_STEPS})"
+            )));
+        }
         let steps = match self {
             Self::Geometric {
                 t_start,

@@ -123,6 +123,25 @@ impl BoltzmannMachine {
         Ok(bm)
     }
 
+    /// Checks a machine that did not come through a constructor (e.g. read from a file):
+    /// sizes, finiteness, symmetry, zero diagonal and the connectivity, as [`Self::from_weights`].
+    pub fn validate(&self) -> Result<(), EngineError> {
+        if self.n != self.biases.len() {
+            return Err(EngineError::SizeMismatch {
+                what: "biases (n)".into(),
+                expected: self.n,
+                got: self.biases.len(),
+            });
+        }
+        Self::from_weights(
+            self.n_visible,
+            self.weights.clone(),
+            self.biases.clone(),
+            self.connectivity.clone(),
+        )
+        .map(|_| ())
+    }
+
     /// Random weights N(0, scale²) on every allowed edge and biases N(0, bias_scale²).
     pub fn random(
         n_visible: usize,
@@ -316,6 +335,36 @@ impl Chain {
             inputs,
             clamped: vec![false; bm.n],
         }
+    }
+
+    /// Checks a chain that did not come through a constructor against its machine: sizes, 0/1
+    /// states, and inputs that agree with the weights (to 10⁻⁶ of their scale).
+    pub fn validate_for(&self, bm: &BoltzmannMachine) -> Result<(), EngineError> {
+        self.validate_shape_for(bm)?;
+        for (i, &x) in self.inputs.iter().enumerate() {
+            let exact = bm.input(&self.state, i);
+            let scale = 1.0
+                + bm.weights[i * bm.n..(i + 1) * bm.n]
+                    .iter()
+                    .map(|w| w.abs())
+                    .sum::<f64>();
+            if (x - exact).abs() > 1e-6 * scale {
+                return Err(EngineError::BadParameter(format!(
+                    "the saved input of unit {i} is {x} but the weights and state give {exact}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks sizes, 0/1 states and finite inputs only: for chains whose inputs are brought up
+    /// to date before use (the persistent chains of learning, refreshed each negative phase).
+    pub fn validate_shape_for(&self, bm: &BoltzmannMachine) -> Result<(), EngineError> {
+        check_len("chain state (n)", bm.n, self.state.len())?;
+        check_len("chain inputs (n)", bm.n, self.inputs.len())?;
+        check_len("chain clamp mask (n)", bm.n, self.clamped.len())?;
+        bm.check_state(&self.state)?;
+        check_finite("chain inputs", self.inputs.iter().copied())
     }
 
     /// The current state.

@@ -152,14 +152,15 @@ impl Hopfield {
             .collect();
         let old = self.weights.clone();
         let scale = 1.0 / n as f64;
+        // The change is symmetric in i and j; computing it once per pair keeps J exactly
+        // symmetric (two evaluations could round apart).
         for i in 0..n {
-            for j in 0..n {
-                if i == j {
-                    continue;
-                }
+            for j in 0..i {
                 let h_ij = h[i] - old[i * n + j] * xi[j];
                 let h_ji = h[j] - old[j * n + i] * xi[i];
-                self.weights[i * n + j] += scale * (xi[i] * xi[j] - xi[i] * h_ji - h_ij * xi[j]);
+                let w = old[i * n + j] + scale * (xi[i] * xi[j] - xi[i] * h_ji - h_ij * xi[j]);
+                self.weights[i * n + j] = w;
+                self.weights[j * n + i] = w;
             }
         }
     }

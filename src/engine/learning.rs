@@ -27,6 +27,20 @@ pub struct PhaseStats {
 }
 
 impl PhaseStats {
+    /// Checks statistics read from a file against a machine of `n` units.
+    pub fn validate(&self, n: usize) -> Result<(), EngineError> {
+        super::error::check_len("phase statistics (units)", n, self.n)?;
+        super::error::check_len("pair statistics (n × n)", n * n, self.pair.len())?;
+        super::error::check_len("mean statistics (n)", n, self.mean.len())?;
+        let all = self.pair.iter().chain(&self.mean);
+        if all.clone().any(|x| !(0.0..=1.0).contains(x)) {
+            return Err(EngineError::BadParameter(
+                "phase statistics must lie in [0, 1]".into(),
+            ));
+        }
+        Ok(())
+    }
+
     fn zeros(n: usize) -> Self {
         Self {
             n,
@@ -138,6 +152,19 @@ impl LearningSettings {
             return Err(EngineError::BadParameter(
                 "need at least one negative chain and one sample sweep per phase".into(),
             ));
+        }
+        let sweeps = |p: &PhaseSettings| p.burn_in.saturating_add(p.sample_sweeps);
+        if self.negative_chains > 10_000
+            || sweeps(&self.positive).max(sweeps(&self.negative)) > 1_000_000
+        {
+            return Err(EngineError::BadParameter(
+                "at most 10 000 negative chains and 1 000 000 sweeps per phase".into(),
+            ));
+        }
+        for phase in [&self.positive, &self.negative] {
+            if let Some(schedule) = &phase.anneal {
+                schedule.steps()?;
+            }
         }
         Ok(())
     }

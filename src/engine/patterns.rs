@@ -18,6 +18,37 @@ pub struct PatternSet {
     pub patterns: Vec<Vec<u8>>,
 }
 
+impl PatternSet {
+    /// Checks a set that did not come through a loader: a grid of at most 100 000 units, every
+    /// pattern that long, every value 0 or 1.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let units = self.width.saturating_mul(self.height);
+        if units == 0 || units > 100_000 {
+            return Err(EngineError::BadParameter(format!(
+                "a {} × {} grid is not allowed (1 to 100 000 units)",
+                self.width, self.height
+            )));
+        }
+        for (k, p) in self.patterns.iter().enumerate() {
+            if p.len() != units {
+                return Err(EngineError::SizeMismatch {
+                    what: format!("pattern {} of \"{}\"", k + 1, self.name),
+                    expected: units,
+                    got: p.len(),
+                });
+            }
+            if p.iter().any(|&v| v > 1) {
+                return Err(EngineError::BadParameter(format!(
+                    "pattern {} of \"{}\" has a value other than 0 or 1",
+                    k + 1,
+                    self.name
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The 1500 bundled 8×8 binarized digits (see `assets/DIGITS_README.md`).
 pub const DIGITS_TEXT: &str = include_str!("../../assets/digits.txt");
 /// The labels (0–9) of [`DIGITS_TEXT`], one a line.

@@ -152,6 +152,67 @@ impl Rbm {
     }
 }
 
+impl Rbm {
+    /// Checks an RBM that did not come through a constructor: layer sizes, bias lengths,
+    /// finite numbers.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        check_layer_sizes(self.w.nrows(), self.w.ncols())?;
+        check_len("visible biases b", self.w.nrows(), self.b.len())?;
+        check_len("hidden biases c", self.w.ncols(), self.c.len())?;
+        check_finite("RBM weights W", self.w.iter().map(|&x| f64::from(x)))?;
+        check_finite("visible biases b", self.b.iter().map(|&x| f64::from(x)))?;
+        check_finite("hidden biases c", self.c.iter().map(|&x| f64::from(x)))
+    }
+}
+
+impl RbmChains {
+    /// Checks chains that did not come through a constructor against their RBM.
+    pub fn validate_for(&self, rbm: &Rbm) -> Result<(), EngineError> {
+        let (nv, nh, rows) = (rbm.n_visible(), rbm.n_hidden(), self.visible.nrows());
+        check_len("chain visible columns", nv, self.visible.ncols())?;
+        check_len(
+            "chain visible probability columns",
+            nv,
+            self.visible_probs.ncols(),
+        )?;
+        check_len("chain hidden columns", nh, self.hidden.ncols())?;
+        check_len(
+            "chain hidden probability columns",
+            nh,
+            self.hidden_probs.ncols(),
+        )?;
+        check_len("chain clamp mask", nv, self.clamped.len())?;
+        for (what, a) in [
+            ("hidden", &self.hidden),
+            ("visible probability", &self.visible_probs),
+            ("hidden probability", &self.hidden_probs),
+        ] {
+            check_len(&format!("{what} chain rows"), rows, a.nrows())?;
+        }
+        if self
+            .visible
+            .iter()
+            .chain(&self.hidden)
+            .any(|&x| x != 0.0 && x != 1.0)
+        {
+            return Err(EngineError::BadParameter(
+                "chain states must be 0 or 1".into(),
+            ));
+        }
+        if self
+            .visible_probs
+            .iter()
+            .chain(&self.hidden_probs)
+            .any(|p| !(0.0..=1.0).contains(p))
+        {
+            return Err(EngineError::BadParameter(
+                "chain probabilities must be in [0, 1]".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn check_layer_sizes(n_visible: usize, n_hidden: usize) -> Result<(), EngineError> {
     if n_visible == 0 || n_hidden == 0 {
         return Err(EngineError::BadParameter(format!(

@@ -147,6 +147,29 @@ impl RbmTrainer {
         })
     }
 
+    /// Checks a trainer that did not come through [`Self::new`] against its RBM: settings,
+    /// momentum buffers and persistent chains of the right shapes, finite numbers.
+    pub fn validate_for(&self, rbm: &Rbm) -> Result<(), EngineError> {
+        use super::error::{check_finite, check_len};
+        self.config.validate()?;
+        let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
+        check_len("momentum buffer rows", nv, self.vel_w.nrows())?;
+        check_len("momentum buffer columns", nh, self.vel_w.ncols())?;
+        check_len("visible-bias momentum", nv, self.vel_b.len())?;
+        check_len("hidden-bias momentum", nh, self.vel_c.len())?;
+        let all = self.vel_w.iter().chain(&self.vel_b).chain(&self.vel_c);
+        check_finite("momentum buffers", all.map(|&x| f64::from(x)))?;
+        if let Some(chains) = &self.chains {
+            check_len("persistent chain columns", nv, chains.ncols())?;
+            if chains.iter().any(|&x| x != 0.0 && x != 1.0) {
+                return Err(EngineError::BadParameter(
+                    "persistent chain states must be 0 or 1".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The settings.
     pub fn config(&self) -> &RbmTrainConfig {
         &self.config

@@ -30,6 +30,18 @@ impl SimRng {
         }
     }
 
+    /// Checks a state read from a file: xoshiro256++ never reaches the all-zero state (it would
+    /// then give zeros forever).
+    pub fn validate(&self) -> Result<(), super::EngineError> {
+        if self.state == [0; 4] {
+            return Err(super::EngineError::BadParameter(
+                "the random generator's state is all zeros, which xoshiro256++ never reaches"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// The next 64 random bits.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {

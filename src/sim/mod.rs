@@ -4,9 +4,11 @@
 
 pub mod model;
 pub mod protocol;
+pub mod saved;
 pub mod simulation;
 pub mod worker;
 
 pub use protocol::{Command, Event, ModelKind, ModelSpec, Snapshot};
+pub use saved::SavedSimulation;
 pub use simulation::Simulation;
 pub use worker::SimHandle;

@@ -8,13 +8,14 @@ use crate::engine::rbm::{Rbm, RbmChains};
 use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
 use crate::engine::spins::{bm_from_hopfield, spins_from_bits};
 use crate::engine::{EngineError, SimRng};
+use serde::{Deserialize, Serialize};
 
 /// Hidden units above this are refused (the window could not show them usefully).
 pub const MAX_HIDDEN: usize = 2_000;
 
 /// A general net (Hopfield or Boltzmann machine) with its sampled chain and the T = 0 twin
 /// that starts from the same state (Hopfield beside Boltzmann).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NetModel {
     /// The machine (a Hopfield net is held as its equivalent Boltzmann machine).
     pub bm: BoltzmannMachine,
@@ -27,7 +28,7 @@ pub struct NetModel {
 }
 
 /// An RBM with one display chain and its trainer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RbmModel {
     /// The machine.
     pub rbm: Rbm,
@@ -38,7 +39,7 @@ pub struct RbmModel {
 }
 
 /// Whichever model is on screen.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Model {
     /// Hopfield or Boltzmann machine.
     Net(NetModel),
@@ -92,23 +93,29 @@ pub fn build(spec: &ModelSpec, set: &PatternSet, rng: &mut SimRng) -> Result<Mod
             if !set.patterns.is_empty() {
                 rbm.set_visible_bias_from_data(&matrix_from_patterns(&set.patterns)?);
             }
-            let chains = RbmChains::random(&rbm, 1, rng);
-            let config = RbmTrainConfig {
-                learning_rate: 0.1,
-                momentum: 0.5,
-                ..RbmTrainConfig::default()
-            };
-            let trainer = RbmTrainer::new(&rbm, config)?;
-            Ok(Model::Rbm(RbmModel {
-                rbm,
-                chains,
-                trainer,
-            }))
+            Ok(Model::Rbm(rbm_model(rbm, rng)?))
         }
     }
 }
 
-fn net_model(bm: BoltzmannMachine, energy_offset: f64, rng: &mut SimRng) -> NetModel {
+/// An RBM with a random display chain and a fresh trainer (η = 0.1, momentum 0.5).
+pub(super) fn rbm_model(rbm: Rbm, rng: &mut SimRng) -> Result<RbmModel, EngineError> {
+    let chains = RbmChains::random(&rbm, 1, rng);
+    let config = RbmTrainConfig {
+        learning_rate: 0.1,
+        momentum: 0.5,
+        ..RbmTrainConfig::default()
+    };
+    let trainer = RbmTrainer::new(&rbm, config)?;
+    Ok(RbmModel {
+        rbm,
+        chains,
+        trainer,
+    })
+}
+
+/// A general net with a random chain and its T = 0 twin in the same state.
+pub(super) fn net_model(bm: BoltzmannMachine, energy_offset: f64, rng: &mut SimRng) -> NetModel {
     let chain = Chain::random(&bm, rng);
     let twin = chain.clone();
     NetModel {
@@ -117,4 +124,13 @@ fn net_model(bm: BoltzmannMachine, energy_offset: f64, rng: &mut SimRng) -> NetM
         twin,
         energy_offset,
     }
+}
+
+/// A network read from a weights file, to replace the one on screen.
+#[derive(Clone, Debug)]
+pub enum ImportedModel {
+    /// An RBM.
+    Rbm(Rbm),
+    /// A general Boltzmann machine.
+    Boltzmann(BoltzmannMachine),
 }

@@ -73,7 +73,7 @@ pub enum Order {
 }
 
 /// A command from the UI.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Command {
     /// Build a new model (discarding the current one).
     SetModel(ModelSpec),
@@ -130,12 +130,18 @@ pub enum Command {
     },
     /// Forget the energy trace.
     ClearTrace,
+    /// Send the state to save ([`Event::Captured`]).
+    Capture,
+    /// Replace everything with a simulation loaded from a file (already checked).
+    Replace(Box<super::Simulation>),
+    /// Replace the network with one read from a weights file.
+    Import(Box<super::model::ImportedModel>),
     /// Stop the thread.
     Quit,
 }
 
 /// Something that happened, sent once and never dropped.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Event {
     /// A command failed; the model is unchanged.
     Failed(String),
@@ -143,6 +149,10 @@ pub enum Event {
     PhaseDone(&'static str),
     /// The simulation stopped running (reason).
     Stopped(String),
+    /// The state to save, as asked by [`Command::Capture`].
+    Captured(Box<super::SavedSimulation>),
+    /// The whole simulation or its network was replaced (what).
+    Replaced(String),
 }
 
 /// A sample of the energy trace.

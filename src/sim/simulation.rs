@@ -25,36 +25,36 @@ const MAX_CURVE_POINTS: usize = 2_000;
 /// Everything the simulation owns.
 #[derive(Clone)]
 pub struct Simulation {
-    spec: ModelSpec,
-    rng: SimRng,
-    model: Model,
-    set: PatternSet,
-    drawn: Vec<Vec<u8>>,
-    temperature: f64,
-    order: Order,
-    sweeps_per_sec_limit: Option<f64>,
-    running: bool,
-    training: bool,
-    sweeps: f64,
-    unit_cursor: usize,
-    trace: Vec<TracePoint>,
-    settings: LearningSettings,
-    negative_chains: Vec<crate::engine::boltzmann::Chain>,
-    positive: Option<PhaseStats>,
-    negative: Option<PhaseStats>,
-    rbm_stats: Option<(Arc<Vec<f32>>, Arc<Vec<f32>>)>,
-    updates: usize,
-    curve: Vec<[f64; 2]>,
-    anneal: Option<(Vec<(f64, usize)>, usize)>,
-    histogram: Vec<u64>,
-    histogram_samples: u64,
-    tv_curve: Vec<[f64; 2]>,
-    exact_cache: Option<(f64, u64, Vec<(usize, f64, f64)>, f64)>,
-    weights_generation: u64,
-    measured_sps: f64,
-    sweep_credit: f64,
-    speed_window: Option<(Instant, f64)>,
-    events: Vec<Event>,
+    pub(super) spec: ModelSpec,
+    pub(super) rng: SimRng,
+    pub(super) model: Model,
+    pub(super) set: PatternSet,
+    pub(super) drawn: Vec<Vec<u8>>,
+    pub(super) temperature: f64,
+    pub(super) order: Order,
+    pub(super) sweeps_per_sec_limit: Option<f64>,
+    pub(super) running: bool,
+    pub(super) training: bool,
+    pub(super) sweeps: f64,
+    pub(super) unit_cursor: usize,
+    pub(super) trace: Vec<TracePoint>,
+    pub(super) settings: LearningSettings,
+    pub(super) negative_chains: Vec<crate::engine::boltzmann::Chain>,
+    pub(super) positive: Option<PhaseStats>,
+    pub(super) negative: Option<PhaseStats>,
+    pub(super) rbm_stats: Option<(Arc<Vec<f32>>, Arc<Vec<f32>>)>,
+    pub(super) updates: usize,
+    pub(super) curve: Vec<[f64; 2]>,
+    pub(super) anneal: Option<(Vec<(f64, usize)>, usize)>,
+    pub(super) histogram: Vec<u64>,
+    pub(super) histogram_samples: u64,
+    pub(super) tv_curve: Vec<[f64; 2]>,
+    pub(super) exact_cache: Option<(f64, u64, Vec<(usize, f64, f64)>, f64)>,
+    pub(super) weights_generation: u64,
+    pub(super) measured_sps: f64,
+    pub(super) sweep_credit: f64,
+    pub(super) speed_window: Option<(Instant, f64)>,
+    pub(super) events: Vec<Event>,
 }
 
 impl Simulation {
@@ -63,6 +63,11 @@ impl Simulation {
         let mut rng = SimRng::seed_from_u64(spec.seed);
         let set = training_set(spec.source, &[], (10, 10))?;
         let model = build(&spec, &set, &mut rng)?;
+        Ok(Self::from_parts(spec, rng, model, set))
+    }
+
+    /// A fresh simulation around a model that already exists (defaults everywhere else).
+    pub(super) fn from_parts(spec: ModelSpec, rng: SimRng, model: Model, set: PatternSet) -> Self {
         let mut sim = Self {
             spec,
             rng,
@@ -96,7 +101,7 @@ impl Simulation {
             events: Vec::new(),
         };
         sim.reset_histogram();
-        Ok(sim)
+        sim
     }
 
     /// The default opening scene: letters stored in a Hopfield net, a noisy letter on the grid.
@@ -146,19 +151,16 @@ impl Simulation {
                     ));
                 }
                 let model = build(&spec, &set, &mut rng)?;
+                let generation = self.weights_generation + 1;
                 *self = Self {
-                    spec,
-                    rng,
-                    model,
-                    set,
                     drawn: std::mem::take(&mut self.drawn),
                     temperature: self.temperature,
                     order: self.order,
                     sweeps_per_sec_limit: self.sweeps_per_sec_limit,
-                    ..Self::new(ModelSpec::default())?
+                    weights_generation: generation,
+                    ..Self::from_parts(spec, rng, model, set)
                 };
                 self.reset_histogram();
-                self.weights_generation += 1;
             }
             Command::SetTemperature(t) => {
                 crate::engine::error::check_temperature(t)?;
@@ -290,6 +292,19 @@ impl Simulation {
                 self.reset_histogram();
             }
             Command::ClearTrace => self.trace.clear(),
+            Command::Capture => self.events.push(Event::Captured(Box::new(self.to_saved()))),
+            Command::Replace(sim) => {
+                let generation = self.weights_generation + 1;
+                *self = Self {
+                    weights_generation: generation,
+                    ..*sim
+                };
+                self.events.push(Event::Replaced("session loaded".into()));
+            }
+            Command::Import(imported) => {
+                *self = self.with_imported(*imported)?;
+                self.events.push(Event::Replaced("weights imported".into()));
+            }
             Command::Quit => self.running = false,
         }
         Ok(())

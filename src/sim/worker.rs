@@ -133,7 +133,7 @@ fn run(
             .into_iter()
             .chain(std::iter::from_fn(|| commands.try_recv().ok()))
         {
-            if command == Command::Quit {
+            if matches!(command, Command::Quit) {
                 return;
             }
             guarded(&mut sim, &mut backup, &events, |s| s.apply(command));

@@ -1,6 +1,8 @@
 //! The eframe app: draws the latest snapshot and sends what the person asked for.
 
 pub mod controls;
+pub mod export_images;
+pub mod files;
 pub mod grid;
 pub mod heatmap;
 pub mod theme;
@@ -137,6 +139,7 @@ pub struct BoltzVizApp {
     frames: u64,
     screenshot: Option<ScreenshotRequest>,
     screenshot_done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    files: files::Files,
 }
 
 impl BoltzVizApp {
@@ -152,6 +155,7 @@ impl BoltzVizApp {
             frames: 0,
             screenshot: None,
             screenshot_done: Default::default(),
+            files: files::Files::default(),
         };
         match Simulation::opening_scene() {
             Ok(mut sim) => {
@@ -184,6 +188,16 @@ impl BoltzVizApp {
         self
     }
 
+    /// Opens a session file once the window is up (as `boltzviz open FILE` does).
+    pub fn open_session(&mut self, path: std::path::PathBuf) {
+        self.files.request_open_path(path);
+    }
+
+    /// The File menu's state (for tests).
+    pub fn files(&self) -> &files::Files {
+        &self.files
+    }
+
     /// The latest snapshot (for tests).
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
@@ -198,10 +212,11 @@ impl BoltzVizApp {
         let Some(sim) = &self.sim else { return };
         let mut keep = Vec::new();
         for command in self.pending.drain(..) {
-            match sim.send(command.clone()) {
-                Ok(()) => {}
+            let noted = command.clone();
+            match sim.send(command) {
+                Ok(()) => self.files.note_command(&noted),
                 Err(SendError::Busy) => {
-                    keep.push(command);
+                    keep.push(noted);
                     self.state.message =
                         Some(("busy: the simulation is catching up".into(), false));
                 }
@@ -222,16 +237,34 @@ impl BoltzVizApp {
                 }
                 self.state.trace.push_back(p);
             }
-            // The slider follows the simulation (annealing moves T too).
-            self.state.temperature = snap.temperature;
+            // The slider follows the simulation when T changed there (annealing, a loaded
+            // session), not on every snapshot: that would pull it back while it is dragged.
+            if snap.temperature != self.snapshot.temperature {
+                self.state.temperature = snap.temperature;
+            }
             self.snapshot = snap;
         }
         for event in sim.events() {
-            self.state.message = match event {
+            let message = match event {
                 Event::Failed(msg) => Some((msg, true)),
                 Event::PhaseDone(what) => Some((format!("{what} done"), false)),
                 Event::Stopped(why) => Some((why, false)),
+                Event::Replaced(what) => {
+                    self.state.trace.clear();
+                    Some((what, false))
+                }
+                Event::Captured(saved) => {
+                    self.files.on_captured(saved);
+                    None
+                }
             };
+            if message.is_some() {
+                self.state.message = message;
+            }
+        }
+        let (snapshot, trace) = (&self.snapshot, &self.state.trace);
+        if let Some(message) = self.files.poll(snapshot, trace, &mut self.pending) {
+            self.state.message = Some(message);
         }
     }
 
@@ -311,6 +344,8 @@ pub fn write_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(),
 impl eframe::App for BoltzVizApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.take_updates();
+        self.files.input(ctx, &mut self.pending);
+        self.files.window_ui(ctx);
         self.shortcuts(ctx);
         self.send_pending();
         self.capture_if_due(ctx);
@@ -326,15 +361,18 @@ impl eframe::App for BoltzVizApp {
             state,
             heatmaps,
             pending,
+            files,
             ..
         } = self;
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
+                files.menu_ui(ui, pending);
                 ui.heading("BoltzViz");
                 ui.separator();
                 for view in View::ALL {
                     ui.selectable_value(&mut state.view, view, view.label());
                 }
+                files.status_ui(ui);
             });
         });
         egui::Panel::bottom("status").show(ui, |ui| views::status_ui(ui, snapshot, state));
@@ -350,6 +388,9 @@ impl eframe::App for BoltzVizApp {
                 views::view_ui(ui, snapshot, state, heatmaps, pending)
             });
         });
+        if let Some(message) = files.windows_ui(ui.ctx(), snapshot, &state.trace, pending) {
+            state.message = Some(message);
+        }
         self.send_pending();
     }
 }
