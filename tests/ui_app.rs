@@ -150,3 +150,51 @@ fn space_runs_and_pauses_the_simulation() {
     h.key_press(egui::Key::Space);
     wait_for(&mut h, "paused", |a| !a.snapshot().running);
 }
+
+#[test]
+fn examples_open_from_the_file_menu_and_unsaved_changes_are_guarded() {
+    use boltzviz::sim::protocol::ModelKind;
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
+    // Nothing changed yet: the example opens at once.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Examples").hover();
+    h.run_steps(2);
+    h.get_by_label("An RBM trained on the digits").click();
+    wait_for(&mut h, "the RBM example", |a| {
+        a.snapshot().spec.kind == ModelKind::Rbm && a.snapshot().grid == (8, 8)
+    });
+    assert!(
+        !h.state().files().dirty,
+        "a freshly opened session is not dirty"
+    );
+
+    // A change, then another example: the app asks first, and Cancel keeps the session.
+    h.get_by_label("Invert").click();
+    h.run_steps(2);
+    assert!(h.state().files().dirty);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Examples").hover();
+    h.run_steps(2);
+    h.get_by_label("Hidden units that learned parity").click();
+    h.run_steps(2);
+    h.get_by_label("Cancel").click();
+    h.run_steps(20);
+    assert_eq!(h.state().snapshot().spec.kind, ModelKind::Rbm);
+
+    // Discard: the parity machine replaces it.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Examples").hover();
+    h.run_steps(2);
+    h.get_by_label("Hidden units that learned parity").click();
+    h.run_steps(2);
+    h.get_by_label("Discard").click();
+    wait_for(&mut h, "the parity example", |a| {
+        a.snapshot().spec.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
+    });
+}

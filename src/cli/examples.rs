@@ -29,9 +29,9 @@ pub const EXAMPLES: [(&str, &str, fn() -> Result<SavedSimulation, EngineError>);
 
 /// Writes every example into `dir`.
 pub fn write_examples(dir: &Path) -> Result<(), PersistError> {
-    std::fs::create_dir_all(dir).map_err(|source| PersistError::Write {
+    std::fs::create_dir_all(dir).map_err(|error| PersistError::Write {
         path: dir.to_owned(),
-        source,
+        error,
     })?;
     for (name, _, build) in EXAMPLES {
         save_session(&dir.join(name), &build()?)?;

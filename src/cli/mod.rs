@@ -1,7 +1,15 @@
 //! The command line: the app by default, then headless commands for scripts.
 
+pub mod bench;
+pub mod capacity;
+pub mod data;
+pub mod eval;
 pub mod examples;
 pub mod gui;
+pub mod plot;
+pub mod progress;
+pub mod sample;
+pub mod train;
 
 use crate::ui::{ScreenshotRequest, View};
 use clap::{Parser, Subcommand};
@@ -40,6 +48,26 @@ enum Cmd {
         #[arg(long, default_value_t = 90)]
         frames: u64,
     },
+    /// Train a model on 0/1 data and write a session (.ron) or weights (.json).
+    ///
+    /// Example: boltzviz train --model rbm --data assets/digits.txt --hidden 16 --epochs 50 --out rbm.ron
+    Train(train::TrainArgs),
+    /// Sample states from a saved model and write one 0/1 line per kept sweep.
+    ///
+    /// Example: boltzviz sample --model rbm.ron --temperature 1 --sweeps 100 --out samples.txt
+    Sample(sample::SampleArgs),
+    /// Mean log-likelihood (exact or AIS), reconstruction error and pseudo-likelihood.
+    ///
+    /// Example: boltzviz eval --model rbm.ron --data assets/digits.txt
+    Eval(eval::EvalArgs),
+    /// Hopfield recall against the number of stored patterns, with the theory marks.
+    ///
+    /// Example: boltzviz capacity --rule hebb --n 100 --noise 0.1 --trials 20 --out capacity.png
+    Capacity(capacity::CapacityArgs),
+    /// The engine and UI speed targets as one table.
+    ///
+    /// Example: boltzviz bench
+    Bench(bench::BenchArgs),
     /// Regenerate the example sessions shipped in assets/sessions.
     ///
     /// Example: boltzviz write-examples --out assets/sessions
@@ -69,6 +97,11 @@ pub fn run() -> anyhow::Result<()> {
             };
             gui::run_app(v, None, Some(request))
         }
+        Some(Cmd::Train(args)) => train::train(&args),
+        Some(Cmd::Sample(args)) => sample::sample(&args),
+        Some(Cmd::Eval(args)) => eval::eval(&args),
+        Some(Cmd::Capacity(args)) => capacity::capacity(&args),
+        Some(Cmd::Bench(args)) => bench::bench(&args),
         Some(Cmd::WriteExamples { out }) => {
             examples::write_examples(&out)?;
             println!(

@@ -18,9 +18,9 @@ pub fn write_atomically(
         // Best effort: the temporary file may not even exist.
         let _ = fs::remove_file(&temp);
     }
-    result.map_err(|source| PersistError::Write {
+    result.map_err(|error| PersistError::Write {
         path: path.to_owned(),
-        source,
+        error,
     })
 }
 
@@ -60,9 +60,9 @@ fn write_then_rename(
 
 /// Reads a whole text file, refusing files over `limit` bytes before reading them.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, PersistError> {
-    let read_error = |source| PersistError::Read {
+    let read_error = |error| PersistError::Read {
         path: path.to_owned(),
-        source,
+        error,
     };
     let bytes = fs::metadata(path).map_err(read_error)?.len();
     if bytes > limit {

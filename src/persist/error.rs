@@ -8,20 +8,20 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum PersistError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file could not be written; the old file (if any) is untouched.
-    #[error("cannot write {path}: {source} (the old file, if any, is untouched)")]
+    #[error("cannot write {path}: {error} (the old file, if any, is untouched)")]
     Write {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is larger than any session or weights file this program writes.
     #[error("the file is {bytes} bytes, more than the {limit}-byte limit; it is not read")]

@@ -99,7 +99,7 @@ pub fn build(spec: &ModelSpec, set: &PatternSet, rng: &mut SimRng) -> Result<Mod
 }
 
 /// An RBM with a random display chain and a fresh trainer (η = 0.1, momentum 0.5).
-pub(super) fn rbm_model(rbm: Rbm, rng: &mut SimRng) -> Result<RbmModel, EngineError> {
+pub fn rbm_model(rbm: Rbm, rng: &mut SimRng) -> Result<RbmModel, EngineError> {
     let chains = RbmChains::random(&rbm, 1, rng);
     let config = RbmTrainConfig {
         learning_rate: 0.1,
@@ -115,7 +115,7 @@ pub(super) fn rbm_model(rbm: Rbm, rng: &mut SimRng) -> Result<RbmModel, EngineEr
 }
 
 /// A general net with a random chain and its T = 0 twin in the same state.
-pub(super) fn net_model(bm: BoltzmannMachine, energy_offset: f64, rng: &mut SimRng) -> NetModel {
+pub fn net_model(bm: BoltzmannMachine, energy_offset: f64, rng: &mut SimRng) -> NetModel {
     let chain = Chain::random(&bm, rng);
     let twin = chain.clone();
     NetModel {

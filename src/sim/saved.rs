@@ -320,3 +320,22 @@ impl std::fmt::Debug for Simulation {
             .finish_non_exhaustive()
     }
 }
+
+impl Simulation {
+    /// A simulation around a model built elsewhere (the CLI's `train`), checked like a loaded
+    /// session: the model must fit the training set's grid and its kind.
+    pub fn from_model(spec: ModelSpec, model: Model, set: PatternSet) -> Result<Self, EngineError> {
+        let rng = SimRng::seed_from_u64(spec.seed);
+        Self::from_saved(Simulation::from_parts(spec, rng, model, set).to_saved())
+    }
+
+    /// The network, for reading (the CLI's `sample` and `eval`).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The training set.
+    pub fn training_set(&self) -> &PatternSet {
+        &self.set
+    }
+}

@@ -1,5 +1,6 @@
 //! The eframe app: draws the latest snapshot and sends what the person asked for.
 
+pub mod bench;
 pub mod controls;
 pub mod export_images;
 pub mod files;

@@ -1,0 +1,189 @@
+//! `boltzviz bench`: the engine and UI speed targets as one table, measured here and now
+//! (`cargo bench` runs the criterion versions of the engine ones).
+
+use crate::engine::SimRng;
+use crate::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, ScanOrder};
+use crate::engine::exact;
+use crate::engine::patterns;
+use crate::engine::rbm::Rbm;
+use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
+use std::time::{Duration, Instant};
+
+/// `bench`'s options.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Skip the UI frame benchmark (about 10 s).
+    #[arg(long)]
+    pub engine_only: bool,
+    /// Seconds of each UI measurement.
+    #[arg(long, default_value_t = 4.0)]
+    pub ui_seconds: f64,
+}
+
+struct Row {
+    what: &'static str,
+    measured: String,
+    target: &'static str,
+    met: bool,
+}
+
+/// The median of `runs` timings of `work`, in seconds.
+fn median_secs(runs: usize, mut work: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            work();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn engine_rows() -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    let mut rng = SimRng::seed_from_u64(1);
+    let bm = BoltzmannMachine::random(100, 0, Connectivity::Full, 0.1, 0.1, &mut rng)?;
+    let mut chain = Chain::random(&bm, &mut rng);
+    let sweeps = 2_000;
+    let secs = median_secs(7, || {
+        let _ = chain.run(&bm, 1.0, sweeps, ScanOrder::Sequential, &mut rng);
+    });
+    let rate = (sweeps * 100) as f64 / secs / 1e6;
+    rows.push(Row {
+        what: "Dense 100-unit BM Gibbs, T = 1",
+        measured: format!("{rate:.1} M updates/s"),
+        target: "≥ 50 M updates/s",
+        met: rate >= 50.0,
+    });
+    for (n, limit, target) in [(20, 0.05, "< 50 ms"), (24, 1.0, "< 1 s")] {
+        let mut rng = SimRng::seed_from_u64(n as u64);
+        let bm = BoltzmannMachine::random(n, 0, Connectivity::Full, 0.5, 0.5, &mut rng)?;
+        let secs = median_secs(3, || {
+            let _ = exact::log_partition(&bm, 1.0);
+        });
+        rows.push(Row {
+            what: if n == 20 {
+                "Exact log Z, 20 units"
+            } else {
+                "Exact log Z, 24 units"
+            },
+            measured: format!("{:.1} ms", secs * 1e3),
+            target,
+            met: secs < limit,
+        });
+    }
+    let digits = matrix_from_patterns(&patterns::digits()?.patterns)?;
+    let config = RbmTrainConfig {
+        learning_rate: 0.05,
+        momentum: 0.5,
+        weight_decay: 0.0,
+        batch_size: 20,
+        ..RbmTrainConfig::default()
+    };
+    let secs = median_secs(3, || {
+        let mut rng = SimRng::seed_from_u64(3);
+        if let Ok(mut rbm) = Rbm::random(64, 16, 0.01, &mut rng)
+            && let Ok(mut trainer) = RbmTrainer::new(&rbm, config.clone())
+        {
+            for _ in 0..200 {
+                let _ = trainer.train_epoch(&mut rbm, &digits, &mut rng);
+            }
+        }
+    });
+    rows.push(Row {
+        what: "RBM 64×16 digits, CD-1, batch 20, 200 epochs",
+        measured: format!("{secs:.3} s"),
+        target: "< 0.2 s",
+        met: secs < 0.2,
+    });
+    let (nv, nh, batch) = (784, 500, 100);
+    let data = ndarray::Array2::from_shape_simple_fn((batch, nv), || {
+        f32::from(u8::from(rng.uniform() < 0.2))
+    });
+    let mut rbm = Rbm::random(nv, nh, 0.01, &mut rng)?;
+    let mut trainer = RbmTrainer::new(
+        &rbm,
+        RbmTrainConfig {
+            batch_size: batch,
+            ..RbmTrainConfig::default()
+        },
+    )?;
+    let secs = median_secs(15, || {
+        let _ = trainer.train_epoch(&mut rbm, &data, &mut rng);
+    });
+    let gflops = (5 * 2 * batch * nv * nh) as f64 / secs / 1e9;
+    rows.push(Row {
+        what: "RBM 784×500, CD-1, batch 100",
+        measured: format!("{gflops:.0} GFLOP/s"),
+        target: "≥ 40 GFLOP/s",
+        met: gflops >= 40.0,
+    });
+    Ok(rows)
+}
+
+fn ui_rows(seconds: f64) -> anyhow::Result<Vec<Row>> {
+    let report = crate::ui::bench::frame_benchmark(Duration::from_secs_f64(seconds))
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let slowdown = 1.0 - report.sweeps_per_sec_with_ui / report.sweeps_per_sec_alone.max(1e-9);
+    Ok(vec![
+        Row {
+            what: "UI frame, 784×500 RBM sampling, views in turn (median)",
+            measured: format!(
+                "{:.2} ms (p95 {:.2} ms, {} frames)",
+                report.median_ms, report.p95_ms, report.frames
+            ),
+            target: "< 8 ms",
+            met: report.median_ms < 8.0,
+        },
+        Row {
+            what: "Simulation speed with the UI beside it",
+            measured: format!(
+                "{:.0} sweeps/s vs {:.0} alone ({:+.0} %)",
+                report.sweeps_per_sec_with_ui,
+                report.sweeps_per_sec_alone,
+                -slowdown * 100.0
+            ),
+            target: "≤ 20 % slower",
+            met: slowdown <= 0.2,
+        },
+    ])
+}
+
+/// Runs `bench` and prints the table.
+pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
+    eprintln!("measuring the engine…");
+    let mut rows = engine_rows()?;
+    if !args.engine_only {
+        eprintln!(
+            "measuring the UI ({:.0} s with and without it)…",
+            args.ui_seconds
+        );
+        rows.extend(ui_rows(args.ui_seconds)?);
+    }
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown processor".into());
+    println!(
+        "BoltzViz benchmarks on {cpu}, {} threads available",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!("| Benchmark | Measured | Target | Met |");
+    println!("|---|---|---|---|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {} |",
+            r.what,
+            r.measured,
+            r.target,
+            if r.met { "yes" } else { "no" }
+        );
+    }
+    Ok(())
+}

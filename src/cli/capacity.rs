@@ -1,0 +1,121 @@
+//! `boltzviz capacity`: how many patterns a Hopfield net recalls from noisy cues, as a table
+//! and a PNG plot against the theory marks.
+
+use super::plot::{Series, plot};
+use super::progress::Progress;
+use super::train::RuleChoice;
+use crate::engine::SimRng;
+use crate::engine::capacity::{CapacityConfig, capacity_sweep};
+use crate::persist::export::save_png;
+use std::path::PathBuf;
+
+/// `capacity`'s options.
+#[derive(clap::Args, Debug)]
+pub struct CapacityArgs {
+    /// Storage rule: hebb, storkey or pinv.
+    #[arg(long, value_enum, default_value = "hebb")]
+    pub rule: RuleChoice,
+    /// Units N.
+    #[arg(long, default_value_t = 100)]
+    pub n: usize,
+    /// Fraction of each cue's bits flipped.
+    #[arg(long, default_value_t = 0.1)]
+    pub noise: f64,
+    /// Independent nets per pattern count.
+    #[arg(long, default_value_t = 10)]
+    pub trials: usize,
+    /// Largest number of patterns tried (default: 0.3 N Hebbian, 0.5 N Storkey, 0.9 N pinv).
+    #[arg(long)]
+    pub max_patterns: Option<usize>,
+    /// The seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also write the plot here (PNG).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// The theory marks for N units: (x, what).
+pub fn theory_marks(rule: RuleChoice, n: usize) -> Vec<(f64, &'static str)> {
+    let n = n as f64;
+    match rule {
+        RuleChoice::Hebb => vec![
+            (
+                0.138 * n,
+                "0.138 N: Hebbian storage capacity (Amit, Gutfreund & Sompolinsky)",
+            ),
+            (
+                n / (2.0 * n.ln()),
+                "N / (2 ln N): every pattern recalled perfectly",
+            ),
+        ],
+        RuleChoice::Storkey => vec![(
+            n / (2.0 * n.ln()).sqrt(),
+            "N / √(2 ln N): Storkey's capacity",
+        )],
+        RuleChoice::Pinv => vec![(
+            n,
+            "N: the pseudo-inverse stores up to N independent patterns",
+        )],
+    }
+}
+
+/// Runs `capacity`.
+pub fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
+    let n = args.n;
+    let default_max = match args.rule {
+        RuleChoice::Hebb => 0.3,
+        RuleChoice::Storkey => 0.5,
+        RuleChoice::Pinv => 0.9,
+    } * n as f64;
+    let max = args
+        .max_patterns
+        .unwrap_or(default_max.round() as usize)
+        .max(1);
+    let step = (max / 15).max(1);
+    let counts: Vec<usize> = (1..=max).filter(|p| p % step == 0 || *p == 1).collect();
+    let config = CapacityConfig {
+        n,
+        rule: args.rule.into(),
+        noise: args.noise,
+        trials: args.trials,
+        pattern_counts: counts,
+    };
+    let mut rng = SimRng::seed_from_u64(args.seed);
+    let mut progress = Progress::new("capacity", config.pattern_counts.len());
+    let points = capacity_sweep(&config, &mut rng, |done, _| progress.update(done, ""))?;
+    println!(
+        "{:?} rule, N = {n}, {:.0} % of bits flipped, {} trials per count",
+        args.rule,
+        args.noise * 100.0,
+        args.trials
+    );
+    println!("patterns  recalled  (cues)");
+    for p in &points {
+        println!(
+            "{:>8}  {:>7.1} %  ({})",
+            p.patterns,
+            p.recalled * 100.0,
+            p.cues
+        );
+    }
+    let marks = theory_marks(args.rule, n);
+    for (x, what) in &marks {
+        println!("theory: {x:.1} patterns — {what}");
+    }
+    if let Some(out) = &args.out {
+        let curve: Vec<(f64, f64)> = points
+            .iter()
+            .map(|p| (p.patterns as f64, p.recalled))
+            .collect();
+        let mut series = vec![Series::Curve(curve, [215, 50, 40])];
+        series.extend(marks.iter().map(|(x, _)| Series::Mark(*x, [40, 110, 230])));
+        let x_max = marks.iter().map(|m| m.0).fold(max as f64, f64::max).ceil();
+        save_png(out, &plot(&series, x_max, 1.0))?;
+        println!(
+            "wrote {} (red: fraction recalled against patterns stored; dashed blue: theory)",
+            out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Reading the files the commands take: 0/1 data and models (session or JSON weights).
+
+use crate::engine::patterns::{PatternSet, parse_patterns};
+use crate::persist::interchange::load_weights;
+use crate::persist::load_session;
+use crate::sim::model::{ImportedModel, Model};
+use crate::sim::saved::squarest_grid;
+use anyhow::Context;
+use std::path::Path;
+
+/// A 0/1 data file as a pattern set on the squarest grid its length allows (64 → 8 × 8).
+pub fn read_data(path: &Path) -> anyhow::Result<PatternSet> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the data file {}", path.display()))?;
+    let patterns =
+        parse_patterns(&text).with_context(|| format!("in the data file {}", path.display()))?;
+    let Some(first) = patterns.first() else {
+        anyhow::bail!("the data file {} holds no patterns", path.display());
+    };
+    let (width, height) = squarest_grid(first.len());
+    Ok(PatternSet {
+        name: path
+            .file_stem()
+            .map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned()),
+        width,
+        height,
+        patterns,
+    })
+}
+
+/// A model from a session (.ron) or a weights file (.json).
+pub fn read_model(path: &Path) -> anyhow::Result<ImportedModel> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        return Ok(load_weights(path)?);
+    }
+    let sim = load_session(path)?;
+    Ok(match sim.model() {
+        Model::Net(m) => ImportedModel::Boltzmann(m.bm.clone()),
+        Model::Rbm(m) => ImportedModel::Rbm(m.rbm.clone()),
+    })
+}

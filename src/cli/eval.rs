@@ -1,0 +1,147 @@
+//! `boltzviz eval`: how well a model explains data — the mean log-likelihood in nats (exact
+//! when the net can be enumerated, otherwise AIS with its spread), the reconstruction error
+//! and the pseudo-likelihood.
+
+use super::data::{read_data, read_model};
+use crate::engine::ais::{AisConfig, ais_log_partition};
+use crate::engine::boltzmann::BoltzmannMachine;
+use crate::engine::exact::{self, index_of_pattern};
+use crate::engine::math::{sigmoid, softplus};
+use crate::engine::rbm::Rbm;
+use crate::engine::rbm_train::{matrix_from_patterns, reconstruction_error};
+use crate::engine::{EngineError, SimRng};
+use crate::sim::model::ImportedModel;
+use ndarray::Array1;
+use std::path::PathBuf;
+
+/// RBMs whose smaller layer has at most this many units are enumerated exactly.
+const EXACT_RBM_UNITS: usize = 24;
+
+/// `eval`'s options.
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// A session (.ron) or weights (.json).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// 0/1 data, one pattern a line (as long as the visible layer).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// The seed of AIS (only used when the model is too large to enumerate).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Runs `eval`.
+pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
+    let model = read_model(&args.model)?;
+    let set = read_data(&args.data)?;
+    let data = &set.patterns;
+    let nv = match &model {
+        ImportedModel::Rbm(r) => r.n_visible(),
+        ImportedModel::Boltzmann(b) => b.n_visible(),
+    };
+    if data[0].len() != nv {
+        anyhow::bail!(
+            "the data has {} units a pattern but the model has {nv} visible units",
+            data[0].len()
+        );
+    }
+    println!("{} patterns of {nv} units", data.len());
+    match &model {
+        ImportedModel::Rbm(rbm) => eval_rbm(rbm, data, args.seed)?,
+        ImportedModel::Boltzmann(bm) => eval_bm(bm, data)?,
+    }
+    Ok(())
+}
+
+fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
+    let mean_free_energy = data
+        .iter()
+        .map(|v| rbm.free_energy(v))
+        .sum::<Result<f64, EngineError>>()?
+        / data.len() as f64;
+    if rbm.n_visible().min(rbm.n_hidden()) <= EXACT_RBM_UNITS {
+        let ll = exact::rbm_log_likelihood(rbm, data)?;
+        println!("log-likelihood (exact):  {ll:.4} nats per pattern");
+    } else {
+        // AIS from the base rate model with the data's pixel frequencies.
+        let matrix = matrix_from_patterns(data)?;
+        let base: Array1<f32> = matrix.mean_axis(ndarray::Axis(0)).map_or_else(
+            || Array1::zeros(rbm.n_visible()),
+            |p| p.mapv(|q| (q.clamp(1e-3, 1.0 - 1e-3) / (1.0 - q.clamp(1e-3, 1.0 - 1e-3))).ln()),
+        );
+        eprintln!("the model is too large to enumerate: estimating log Z by AIS (100 runs)…");
+        let mut rng = SimRng::seed_from_u64(seed);
+        let estimate = ais_log_partition(rbm, &base, &AisConfig::default(), &mut rng)?;
+        let ll = -mean_free_energy - estimate.log_z;
+        let (low, high) = (
+            -mean_free_energy - estimate.log_z_high,
+            -mean_free_energy - estimate.log_z_low,
+        );
+        println!(
+            "log-likelihood (AIS):    {ll:.4} nats per pattern (±3σ of Z: {low:.4} to {high:.4})"
+        );
+    }
+    let matrix = matrix_from_patterns(data)?;
+    println!(
+        "reconstruction error:    {:.5} per unit",
+        reconstruction_error(rbm, &matrix)
+    );
+    println!(
+        "pseudo-log-likelihood:   {:.4} nats per pattern",
+        rbm_pseudo_log_likelihood(rbm, data)?
+    );
+    Ok(())
+}
+
+/// Σᵢ log P(vᵢ | v₋ᵢ) averaged over the data, with P(vᵢ | v₋ᵢ) = σ(F(ṽ) − F(v)) where ṽ is v
+/// with unit i flipped (F the free energy).
+fn rbm_pseudo_log_likelihood(rbm: &Rbm, data: &[Vec<u8>]) -> Result<f64, EngineError> {
+    let mut total = 0.0;
+    for v in data {
+        let f = rbm.free_energy(v)?;
+        let mut flipped = v.clone();
+        for i in 0..v.len() {
+            flipped[i] ^= 1;
+            total -= softplus(f - rbm.free_energy(&flipped)?);
+            flipped[i] ^= 1;
+        }
+    }
+    Ok(total / data.len() as f64)
+}
+
+fn eval_bm(bm: &BoltzmannMachine, data: &[Vec<u8>]) -> anyhow::Result<()> {
+    match exact::visible_log_probs(bm, 1.0) {
+        Ok(log_p) => {
+            let ll =
+                data.iter().map(|v| log_p[index_of_pattern(v)]).sum::<f64>() / data.len() as f64;
+            println!("log-likelihood (exact):  {ll:.4} nats per pattern");
+        }
+        Err(EngineError::TooLargeToEnumerate { units, limit }) => println!(
+            "log-likelihood:          not computed ({units} units is more than the {limit} that \
+             can be enumerated, and AIS here is for RBMs)"
+        ),
+        Err(e) => return Err(e.into()),
+    }
+    if bm.n_hidden() == 0 {
+        // log P(sᵢ | s₋ᵢ) = log σ((2sᵢ − 1) xᵢ) with xᵢ the unit's input.
+        let pll = data
+            .iter()
+            .map(|s| {
+                (0..s.len())
+                    .map(|i| {
+                        let sign = if s[i] != 0 { 1.0 } else { -1.0 };
+                        sigmoid(sign * bm.input(s, i)).ln()
+                    })
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+            / data.len() as f64;
+        println!("pseudo-log-likelihood:   {pll:.4} nats per pattern");
+    } else {
+        println!(
+            "pseudo-log-likelihood:   not defined with hidden units (they must be summed out)"
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! The UI frame benchmark: the real app, headless (egui run + tessellation, no GPU), with a
+//! 784 × 500 RBM sampling flat out on the simulation thread and the views shown in turn at
+//! 60 frames a second; and the simulation's speed with and without the UI beside it.
+
+use super::{BoltzVizApp, View};
+use crate::engine::SimRng;
+use crate::engine::rbm::Rbm;
+use crate::sim::model::ImportedModel;
+use crate::sim::protocol::Command;
+use crate::sim::{SimHandle, Simulation};
+use std::time::{Duration, Instant};
+
+/// What the benchmark measured.
+#[derive(Clone, Debug)]
+pub struct FrameReport {
+    /// Frames measured.
+    pub frames: usize,
+    /// Median CPU time of one frame (egui run + tessellation), ms.
+    pub median_ms: f64,
+    /// 95th percentile, ms.
+    pub p95_ms: f64,
+    /// Sweeps per second of the simulation alone.
+    pub sweeps_per_sec_alone: f64,
+    /// Sweeps per second while the UI draws beside it.
+    pub sweeps_per_sec_with_ui: f64,
+}
+
+/// The scene: a random 784 × 500 RBM (a 28 × 28 grid) sampling as fast as possible at T = 1.
+fn scene() -> Vec<Command> {
+    let mut rng = SimRng::seed_from_u64(5);
+    let rbm = Rbm::random(784, 500, 0.05, &mut rng).map(|r| Box::new(ImportedModel::Rbm(r)));
+    let mut commands = Vec::new();
+    if let Ok(model) = rbm {
+        commands.push(Command::Import(model));
+    }
+    commands.extend([
+        Command::SetSpeed(None),
+        Command::SetTemperature(1.0),
+        Command::Run,
+    ]);
+    commands
+}
+
+fn sweeps_now(handle: &SimHandle, last: &mut f64) -> f64 {
+    if let Some(snapshot) = handle.take_snapshot() {
+        *last = snapshot.sweeps;
+    }
+    *last
+}
+
+/// Sweeps per second of the simulation thread on its own over `duration`.
+fn simulation_alone(duration: Duration) -> Result<f64, String> {
+    let sim = Simulation::opening_scene().map_err(|e| e.to_string())?;
+    let handle = SimHandle::spawn(sim, || {}).map_err(|e| e.to_string())?;
+    for c in scene() {
+        handle.send(c).map_err(|e| format!("{e:?}"))?;
+    }
+    let mut last = 0.0;
+    std::thread::sleep(Duration::from_millis(500));
+    let (t0, s0) = (Instant::now(), sweeps_now(&handle, &mut last));
+    std::thread::sleep(duration);
+    let s1 = sweeps_now(&handle, &mut last);
+    Ok((s1 - s0) / t0.elapsed().as_secs_f64())
+}
+
+/// Runs the benchmark for about `duration` with the UI, and as long again without.
+pub fn frame_benchmark(duration: Duration) -> Result<FrameReport, String> {
+    let sweeps_per_sec_alone = simulation_alone(duration)?;
+    let ctx = egui::Context::default();
+    let mut app = BoltzVizApp::new(&ctx);
+    app.pending.extend(scene());
+    let mut frame = eframe::Frame::_new_kittest();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+    let started = Instant::now();
+    let mut times = Vec::new();
+    let mut first_sweeps = None;
+    let mut k = 0usize;
+    while started.elapsed() < duration + Duration::from_millis(500) {
+        let frame_start = Instant::now();
+        app.state.view = View::ALL[k % View::ALL.len()];
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(started.elapsed().as_secs_f64()),
+            ..Default::default()
+        };
+        let output = ctx.run_ui(input, |ui| {
+            eframe::App::logic(&mut app, ui.ctx(), &mut frame);
+            eframe::App::ui(&mut app, ui, &mut frame);
+        });
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        std::hint::black_box(primitives);
+        let spent = frame_start.elapsed();
+        // The first half second lets the model arrive and textures settle.
+        if started.elapsed() > Duration::from_millis(500) {
+            times.push(spent.as_secs_f64() * 1e3);
+            if first_sweeps.is_none() {
+                first_sweeps = Some((Instant::now(), app.snapshot.sweeps));
+            }
+        }
+        k += 1;
+        std::thread::sleep(Duration::from_micros(16_667).saturating_sub(spent));
+    }
+    let sweeps_per_sec_with_ui = first_sweeps.map_or(0.0, |(t, s)| {
+        (app.snapshot.sweeps - s) / t.elapsed().as_secs_f64()
+    });
+    if app.snapshot.grid != (28, 28) {
+        return Err(format!(
+            "the 784 × 500 RBM did not load (grid {:?}): {:?}",
+            app.snapshot.grid, app.state.message
+        ));
+    }
+    times.sort_by(f64::total_cmp);
+    let pick = |q: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * q) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    Ok(FrameReport {
+        frames: times.len(),
+        median_ms: pick(0.5),
+        p95_ms: pick(0.95),
+        sweeps_per_sec_alone,
+        sweeps_per_sec_with_ui,
+    })
+}
