@@ -546,20 +546,20 @@ impl Chain {
             if t > 0.0 {
                 rng.fill_logistic(&mut noise[..len]);
             }
-            match order {
-                ScanOrder::Sequential => units[..len]
-                    .iter_mut()
-                    .enumerate()
-                    .for_each(|(k, u)| *u = done + k),
-                ScanOrder::Random => units[..len].iter_mut().for_each(|u| *u = rng.below(n)),
-            }
+            let block = match order {
+                ScanOrder::Sequential => Units::From(done),
+                ScanOrder::Random => {
+                    units[..len].iter_mut().for_each(|u| *u = rng.below(n));
+                    Units::Listed(&units[..len])
+                }
+            };
             flips += gibbs_block::<FMA>(
                 &mut self.state,
                 &mut self.inputs,
                 &self.clamped,
                 &bm.weights,
                 t,
-                &units[..len],
+                block,
                 &noise[..len],
             );
             done += len;
@@ -597,13 +597,17 @@ fn gibbs_block<const FMA: bool>(
     clamped: &[bool],
     weights: &[f64],
     t: f64,
-    units: &[usize],
+    units: Units,
     noise: &[f32],
 ) -> usize {
     let n = state.len();
     assert!(inputs.len() == n && clamped.len() == n && weights.len() == n * n);
     let mut flips = 0;
-    for (&i, &l) in units.iter().zip(noise) {
+    for (k, &l) in noise.iter().enumerate() {
+        let i = match units {
+            Units::From(first) => first + k,
+            Units::Listed(list) => list[k],
+        };
         if clamped[i] {
             continue;
         }
@@ -627,6 +631,13 @@ fn gibbs_block<const FMA: bool>(
             .for_each(|(x, &w)| *x = signed_add::<FMA>(*x, sign, w));
     }
     flips
+}
+
+/// Which units a block updates: consecutive from a first one, or listed.
+#[derive(Clone, Copy)]
+enum Units<'a> {
+    From(usize),
+    Listed(&'a [usize]),
 }
 
 /// x + s·w for s = ±1. The product is exact, so the fused form (one instruction where the
