@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 fn harness() -> Harness<'static, BoltzVizApp> {
     Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
+        .with_size(egui::vec2(1280.0, 1000.0))
         .build_eframe(|cc| BoltzVizApp::new(&cc.egui_ctx))
 }
 
@@ -196,5 +196,56 @@ fn examples_open_from_the_file_menu_and_unsaved_changes_are_guarded() {
     h.get_by_label("Discard").click();
     wait_for(&mut h, "the parity example", |a| {
         a.snapshot().spec.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
+    });
+}
+
+#[test]
+fn a_blank_28_by_28_grid_can_be_drawn_on() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
+    h.get_by_label("Blank grid").click();
+    wait_for(&mut h, "a 28 × 28 grid", |a| {
+        a.snapshot().grid == (28, 28) && a.snapshot().visible.len() == 784
+    });
+    h.get_by_label("Clear").click();
+    wait_for(&mut h, "a clear grid", |a| {
+        a.snapshot().visible.iter().all(|&s| s == 0)
+    });
+    h.get_by_label("visible grid").click();
+    wait_for(&mut h, "a painted unit", |a| {
+        a.snapshot().visible.iter().filter(|&&s| s == 1).count() == 1
+    });
+}
+
+#[test]
+fn rbm_phases_step_through_the_cd_walk() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
+    h.get_by_label("Kind").click();
+    h.run_steps(2);
+    h.get_by_label("RBM").click();
+    wait_for(&mut h, "an RBM", |a| {
+        a.snapshot().spec.kind == boltzviz::sim::ModelKind::Rbm
+    });
+    h.get_by_label("Positive phase").click();
+    wait_for(&mut h, "the data half of the walk", |a| {
+        a.snapshot()
+            .learning
+            .rbm_walk
+            .as_ref()
+            .is_some_and(|w| w.stage == 1)
+            && a.snapshot().learning.negative.is_none()
+    });
+    h.get_by_label("Negative phase").click();
+    wait_for(&mut h, "the whole walk", |a| {
+        let walk = a.snapshot().learning.rbm_walk.clone().unwrap_or_default();
+        walk.stage == 2
+            && walk.vk.len() == a.snapshot().visible.len()
+            && walk.hk.len() == a.snapshot().hidden.len()
+            && a.snapshot().learning.negative.is_some()
     });
 }

@@ -77,6 +77,13 @@ pub enum Order {
 pub enum Command {
     /// Build a new model (discarding the current one).
     SetModel(ModelSpec),
+    /// A blank visible grid of this size for drawing your own patterns (same kind of model).
+    NewGrid {
+        /// Columns.
+        width: usize,
+        /// Rows.
+        height: usize,
+    },
     /// Temperature (≥ 0).
     SetTemperature(f64),
     /// Run continuously.
@@ -187,6 +194,26 @@ pub struct LearningView {
     pub training_patterns: usize,
     /// Whether continuous training is on.
     pub training: bool,
+    /// An RBM's CD-k walk for the first training pattern, when stepped through the phases.
+    pub rbm_walk: Option<RbmWalkView>,
+}
+
+/// One CD-k walk of an RBM, shown as four small images: data → hidden → reconstruction →
+/// hidden.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RbmWalkView {
+    /// 1 after the positive phase (data side), 2 after the negative phase (both sides).
+    pub stage: u8,
+    /// Gibbs steps k.
+    pub k: usize,
+    /// The data v₀.
+    pub v0: Vec<f32>,
+    /// P(h = 1 | v₀).
+    pub h0: Vec<f32>,
+    /// P(v = 1 | hₖ₋₁), the reconstruction after k steps.
+    pub vk: Vec<f32>,
+    /// P(h = 1 | vₖ).
+    pub hk: Vec<f32>,
 }
 
 /// The exact Boltzmann distribution of a small net beside the sampled histogram.

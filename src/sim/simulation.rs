@@ -2,8 +2,8 @@
 
 use super::model::{Model, build, training_set};
 use super::protocol::{
-    Command, DistributionView, Event, LearningView, ModelKind, ModelSpec, Order, Snapshot,
-    TracePoint, TrainingSource,
+    Command, DistributionView, Event, LearningView, ModelKind, ModelSpec, Order, RbmWalkView,
+    Snapshot, TracePoint, TrainingSource,
 };
 use crate::engine::boltzmann::ScanOrder;
 use crate::engine::exact;
@@ -15,6 +15,10 @@ use crate::engine::{EngineError, SimRng};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The largest drawing grid of a Hopfield net or Boltzmann machine (n² weights).
+pub const MAX_NET_GRID_UNITS: usize = 1_024;
+/// The largest drawing grid of an RBM.
+pub const MAX_RBM_GRID_UNITS: usize = 4_096;
 /// Nets up to this many units get the exact distribution view.
 pub const MAX_DISTRIBUTION_UNITS: usize = 12;
 /// Nets up to this many units get an exact learning curve.
@@ -43,6 +47,7 @@ pub struct Simulation {
     pub(super) positive: Option<PhaseStats>,
     pub(super) negative: Option<PhaseStats>,
     pub(super) rbm_stats: Option<(Arc<Vec<f32>>, Arc<Vec<f32>>)>,
+    pub(super) rbm_walk: Option<RbmWalkView>,
     pub(super) updates: usize,
     pub(super) curve: Vec<[f64; 2]>,
     pub(super) anneal: Option<(Vec<(f64, usize)>, usize)>,
@@ -87,6 +92,7 @@ impl Simulation {
             positive: None,
             negative: None,
             rbm_stats: None,
+            rbm_walk: None,
             updates: 0,
             curve: Vec::new(),
             anneal: None,
@@ -161,6 +167,39 @@ impl Simulation {
                     ..Self::from_parts(spec, rng, model, set)
                 };
                 self.reset_histogram();
+            }
+            Command::NewGrid { width, height } => {
+                let units = width.saturating_mul(height);
+                let limit = if self.spec.kind == ModelKind::Rbm {
+                    MAX_RBM_GRID_UNITS
+                } else {
+                    MAX_NET_GRID_UNITS
+                };
+                if width == 0 || height == 0 || units > limit {
+                    return Err(EngineError::BadParameter(format!(
+                        "a {width} × {height} grid is not possible here (1 to {limit} units for this kind of model)"
+                    )));
+                }
+                let spec = ModelSpec {
+                    source: TrainingSource::Drawn,
+                    ..self.spec.clone()
+                };
+                let set = PatternSet {
+                    name: "Drawn".into(),
+                    width,
+                    height,
+                    patterns: Vec::new(),
+                };
+                let mut rng = SimRng::seed_from_u64(spec.seed);
+                let model = build(&spec, &set, &mut rng)?;
+                let generation = self.weights_generation + 1;
+                *self = Self {
+                    temperature: self.temperature,
+                    order: self.order,
+                    sweeps_per_sec_limit: self.sweeps_per_sec_limit,
+                    weights_generation: generation,
+                    ..Self::from_parts(spec, rng, model, set)
+                };
             }
             Command::SetTemperature(t) => {
                 crate::engine::error::check_temperature(t)?;
@@ -499,6 +538,15 @@ impl Simulation {
                 let neg = outer_mean(&walk.vk, &walk.hk_probs);
                 m.chains.visible.row_mut(0).assign(&walk.v0.row(0));
                 self.rbm_stats = Some((Arc::new(pos), Arc::new(neg)));
+                let first = |a: &ndarray::Array2<f32>| a.row(0).to_vec();
+                self.rbm_walk = Some(RbmWalkView {
+                    stage: 1,
+                    k: m.trainer.config().cd_k,
+                    v0: first(&walk.v0),
+                    h0: first(&walk.h0_probs),
+                    vk: first(&walk.vk_probs),
+                    hk: first(&walk.hk_probs),
+                });
             }
         }
         self.events.push(Event::PhaseDone("positive phase"));
@@ -518,8 +566,11 @@ impl Simulation {
                 self.negative = Some(stats);
             }
             Model::Rbm(_) => {
-                if self.rbm_stats.is_none() {
+                if self.rbm_stats.is_none() || self.rbm_walk.is_none() {
                     self.positive_phase()?;
+                }
+                if let Some(walk) = &mut self.rbm_walk {
+                    walk.stage = 2;
                 }
             }
         }
@@ -757,7 +808,8 @@ impl Simulation {
         let (positive, negative, shape) = match (&self.model, &self.rbm_stats) {
             (Model::Rbm(m), Some((p, n))) => (
                 Some(p.clone()),
-                Some(n.clone()),
+                // Stepping: the reconstruction side shows once the negative phase is pressed.
+                (self.rbm_walk.as_ref().is_none_or(|w| w.stage >= 2)).then(|| n.clone()),
                 (m.rbm.n_visible(), m.rbm.n_hidden()),
             ),
             (Model::Net(m), _) => {
@@ -783,6 +835,7 @@ impl Simulation {
             learning_rate: self.settings.learning_rate,
             training_patterns: self.set.patterns.len(),
             training: self.training,
+            rbm_walk: self.rbm_walk.clone(),
         }
     }
 

@@ -79,6 +79,35 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
         out.push(Command::SetModel(spec));
         state.trace.clear();
     }
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::DragValue::new(&mut state.grid_size.0)
+                .range(2..=64)
+                .suffix(" wide"),
+        )
+        .on_hover_text("Columns of a blank drawing grid");
+        ui.label("×");
+        ui.add(
+            egui::DragValue::new(&mut state.grid_size.1)
+                .range(1..=64)
+                .suffix(" high"),
+        )
+        .on_hover_text("Rows of a blank drawing grid");
+        if ui
+            .button("Blank grid")
+            .on_hover_text(
+                "A blank grid of this size for your own patterns (e.g. 28 × 28): draw, press \
+                 Store, repeat. Hopfield and Boltzmann nets take up to 1024 units, RBMs 4096.",
+            )
+            .clicked()
+        {
+            out.push(Command::NewGrid {
+                width: state.grid_size.0,
+                height: state.grid_size.1,
+            });
+            state.trace.clear();
+        }
+    });
 }
 
 fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {

@@ -128,3 +128,49 @@ pub fn filters_ui(
             }
         });
 }
+
+/// Probabilities in [0, 1] on a `width × height` grid as grey levels (off colour → on colour),
+/// at most `side` points wide; hovering shows the unit and its value.
+#[allow(clippy::too_many_arguments)]
+pub fn probability_image_ui(
+    ui: &mut egui::Ui,
+    cache: &mut HeatmapCache,
+    key: &str,
+    values: &[f32],
+    grid: (usize, usize),
+    generation: u64,
+    side: f32,
+    what: &str,
+) {
+    let (w, h) = grid;
+    if w * h == 0 || values.len() != w * h {
+        return;
+    }
+    if cache
+        .textures
+        .get(key)
+        .is_none_or(|(g, _, _)| *g != generation)
+    {
+        let image = ColorImage::new([w, h], values.iter().map(|&p| theme::grey(p)).collect());
+        let texture = ui.ctx().load_texture(key, image, TextureOptions::NEAREST);
+        cache
+            .textures
+            .insert(key.to_owned(), (generation, 1.0, texture));
+    }
+    let Some((_, _, texture)) = cache.textures.get(key) else {
+        return;
+    };
+    let size = vec2(side, side * h as f32 / w as f32);
+    let response = ui.add(egui::Image::new((texture.id(), size)).sense(egui::Sense::hover()));
+    if let Some(pos) = response.hover_pos() {
+        let c = (((pos.x - response.rect.min.x) / size.x) * w as f32) as usize;
+        let r = (((pos.y - response.rect.min.y) / size.y) * h as f32) as usize;
+        if r < h && c < w {
+            response.on_hover_text_at_pointer(format!(
+                "{what}: unit {} = {:.3}",
+                r * w + c,
+                values[r * w + c]
+            ));
+        }
+    }
+}

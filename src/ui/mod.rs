@@ -97,6 +97,8 @@ pub struct UiState {
     pub hidden: usize,
     /// Learning rate field.
     pub learning_rate: f64,
+    /// Size of a new blank drawing grid (columns, rows).
+    pub grid_size: (usize, usize),
 }
 
 impl Default for UiState {
@@ -116,6 +118,7 @@ impl Default for UiState {
             message: None,
             hidden: 16,
             learning_rate: 0.05,
+            grid_size: (28, 28),
         }
     }
 }

@@ -1,10 +1,10 @@
 //! The central views and the status bar.
 
 use super::grid::{GridData, grid_ui};
-use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui};
+use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui, probability_image_ui};
 use super::{UiState, View, theme};
 use crate::engine::anneal::Schedule;
-use crate::sim::protocol::{Command, ModelKind, Snapshot};
+use crate::sim::protocol::{Command, ModelKind, RbmWalkView, Snapshot};
 use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, PlotPoints, VLine};
 
 /// Draws the current view.
@@ -280,6 +280,9 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
     ));
     if snap.spec.kind == ModelKind::Rbm {
         ui.label("RBM: the positive phase is data to hidden (<vh>+), the negative phase is reconstruction to hidden after k Gibbs steps (<vh>-).");
+        if let Some(walk) = &l.rbm_walk {
+            rbm_walk_ui(ui, heatmaps, walk, snap);
+        }
     }
     let size = egui::vec2(240.0, 240.0);
     ui.horizontal_top(|ui| {
@@ -396,6 +399,49 @@ pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
         if let Some((msg, is_error)) = &state.message {
             ui.separator();
             ui.colored_label(if *is_error { theme::ERROR } else { theme::GOOD }, msg);
+        }
+    });
+}
+
+/// The CD-k walk of the first training pattern: data → P(h | data) → reconstruction →
+/// P(h | reconstruction), the right half once the negative phase has been stepped.
+fn rbm_walk_ui(
+    ui: &mut egui::Ui,
+    heatmaps: &mut HeatmapCache,
+    walk: &RbmWalkView,
+    snap: &Snapshot,
+) {
+    let generation = snap.weights_generation * 4 + u64::from(walk.stage);
+    let side = 84.0;
+    ui.horizontal_top(|ui| {
+        let steps: [(&str, &str, &Vec<f32>, (usize, usize), u8); 4] = [
+            ("walk_v0", "data v0", &walk.v0, snap.grid, 1),
+            ("walk_h0", "P(h | v0)", &walk.h0, snap.hidden_grid, 1),
+            ("walk_vk", "reconstruction", &walk.vk, snap.grid, 2),
+            (
+                "walk_hk",
+                "P(h | reconstruction)",
+                &walk.hk,
+                snap.hidden_grid,
+                2,
+            ),
+        ];
+        for (k, (key, label, values, grid, stage)) in steps.into_iter().enumerate() {
+            if k > 0 {
+                ui.label(if k == 2 {
+                    format!("  {} Gibbs step(s) ->  ", walk.k)
+                } else {
+                    "  ->  ".to_owned()
+                });
+            }
+            ui.vertical(|ui| {
+                ui.small(label);
+                if walk.stage >= stage {
+                    probability_image_ui(ui, heatmaps, key, values, grid, generation, side, label);
+                } else {
+                    ui.weak("press Negative phase");
+                }
+            });
         }
     });
 }
