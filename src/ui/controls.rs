@@ -20,8 +20,11 @@ pub fn controls_ui(
     temperature_ui(ui, snap, state, out);
     ui.separator();
     drawing_ui(ui, snap, state, out);
-    ui.separator();
-    learning_ui(ui, snap, state, out);
+    // The Learning view shows these controls above its heatmaps instead.
+    if state.view != super::View::Learning {
+        ui.separator();
+        learning_ui(ui, snap, state, out);
+    }
 }
 
 fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
@@ -347,7 +350,13 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
         .on_hover_text("Grey level = σ(x_i/T) instead of the 0/1 state");
 }
 
-fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
+/// η, the three phase buttons and Train.
+pub fn learning_ui(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    state: &mut UiState,
+    out: &mut Vec<Command>,
+) {
     ui.strong("Learning");
     if ui
         .add(

@@ -20,7 +20,11 @@ pub fn view_ui(
         View::Compare => compare_ui(ui, snap, state, out),
         View::Distribution => distribution_ui(ui, snap),
         View::Weights => weights_ui(ui, snap, heatmaps),
-        View::Learning => learning_ui(ui, snap, heatmaps),
+        View::Learning => {
+            super::controls::learning_ui(ui, snap, state, out);
+            ui.separator();
+            learning_ui(ui, snap, heatmaps);
+        }
     }
 }
 
