@@ -18,6 +18,10 @@ pub struct BenchArgs {
     /// Seconds of each UI measurement.
     #[arg(long, default_value_t = 4.0)]
     pub ui_seconds: f64,
+    /// Instead of the table: run the app headless this many minutes and print its memory
+    /// every 30 s (it must stay flat).
+    #[arg(long)]
+    pub soak_minutes: Option<f64>,
 }
 
 struct Row {
@@ -152,6 +156,22 @@ fn ui_rows(seconds: f64) -> anyhow::Result<Vec<Row>> {
 
 /// Runs `bench` and prints the table.
 pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
+    if let Some(minutes) = args.soak_minutes {
+        println!("| minutes | resident memory | sweeps |");
+        println!("|---|---|---|");
+        crate::ui::bench::soak(
+            Duration::from_secs_f64(minutes * 60.0),
+            Duration::from_secs(30),
+            |t, kb, sweeps| {
+                println!(
+                    "| {:.1} | {:.1} MB | {sweeps:.0} |",
+                    t.as_secs_f64() / 60.0,
+                    kb as f64 / 1024.0
+                )
+            },
+        );
+        return Ok(());
+    }
     eprintln!("measuring the engine…");
     let mut rows = engine_rows()?;
     if !args.engine_only {

@@ -11,6 +11,7 @@ pub mod capacity;
 pub mod error;
 pub mod exact;
 pub mod hopfield;
+pub mod landscape;
 pub mod learning;
 pub mod math;
 pub mod patterns;

@@ -74,6 +74,12 @@ impl RbmTrainConfig {
         if self.batch_size == 0 || self.cd_k == 0 {
             return bad("batch size and k must be at least 1".into());
         }
+        if self.cd_k > 1_000 {
+            return bad(format!(
+                "k = {} Gibbs steps is too many (at most 1000)",
+                self.cd_k
+            ));
+        }
         Ok(())
     }
 }

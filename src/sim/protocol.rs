@@ -231,6 +231,19 @@ pub struct DistributionView {
     pub tv_curve: Vec<[f64; 2]>,
 }
 
+/// Every state of a small net with its energy and basin, and where the chains are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LandscapeView {
+    /// Energies (of the 0/1 machine), minima and basins.
+    pub landscape: Arc<crate::engine::landscape::Landscape>,
+    /// Added to each energy for display (a Hopfield net's spin energy).
+    pub energy_offset: f64,
+    /// The sampled chain's state index.
+    pub state: usize,
+    /// The T = 0 twin's state index.
+    pub descent_state: usize,
+}
+
 /// What the UI draws: the latest state of everything on screen.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
@@ -290,6 +303,8 @@ pub struct Snapshot {
     pub learning: LearningView,
     /// Exact distribution view (small nets only).
     pub distribution: Option<DistributionView>,
+    /// The energy landscape (nets of at most 12 units).
+    pub landscape: Option<LandscapeView>,
     /// Seed.
     pub seed: u64,
 }

@@ -2,11 +2,12 @@
 
 use super::model::{Model, build, training_set};
 use super::protocol::{
-    Command, DistributionView, Event, LearningView, ModelKind, ModelSpec, Order, RbmWalkView,
-    Snapshot, TracePoint, TrainingSource,
+    Command, DistributionView, Event, LandscapeView, LearningView, ModelKind, ModelSpec, Order,
+    RbmWalkView, Snapshot, TracePoint, TrainingSource,
 };
 use crate::engine::boltzmann::ScanOrder;
 use crate::engine::exact;
+use crate::engine::landscape::{Landscape, MAX_LANDSCAPE_UNITS, index_of, landscape};
 use crate::engine::learning::{self, LearningSettings, PhaseStats};
 use crate::engine::math::{sigmoid, total_variation};
 use crate::engine::patterns::PatternSet;
@@ -48,6 +49,7 @@ pub struct Simulation {
     pub(super) negative: Option<PhaseStats>,
     pub(super) rbm_stats: Option<(Arc<Vec<f32>>, Arc<Vec<f32>>)>,
     pub(super) rbm_walk: Option<RbmWalkView>,
+    pub(super) landscape_cache: Option<(u64, Arc<Landscape>)>,
     pub(super) updates: usize,
     pub(super) curve: Vec<[f64; 2]>,
     pub(super) anneal: Option<(Vec<(f64, usize)>, usize)>,
@@ -93,6 +95,7 @@ impl Simulation {
             negative: None,
             rbm_stats: None,
             rbm_walk: None,
+            landscape_cache: None,
             updates: 0,
             curve: Vec::new(),
             anneal: None,
@@ -798,6 +801,7 @@ impl Simulation {
             }
         }
         snap.distribution = self.exact_distribution(t);
+        snap.landscape = self.landscape_view();
         snap.nearest = nearest_pattern(&self.set.patterns, &snap.visible);
         snap.descent_nearest = nearest_pattern(&self.set.patterns, &snap.descent_visible);
         snap.learning = self.learning_view();
@@ -837,6 +841,31 @@ impl Simulation {
             training: self.training,
             rbm_walk: self.rbm_walk.clone(),
         }
+    }
+
+    /// The energy landscape of a small net (cached per weights) with where both chains are.
+    fn landscape_view(&mut self) -> Option<LandscapeView> {
+        let Model::Net(m) = &self.model else {
+            return None;
+        };
+        if m.bm.n() > MAX_LANDSCAPE_UNITS {
+            return None;
+        }
+        let stale = self
+            .landscape_cache
+            .as_ref()
+            .is_none_or(|(g, _)| *g != self.weights_generation);
+        if stale {
+            let l = landscape(&m.bm).ok()?;
+            self.landscape_cache = Some((self.weights_generation, Arc::new(l)));
+        }
+        let (_, l) = self.landscape_cache.as_ref()?;
+        Some(LandscapeView {
+            landscape: l.clone(),
+            energy_offset: m.energy_offset,
+            state: index_of(m.chain.state()),
+            descent_state: index_of(m.twin.state()),
+        })
     }
 
     fn exact_distribution(&mut self, t: f64) -> Option<DistributionView> {

@@ -63,6 +63,53 @@ fn simulation_alone(duration: Duration) -> Result<f64, String> {
     Ok((s1 - s0) / t0.elapsed().as_secs_f64())
 }
 
+/// Resident memory of this process in kB (Linux; 0 elsewhere).
+pub fn resident_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs the app headless for `duration` at 60 frames a second (784 × 500 RBM sampling flat
+/// out, views in turn) and calls `report(elapsed, resident kB, sweeps)` every `every`.
+pub fn soak(duration: Duration, every: Duration, mut report: impl FnMut(Duration, u64, f64)) {
+    let ctx = egui::Context::default();
+    let mut app = BoltzVizApp::new(&ctx);
+    app.pending.extend(scene());
+    let mut frame = eframe::Frame::_new_kittest();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+    let started = Instant::now();
+    let mut next_report = Duration::ZERO;
+    let mut k = 0usize;
+    while started.elapsed() < duration {
+        let frame_start = Instant::now();
+        app.state.view = View::ALL[(k / 60) % View::ALL.len()];
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(started.elapsed().as_secs_f64()),
+            ..Default::default()
+        };
+        let output = ctx.run_ui(input, |ui| {
+            eframe::App::logic(&mut app, ui.ctx(), &mut frame);
+            eframe::App::ui(&mut app, ui, &mut frame);
+        });
+        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+        if started.elapsed() >= next_report {
+            report(started.elapsed(), resident_kb(), app.snapshot.sweeps);
+            next_report += every;
+        }
+        k += 1;
+        std::thread::sleep(Duration::from_micros(16_667).saturating_sub(frame_start.elapsed()));
+    }
+    report(started.elapsed(), resident_kb(), app.snapshot.sweeps);
+}
+
 /// Runs the benchmark for about `duration` with the UI, and as long again without.
 pub fn frame_benchmark(duration: Duration) -> Result<FrameReport, String> {
     let sweeps_per_sec_alone = simulation_alone(duration)?;

@@ -6,6 +6,7 @@ pub mod export_images;
 pub mod files;
 pub mod grid;
 pub mod heatmap;
+pub mod landscape;
 pub mod theme;
 pub mod views;
 
@@ -28,16 +29,19 @@ pub enum View {
     Weights,
     /// Positive / negative phase statistics and the learning curve.
     Learning,
+    /// Every state of a small net: energies, basins, minima.
+    Landscape,
 }
 
 impl View {
     /// All views in tab order.
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Network,
         View::Compare,
         View::Distribution,
         View::Weights,
         View::Learning,
+        View::Landscape,
     ];
 
     /// The tab label.
@@ -48,6 +52,7 @@ impl View {
             View::Distribution => "Distribution",
             View::Weights => "Weights",
             View::Learning => "Learning phases",
+            View::Landscape => "Energy landscape",
         }
     }
 
@@ -59,6 +64,7 @@ impl View {
             "distribution" => Some(View::Distribution),
             "weights" => Some(View::Weights),
             "learning" => Some(View::Learning),
+            "landscape" => Some(View::Landscape),
             _ => None,
         }
     }
@@ -436,6 +442,14 @@ pub fn screenshot_scene(view: View) -> Vec<Command> {
         View::Weights => vec![
             spec(ModelKind::Rbm, TrainingSource::Digits, 36),
             Command::Train(true),
+        ],
+        View::Landscape => vec![
+            spec(ModelKind::Boltzmann, TrainingSource::Parity, 4),
+            Command::Train(true),
+            Command::Pause,
+            Command::SetTemperature(0.7),
+            Command::SetSpeed(Some(3.0)),
+            Command::Run,
         ],
         View::Learning => vec![
             spec(ModelKind::Boltzmann, TrainingSource::Parity, 4),

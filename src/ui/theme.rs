@@ -70,3 +70,17 @@ pub fn grey(p: f32) -> Color32 {
         mix(off.b(), on.b()),
     )
 }
+
+/// Basin colours of the energy landscape, cycled when there are more basins.
+pub const BASINS: [Color32; 8] = [
+    Color32::from_rgb(230, 120, 80),
+    Color32::from_rgb(110, 190, 120),
+    Color32::from_rgb(120, 150, 240),
+    Color32::from_rgb(220, 190, 80),
+    Color32::from_rgb(200, 110, 200),
+    Color32::from_rgb(90, 200, 200),
+    Color32::from_rgb(240, 150, 170),
+    Color32::from_rgb(170, 170, 110),
+];
+/// Edges between neighbouring states.
+pub const LANDSCAPE_EDGE: Color32 = Color32::from_rgba_premultiplied(70, 74, 90, 90);

@@ -20,6 +20,7 @@ pub fn view_ui(
         View::Compare => compare_ui(ui, snap, state, out),
         View::Distribution => distribution_ui(ui, snap),
         View::Weights => weights_ui(ui, snap, heatmaps),
+        View::Landscape => super::landscape::landscape_ui(ui, snap),
         View::Learning => {
             super::controls::learning_ui(ui, snap, state, out);
             ui.separator();
