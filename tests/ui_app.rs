@@ -249,3 +249,115 @@ fn rbm_phases_step_through_the_cd_walk() {
             && a.snapshot().learning.negative.is_some()
     });
 }
+
+/// Like `wait_for`, with time for training and annealing.
+fn wait_long(
+    h: &mut Harness<'static, BoltzVizApp>,
+    what: &str,
+    done: impl Fn(&BoltzVizApp) -> bool,
+) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+}
+
+#[test]
+fn every_lesson_loads_its_scene_and_notices_its_task() {
+    use boltzviz::sim::ModelKind;
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
+
+    // 1. Energy and recall: three letters; corrupt one, run, and it is recalled.
+    h.get_by_label("Lessons").click();
+    wait_for(&mut h, "lesson 1's scene", |a| {
+        a.snapshot().pattern_energies.len() == 3 && a.snapshot().sweeps == 0.0
+    });
+    assert!(!h.state().lessons().is_done(0));
+    h.run_steps(3);
+    h.get_by_label("Add noise").click();
+    h.run_steps(3);
+    h.key_press(egui::Key::Space);
+    wait_long(&mut h, "lesson 1 noticing the recall", |a| {
+        a.lessons().is_done(0)
+    });
+
+    // 2. Capacity: two rules' sweeps.
+    h.get_by_label("Next").click();
+    wait_for(&mut h, "lesson 2's scene", |a| {
+        a.lessons().index() == 1 && a.snapshot().pattern_energies.len() == 5
+    });
+    h.get_by_label("Run capacity sweep").click();
+    wait_long(&mut h, "the Hebbian sweep", |a| {
+        !a.lessons().is_done(1) && a.lessons().capacity.results.len() == 1
+    });
+    h.get_by_label("Rule").click();
+    h.run_steps(2);
+    h.get_by_label("Storkey").click();
+    h.run_steps(2);
+    h.get_by_label("Run capacity sweep").click();
+    wait_long(&mut h, "lesson 2 noticing both sweeps", |a| {
+        a.lessons().is_done(1)
+    });
+
+    // 3. Temperature: hot sampling flattens the histogram.
+    h.get_by_label("Next").click();
+    wait_for(&mut h, "lesson 3's scene", |a| {
+        a.lessons().index() == 2 && a.snapshot().distribution.is_some()
+    });
+    assert!(!h.state().lessons().is_done(2));
+    h.get_by_label("T = 3").click();
+    h.run_steps(2);
+    h.key_press(egui::Key::Space);
+    wait_long(&mut h, "lesson 3 noticing the flat histogram", |a| {
+        a.lessons().is_done(2)
+    });
+
+    // 4. Escaping local minima: annealing ends below the stuck descent.
+    h.get_by_label("Next").click();
+    wait_for(&mut h, "lesson 4's scene", |a| {
+        a.lessons().index() == 3 && a.snapshot().grid == (6, 6)
+    });
+    h.get_by_label("As fast as possible").click();
+    h.run_steps(2);
+    h.get_by_label("Anneal").click();
+    wait_long(&mut h, "lesson 4 noticing the escape", |a| {
+        a.lessons().is_done(3)
+    });
+
+    // 5. Hidden units: stepping once, then training lowers the exact KL.
+    h.get_by_label("Next").click();
+    wait_for(&mut h, "lesson 5's scene", |a| {
+        a.lessons().index() == 4 && a.snapshot().hidden.len() == 4
+    });
+    for button in ["Positive phase", "Negative phase", "Apply update"] {
+        h.get_by_label(button).click();
+        h.run_steps(3);
+    }
+    h.get_by_label("Train").click();
+    wait_long(&mut h, "lesson 5 noticing the KL fall", |a| {
+        a.lessons().is_done(4)
+    });
+    h.get_by_label("Stop training").click();
+    h.run_steps(2);
+
+    // 6. RBM: one CD walk stepped, one update.
+    h.get_by_label("Next").click();
+    wait_for(&mut h, "lesson 6's scene", |a| {
+        a.lessons().index() == 5 && a.snapshot().spec.kind == ModelKind::Rbm
+    });
+    for button in ["Positive phase", "Negative phase", "Apply update"] {
+        h.get_by_label(button).click();
+        h.run_steps(3);
+    }
+    wait_long(&mut h, "lesson 6 noticing the walk and the update", |a| {
+        a.lessons().is_done(5)
+    });
+}

@@ -57,7 +57,7 @@ fn engine_rows() -> anyhow::Result<Vec<Row>> {
     rows.push(Row {
         what: "Dense 100-unit BM Gibbs, T = 1",
         measured: format!("{rate:.1} M updates/s"),
-        target: "≥ 50 M updates/s",
+        target: ">= 50 M updates/s",
         met: rate >= 50.0,
     });
     for (n, limit, target) in [(20, 0.05, "< 50 ms"), (24, 1.0, "< 1 s")] {
@@ -120,7 +120,7 @@ fn engine_rows() -> anyhow::Result<Vec<Row>> {
     rows.push(Row {
         what: "RBM 784×500, CD-1, batch 100",
         measured: format!("{gflops:.0} GFLOP/s"),
-        target: "≥ 40 GFLOP/s",
+        target: ">= 40 GFLOP/s",
         met: gflops >= 40.0,
     });
     Ok(rows)
@@ -148,7 +148,7 @@ fn ui_rows(seconds: f64) -> anyhow::Result<Vec<Row>> {
                 report.sweeps_per_sec_alone,
                 -slowdown * 100.0
             ),
-            target: "≤ 20 % slower",
+            target: "<= 20 % slower",
             met: slowdown <= 0.2,
         },
     ])

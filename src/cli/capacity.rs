@@ -5,7 +5,7 @@ use super::plot::{Series, plot};
 use super::progress::Progress;
 use super::train::RuleChoice;
 use crate::engine::SimRng;
-use crate::engine::capacity::{CapacityConfig, capacity_sweep};
+use crate::engine::capacity::{CapacityConfig, capacity_sweep, theory_marks};
 use crate::persist::export::save_png;
 use std::path::PathBuf;
 
@@ -33,31 +33,6 @@ pub struct CapacityArgs {
     /// Also write the plot here (PNG).
     #[arg(long)]
     pub out: Option<PathBuf>,
-}
-
-/// The theory marks for N units: (x, what).
-pub fn theory_marks(rule: RuleChoice, n: usize) -> Vec<(f64, &'static str)> {
-    let n = n as f64;
-    match rule {
-        RuleChoice::Hebb => vec![
-            (
-                0.138 * n,
-                "0.138 N: Hebbian storage capacity (Amit, Gutfreund & Sompolinsky)",
-            ),
-            (
-                n / (2.0 * n.ln()),
-                "N / (2 ln N): every pattern recalled perfectly",
-            ),
-        ],
-        RuleChoice::Storkey => vec![(
-            n / (2.0 * n.ln()).sqrt(),
-            "N / √(2 ln N): Storkey's capacity",
-        )],
-        RuleChoice::Pinv => vec![(
-            n,
-            "N: the pseudo-inverse stores up to N independent patterns",
-        )],
-    }
 }
 
 /// Runs `capacity`.
@@ -99,7 +74,7 @@ pub fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
             p.cues
         );
     }
-    let marks = theory_marks(args.rule, n);
+    let marks = theory_marks(args.rule.into(), n);
     for (x, what) in &marks {
         println!("theory: {x:.1} patterns — {what}");
     }

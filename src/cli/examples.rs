@@ -123,3 +123,143 @@ pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
     sim.apply(Command::SetTemperature(1.0))?;
     Ok(sim.to_saved())
 }
+
+/// The lessons' scenes: (file name, builder), shipped in `assets/lessons/`.
+pub const LESSON_SCENES: [(&str, fn() -> Result<SavedSimulation, EngineError>); 6] = [
+    ("1-energy-and-recall.ron", lesson_recall),
+    ("2-spurious-and-capacity.ron", lesson_capacity),
+    ("3-temperature.ron", lesson_temperature),
+    ("4-escaping-minima.ron", lesson_escape),
+    ("5-hidden-units.ron", lesson_hidden_units),
+    ("6-rbm.ron", lesson_rbm),
+];
+
+/// Writes every lesson scene into `dir`.
+pub fn write_lessons(dir: &Path) -> Result<(), PersistError> {
+    std::fs::create_dir_all(dir).map_err(|error| PersistError::Write {
+        path: dir.to_owned(),
+        error,
+    })?;
+    for (name, build) in LESSON_SCENES {
+        save_session(&dir.join(name), &build()?)?;
+    }
+    Ok(())
+}
+
+/// Three letters in a Hopfield net; a corrupted T on the grid; T = 0, slow enough to watch.
+fn lesson_recall() -> Result<SavedSimulation, EngineError> {
+    let letters = patterns::letters();
+    let set = patterns::PatternSet {
+        name: "Three letters".into(),
+        patterns: letters.patterns[..3].to_vec(),
+        ..letters
+    };
+    let spec = ModelSpec {
+        source: TrainingSource::Drawn,
+        seed: 11,
+        ..ModelSpec::default()
+    };
+    let mut rng = SimRng::seed_from_u64(spec.seed);
+    let spins: Vec<Vec<i8>> = set
+        .patterns
+        .iter()
+        .map(|p| crate::engine::spins::spins_from_bits(p))
+        .collect();
+    let net = crate::engine::hopfield::Hopfield::store(set.width * set.height, &spins, spec.rule)?;
+    let (bm, offset) = crate::engine::spins::bm_from_hopfield(&net)?;
+    let model = Model::Net(crate::sim::model::net_model(bm, offset, &mut rng));
+    let mut sim = Simulation::from_model(spec, model, set)?;
+    for c in [
+        Command::ShowPattern(2),
+        Command::SetTemperature(0.0),
+        Command::SetSpeed(Some(4.0)),
+    ] {
+        sim.apply(c)?;
+    }
+    Ok(sim.to_saved())
+}
+
+/// The five letters in a Hebbian Hopfield net, for storing more and running the capacity sweep.
+fn lesson_capacity() -> Result<SavedSimulation, EngineError> {
+    let mut sim = Simulation::opening_scene()?;
+    sim.apply(Command::SetSpeed(Some(10.0)))?;
+    Ok(sim.to_saved())
+}
+
+/// The parity Boltzmann machine (7 units: small enough for the exact distribution) at T = 0.5.
+fn lesson_temperature() -> Result<SavedSimulation, EngineError> {
+    let mut sim = Simulation::from_saved(parity_boltzmann()?)?;
+    sim.apply(Command::SetTemperature(0.5))?;
+    sim.apply(Command::SetSpeed(None))?;
+    Ok(sim.to_saved())
+}
+
+/// The seed of lesson 4's spin glass: one where T = 0 descent from the start stalls in a
+/// valley that annealing with the app's default schedule gets below.
+pub const ESCAPE_SEED: u64 = 12;
+
+/// A 6 × 6 spin glass (random symmetric weights, many valleys) from a random state at T = 0.
+fn lesson_escape() -> Result<SavedSimulation, EngineError> {
+    spin_glass(ESCAPE_SEED)
+}
+
+/// A 6 × 6 Boltzmann machine with N(0, 1) weights and no biases, from seed `seed`.
+pub fn spin_glass(seed: u64) -> Result<SavedSimulation, EngineError> {
+    let spec = ModelSpec {
+        kind: ModelKind::Boltzmann,
+        source: TrainingSource::Drawn,
+        hidden: 0,
+        seed,
+        ..ModelSpec::default()
+    };
+    let mut rng = SimRng::seed_from_u64(seed);
+    let bm = crate::engine::boltzmann::BoltzmannMachine::random(
+        36,
+        0,
+        crate::engine::boltzmann::Connectivity::Full,
+        1.0,
+        0.0,
+        &mut rng,
+    )?;
+    let set = patterns::PatternSet {
+        name: "Spin glass".into(),
+        width: 6,
+        height: 6,
+        patterns: Vec::new(),
+    };
+    let model = Model::Net(crate::sim::model::net_model(bm, 0.0, &mut rng));
+    let mut sim = Simulation::from_model(spec, model, set)?;
+    sim.apply(Command::SetTemperature(0.0))?;
+    sim.apply(Command::SetSpeed(Some(30.0)))?;
+    Ok(sim.to_saved())
+}
+
+/// An untrained Boltzmann machine with 4 hidden units for 3-bit parity, η = 0.3.
+fn lesson_hidden_units() -> Result<SavedSimulation, EngineError> {
+    let spec = ModelSpec {
+        kind: ModelKind::Boltzmann,
+        source: TrainingSource::Parity,
+        hidden: 4,
+        seed: 17,
+        ..ModelSpec::default()
+    };
+    let mut sim = Simulation::new(spec)?;
+    sim.apply(Command::SetLearningRate(0.3))?;
+    sim.apply(Command::SetTemperature(1.0))?;
+    Ok(sim.to_saved())
+}
+
+/// An untrained 64 × 16 RBM on the digits.
+fn lesson_rbm() -> Result<SavedSimulation, EngineError> {
+    let spec = ModelSpec {
+        kind: ModelKind::Rbm,
+        source: TrainingSource::Digits,
+        hidden: 16,
+        seed: 6,
+        ..ModelSpec::default()
+    };
+    let mut sim = Simulation::new(spec)?;
+    sim.apply(Command::ShowPattern(0))?;
+    sim.apply(Command::SetTemperature(1.0))?;
+    Ok(sim.to_saved())
+}

@@ -104,10 +104,14 @@ pub fn run() -> anyhow::Result<()> {
         Some(Cmd::Bench(args)) => bench::bench(&args),
         Some(Cmd::WriteExamples { out }) => {
             examples::write_examples(&out)?;
+            let lessons = out.with_file_name("lessons");
+            examples::write_lessons(&lessons)?;
             println!(
-                "wrote {} example sessions to {}",
+                "wrote {} example sessions to {} and {} lesson scenes to {}",
                 examples::EXAMPLES.len(),
-                out.display()
+                out.display(),
+                examples::LESSON_SCENES.len(),
+                lessons.display()
             );
             Ok(())
         }

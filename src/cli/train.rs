@@ -188,7 +188,7 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
         if step % report_every == 0 || step == args.epochs {
             let line = if exact_kl {
                 let kl = exact::kl_data_model(&bm, 1.0, data)?;
-                format!("step {step}: exact KL(data ‖ model) {kl:.4} nats")
+                format!("step {step}: exact KL(data || model) {kl:.4} nats")
             } else {
                 format!("step {step}")
             };

@@ -71,7 +71,7 @@ impl Schedule {
             } => {
                 if !(*t_start > 0.0 && *t_end > 0.0) {
                     return Err(EngineError::BadParameter(format!(
-                        "a geometric schedule needs positive temperatures, got {t_start} → {t_end}"
+                        "a geometric schedule needs positive temperatures, got {t_start} -> {t_end}"
                     )));
                 }
                 let k = (*steps).max(1);

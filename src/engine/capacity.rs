@@ -37,6 +37,33 @@ pub struct CapacityPoint {
     pub cues: usize,
 }
 
+/// The theory marks for N units and a rule: (patterns, what the mark means).
+pub fn theory_marks(rule: HopfieldRule, n: usize) -> Vec<(f64, &'static str)> {
+    let n = n as f64;
+    match rule {
+        HopfieldRule::Hebbian => vec![
+            (
+                0.138 * n,
+                "0.138 N: Hebbian storage capacity (Amit, Gutfreund & Sompolinsky)",
+            ),
+            (
+                n / (2.0 * n.ln()),
+                "N / (2 ln N): every pattern recalled perfectly",
+            ),
+        ],
+        HopfieldRule::Storkey => vec![(
+            n / (2.0 * n.ln()).sqrt(),
+            "N / sqrt(2 ln N): Storkey's capacity",
+        )],
+        HopfieldRule::PseudoInverse => {
+            vec![(
+                n,
+                "N: the pseudo-inverse stores up to N independent patterns",
+            )]
+        }
+    }
+}
+
 /// Runs the sweep, calling `progress(done, total)` after each pattern count.
 pub fn capacity_sweep(
     config: &CapacityConfig,

@@ -24,7 +24,7 @@ pub enum EngineError {
         value: f64,
     },
     /// A temperature that is negative or not a number.
-    #[error("temperature must be a finite number ≥ 0, got {0}")]
+    #[error("temperature must be a finite number >= 0, got {0}")]
     BadTemperature(f64),
     /// A parameter out of its allowed range.
     #[error("{0}")]

@@ -141,7 +141,7 @@ impl LearningSettings {
         }
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return Err(EngineError::BadParameter(format!(
-                "weight decay must be ≥ 0, got {}",
+                "weight decay must be >= 0, got {}",
                 self.weight_decay
             )));
         }

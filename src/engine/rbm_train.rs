@@ -58,7 +58,7 @@ impl RbmTrainConfig {
         }
         if !(self.lr_decay.is_finite() && self.lr_decay >= 0.0) {
             return bad(format!(
-                "learning-rate decay must be ≥ 0, got {}",
+                "learning-rate decay must be >= 0, got {}",
                 self.lr_decay
             ));
         }
@@ -67,7 +67,7 @@ impl RbmTrainConfig {
         }
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return bad(format!(
-                "weight decay must be ≥ 0, got {}",
+                "weight decay must be >= 0, got {}",
                 self.weight_decay
             ));
         }

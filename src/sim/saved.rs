@@ -158,7 +158,7 @@ fn check_saved(s: &SavedSimulation) -> Result<(), EngineError> {
     check_temperature(s.temperature)?;
     if !(s.sweeps.is_finite() && s.sweeps >= 0.0) {
         return Err(bad(format!(
-            "the sweep count must be ≥ 0, got {}",
+            "the sweep count must be >= 0, got {}",
             s.sweeps
         )));
     }

@@ -569,7 +569,7 @@ impl Simulation {
                 self.negative = Some(stats);
             }
             Model::Rbm(_) => {
-                if self.rbm_stats.is_none() || self.rbm_walk.is_none() {
+                if self.rbm_stats.is_none() {
                     self.positive_phase()?;
                 }
                 if let Some(walk) = &mut self.rbm_walk {
@@ -674,7 +674,7 @@ impl Simulation {
 
     fn curve_label(&self) -> &'static str {
         match &self.model {
-            Model::Net(m) if m.bm.n() <= MAX_EXACT_CURVE_UNITS => "exact KL(data ‖ model), nats",
+            Model::Net(m) if m.bm.n() <= MAX_EXACT_CURVE_UNITS => "exact KL(data || model), nats",
             Model::Net(_) => "one-step reconstruction error (visible, given the data)",
             Model::Rbm(m) if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS => {
                 "exact log-likelihood per pattern, nats"

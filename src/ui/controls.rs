@@ -236,6 +236,14 @@ fn temperature_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: 
             state.temperature = 1.0;
             out.push(Command::SetTemperature(1.0));
         }
+        if ui
+            .button("T = 3")
+            .on_hover_text("Hot: every state is nearly as likely as any other")
+            .clicked()
+        {
+            state.temperature = 3.0;
+            out.push(Command::SetTemperature(3.0));
+        }
     });
     ui.horizontal(|ui| {
         let (t0, t1, _, _) = &mut state.anneal;

@@ -103,6 +103,7 @@ enum Deferred {
     PickSession,
     OpenPath(PathBuf),
     Example(usize),
+    Scene(&'static str, &'static str),
     Quit,
 }
 
@@ -126,6 +127,9 @@ pub struct Files {
     picker: Option<Picker>,
     confirm: Option<Deferred>,
     quit_confirmed: bool,
+    /// The session on screen is a lesson's scene: moving between lessons need not ask.
+    lesson_scene: bool,
+    lesson_scene_pending: bool,
     busy: usize,
     title: String,
 }
@@ -143,6 +147,8 @@ impl Default for Files {
             picker: None,
             confirm: None,
             quit_confirmed: false,
+            lesson_scene: false,
+            lesson_scene_pending: false,
             busy: 0,
             title: String::new(),
         }
@@ -247,6 +253,10 @@ impl Files {
             Deferred::PickSession => self.choose(Purpose::Open),
             Deferred::OpenPath(path) => self.load(path),
             Deferred::Example(k) => self.load_example(k),
+            Deferred::Scene(label, text) => {
+                self.load_text(label, text);
+                self.lesson_scene_pending = true;
+            }
             Deferred::Quit => self.quit_confirmed = true,
         }
     }
@@ -261,15 +271,28 @@ impl Files {
         });
     }
 
+    /// Open a built-in scene (a lesson's): asks first if there are unsaved changes.
+    pub fn request_scene(&mut self, label: &'static str, text: &'static str) {
+        if self.lesson_scene {
+            self.load_text(label, text);
+            self.lesson_scene_pending = true;
+        } else {
+            self.defer_or_run(Deferred::Scene(label, text));
+        }
+    }
+
     fn load_example(&mut self, k: usize) {
-        let Some(&(label, text)) = EXAMPLES.get(k) else {
-            return;
-        };
+        if let Some(&(label, text)) = EXAMPLES.get(k) {
+            self.load_text(label, text);
+        }
+    }
+
+    fn load_text(&mut self, label: &'static str, text: &'static str) {
         let jobs = self.jobs.clone();
         self.busy += 1;
         std::thread::spawn(move || {
             let result = persist::session_from_str(text).map(Box::new);
-            let _ = jobs.send(Outcome::Loaded(format!("example “{label}”"), None, result));
+            let _ = jobs.send(Outcome::Loaded(format!("\"{label}\""), None, result));
         });
     }
 
@@ -333,6 +356,7 @@ impl Files {
                 Outcome::Loaded(name, path, Ok(sim)) => {
                     pending.push(Command::Replace(sim));
                     self.dirty = false;
+                    self.lesson_scene = std::mem::take(&mut self.lesson_scene_pending);
                     self.current = path.clone();
                     if let Some(p) = path {
                         self.remember(p);

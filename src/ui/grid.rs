@@ -20,6 +20,8 @@ pub struct GridEdits {
     pub draw: Vec<(usize, u8)>,
     /// (unit, clamped) to set.
     pub clamp: Vec<(usize, bool)>,
+    /// The unit under the pointer.
+    pub hovered: Option<usize>,
 }
 
 /// What the grid shows.
@@ -103,6 +105,7 @@ pub fn grid_ui(
     if let Some(pos) = response.hover_pos()
         && let Some(k) = unit_at(pos)
     {
+        edits.hovered = Some(k);
         let x = data.inputs.get(k).copied().unwrap_or(0.0);
         let p = data.p_on.get(k).copied().unwrap_or(0.0);
         let b = data.biases.get(k).copied().unwrap_or(0.0);

@@ -71,7 +71,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, snap: &Snapshot) {
     let Some(view) = &snap.landscape else {
         ui.label(
             "The landscape shows every state of a net with at most 12 units. Choose a small \
-             model: Kind “Boltzmann machine” with Patterns “Parity”, or a Hopfield net on a \
+             model: Kind \"Boltzmann machine\" with Patterns \"3-bit parity\", or a Hopfield net on a \
              blank 3 × 3 grid.",
         );
         return;

@@ -1,12 +1,14 @@
 //! The eframe app: draws the latest snapshot and sends what the person asked for.
 
 pub mod bench;
+pub mod capacity_panel;
 pub mod controls;
 pub mod export_images;
 pub mod files;
 pub mod grid;
 pub mod heatmap;
 pub mod landscape;
+pub mod lessons;
 pub mod theme;
 pub mod views;
 
@@ -105,6 +107,8 @@ pub struct UiState {
     pub learning_rate: f64,
     /// Size of a new blank drawing grid (columns, rows).
     pub grid_size: (usize, usize),
+    /// The visible unit last under the pointer (for the lessons' live formulas).
+    pub hovered_unit: Option<usize>,
 }
 
 impl Default for UiState {
@@ -125,6 +129,7 @@ impl Default for UiState {
             hidden: 16,
             learning_rate: 0.05,
             grid_size: (28, 28),
+            hovered_unit: None,
         }
     }
 }
@@ -150,6 +155,7 @@ pub struct BoltzVizApp {
     screenshot: Option<ScreenshotRequest>,
     screenshot_done: std::sync::Arc<std::sync::atomic::AtomicBool>,
     files: files::Files,
+    lessons: lessons::Lessons,
 }
 
 impl BoltzVizApp {
@@ -166,6 +172,7 @@ impl BoltzVizApp {
             screenshot: None,
             screenshot_done: Default::default(),
             files: files::Files::default(),
+            lessons: lessons::Lessons::default(),
         };
         match Simulation::opening_scene() {
             Ok(mut sim) => {
@@ -201,6 +208,11 @@ impl BoltzVizApp {
     /// Opens a session file once the window is up (as `boltzviz open FILE` does).
     pub fn open_session(&mut self, path: std::path::PathBuf) {
         self.files.request_open_path(path);
+    }
+
+    /// The lessons' state (for tests).
+    pub fn lessons(&self) -> &lessons::Lessons {
+        &self.lessons
     }
 
     /// The File menu's state (for tests).
@@ -254,13 +266,20 @@ impl BoltzVizApp {
             }
             self.snapshot = snap;
         }
+        let mut replaced = false;
         for event in sim.events() {
             let message = match event {
                 Event::Failed(msg) => Some((msg, true)),
                 Event::PhaseDone(what) => Some((format!("{what} done"), false)),
-                Event::Stopped(why) => Some((why, false)),
+                Event::Stopped(why) => {
+                    if why.contains("annealing") {
+                        self.lessons.on_anneal_finished();
+                    }
+                    Some((why, false))
+                }
                 Event::Replaced(what) => {
                     self.state.trace.clear();
+                    replaced = true;
                     Some((what, false))
                 }
                 Event::Captured(saved) => {
@@ -272,6 +291,12 @@ impl BoltzVizApp {
                 self.state.message = message;
             }
         }
+        if replaced {
+            // The scene's first snapshot may still be on its way; the next one counts.
+            self.lessons.on_replaced();
+        } else {
+            self.lessons.observe(&self.snapshot);
+        }
         let (snapshot, trace) = (&self.snapshot, &self.state.trace);
         if let Some(message) = self.files.poll(snapshot, trace, &mut self.pending) {
             self.state.message = Some(message);
@@ -282,14 +307,18 @@ impl BoltzVizApp {
         if ctx.egui_wants_keyboard_input() {
             return;
         }
-        let (space, s, u, r) = ctx.input(|i| {
+        let (space, s, u, r, l) = ctx.input(|i| {
             (
                 i.key_pressed(egui::Key::Space),
                 i.key_pressed(egui::Key::S),
                 i.key_pressed(egui::Key::U),
                 i.key_pressed(egui::Key::R),
+                i.key_pressed(egui::Key::L),
             )
         });
+        if l {
+            self.lessons.toggle(&mut self.files, &mut self.state);
+        }
         if space {
             self.pending.push(if self.snapshot.running {
                 Command::Pause
@@ -372,6 +401,7 @@ impl eframe::App for BoltzVizApp {
             heatmaps,
             pending,
             files,
+            lessons,
             ..
         } = self;
         egui::Panel::top("tabs").show(ui, |ui| {
@@ -382,9 +412,26 @@ impl eframe::App for BoltzVizApp {
                 for view in View::ALL {
                     ui.selectable_value(&mut state.view, view, view.label());
                 }
+                ui.separator();
+                if ui
+                    .selectable_label(lessons.open, "Lessons")
+                    .on_hover_text("Six guided lessons with live formulas (L)")
+                    .clicked()
+                {
+                    lessons.toggle(files, state);
+                }
                 files.status_ui(ui);
             });
         });
+        if lessons.open {
+            egui::Panel::right("lessons")
+                .default_size(360.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .show(ui, |ui| lessons.ui(ui, snapshot, state, files, pending));
+                });
+        }
         egui::Panel::bottom("status").show(ui, |ui| views::status_ui(ui, snapshot, state));
         egui::Panel::left("controls")
             .default_size(theme::CONTROL_PANEL_WIDTH)

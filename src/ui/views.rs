@@ -62,6 +62,9 @@ fn network_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
                 state.show_probability,
                 Some((state.brush, state.brush_size)),
             );
+            if edits.hovered.is_some() {
+                state.hovered_unit = edits.hovered;
+            }
             send_edits(edits, out);
             recall_ui(ui, snap, snap.nearest, snap.spurious);
         });
