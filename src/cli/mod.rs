@@ -47,6 +47,9 @@ enum Cmd {
         /// Frames to let the scene run before capturing.
         #[arg(long, default_value_t = 90)]
         frames: u64,
+        /// Open this lesson (1–6) with its scene instead of the view's scene.
+        #[arg(long)]
+        lesson: Option<usize>,
     },
     /// Train a model on 0/1 data and write a session (.ron) or weights (.json).
     ///
@@ -84,16 +87,29 @@ pub fn run() -> anyhow::Result<()> {
     match cli.command {
         None => gui::run_app(View::Network, None, None),
         Some(Cmd::Open { file }) => gui::run_app(View::Network, Some(file), None),
-        Some(Cmd::Screenshot { view, out, frames }) => {
+        Some(Cmd::Screenshot {
+            view,
+            out,
+            frames,
+            lesson,
+        }) => {
             let Some(v) = View::from_name(&view) else {
                 anyhow::bail!(
-                    "unknown view {view:?}; use network, compare, distribution, weights or learning"
+                    "unknown view {view:?}; use network, compare, distribution, weights, learning or landscape"
                 );
             };
+            if lesson.is_some_and(|k| !(1..=6).contains(&k)) {
+                anyhow::bail!("there are lessons 1 to 6");
+            }
             let request = ScreenshotRequest {
                 path: out,
                 after_frames: frames,
-                setup: crate::ui::screenshot_scene(v),
+                setup: if lesson.is_some() {
+                    Vec::new()
+                } else {
+                    crate::ui::screenshot_scene(v)
+                },
+                lesson: lesson.map(|k| k - 1),
             };
             gui::run_app(v, None, Some(request))
         }

@@ -705,6 +705,11 @@ impl Files {
         }
     }
 
+    /// Lets the window close without asking (a scripted screenshot is done).
+    pub fn allow_quit(&mut self) {
+        self.quit_confirmed = true;
+    }
+
     /// A label for the status bar while a file job runs.
     pub fn status_ui(&self, ui: &mut egui::Ui) {
         if self.busy() {

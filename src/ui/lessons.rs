@@ -276,6 +276,12 @@ impl Lessons {
         files.request_scene(lesson.title, lesson.scene);
     }
 
+    /// Opens the panel on lesson `k` (0-based) and its scene.
+    pub fn open_at(&mut self, k: usize, files: &mut Files, state: &mut UiState) {
+        self.open = true;
+        self.go_to(k, files, state);
+    }
+
     /// Opens the panel on the first lesson (or where it was).
     pub fn toggle(&mut self, files: &mut Files, state: &mut UiState) {
         self.open = !self.open;

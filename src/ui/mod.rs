@@ -142,6 +142,8 @@ pub struct ScreenshotRequest {
     pub after_frames: u64,
     /// Commands to send at start (set up the scene).
     pub setup: Vec<Command>,
+    /// Open this lesson (0-based) instead.
+    pub lesson: Option<usize>,
 }
 
 /// The BoltzViz app.
@@ -201,6 +203,9 @@ impl BoltzVizApp {
     /// Captures the window to a PNG after a while, then closes.
     pub fn with_screenshot(mut self, request: ScreenshotRequest) -> Self {
         self.pending.extend(request.setup.iter().cloned());
+        if let Some(k) = request.lesson {
+            self.open_lesson(k);
+        }
         self.screenshot = Some(request);
         self
     }
@@ -208,6 +213,11 @@ impl BoltzVizApp {
     /// Opens a session file once the window is up (as `boltzviz open FILE` does).
     pub fn open_session(&mut self, path: std::path::PathBuf) {
         self.files.request_open_path(path);
+    }
+
+    /// Opens the lessons panel on lesson `k` (0-based), as `boltzviz screenshot --lesson` does.
+    pub fn open_lesson(&mut self, k: usize) {
+        self.lessons.open_at(k, &mut self.files, &mut self.state);
     }
 
     /// The lessons' state (for tests).
@@ -348,6 +358,7 @@ impl BoltzVizApp {
             .screenshot_done
             .load(std::sync::atomic::Ordering::SeqCst)
         {
+            self.files.allow_quit();
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         }
