@@ -361,3 +361,25 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
         a.lessons().is_done(5)
     });
 }
+
+#[test]
+fn the_capacity_window_runs_a_sweep_with_progress() {
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
+    h.get_by_label("Capacity").click();
+    h.run_steps(2);
+    h.get_by_label("Run capacity sweep").click();
+    wait_long(&mut h, "a finished Hebbian sweep", |a| {
+        a.lessons().capacity.results.len() == 1
+    });
+    let points = &h.state().lessons().capacity.results[0].2;
+    // Hebbian, N = 100, 10 % noise: one pattern is always recalled, 30 almost never.
+    assert_eq!(points.first().map(|p| p.recalled), Some(1.0));
+    assert!(
+        points
+            .last()
+            .is_some_and(|p| p.patterns >= 24 && p.recalled < 0.5)
+    );
+}

@@ -221,6 +221,8 @@ pub struct Lessons {
     done: [bool; 6],
     /// The capacity panel (lesson 2, also on its own).
     pub capacity: CapacityPanel,
+    /// The capacity panel's own window is open.
+    pub capacity_window: bool,
 }
 
 impl Lessons {

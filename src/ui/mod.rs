@@ -431,6 +431,13 @@ impl eframe::App for BoltzVizApp {
                 {
                     lessons.toggle(files, state);
                 }
+                if ui
+                    .selectable_label(lessons.capacity_window, "Capacity")
+                    .on_hover_text("Hopfield capacity sweeps: recall against patterns stored, with theory marks")
+                    .clicked()
+                {
+                    lessons.capacity_window = !lessons.capacity_window;
+                }
                 files.status_ui(ui);
             });
         });
@@ -456,6 +463,14 @@ impl eframe::App for BoltzVizApp {
                 views::view_ui(ui, snapshot, state, heatmaps, pending)
             });
         });
+        if lessons.capacity_window && !(lessons.open && lessons.index() == 1) {
+            let mut open = true;
+            egui::Window::new("Hopfield capacity")
+                .open(&mut open)
+                .default_width(520.0)
+                .show(ui.ctx(), |ui| lessons.capacity.ui(ui));
+            lessons.capacity_window = open;
+        }
         if let Some(message) = files.windows_ui(ui.ctx(), snapshot, &state.trace, pending) {
             state.message = Some(message);
         }
