@@ -274,6 +274,10 @@ impl BoltzVizApp {
             if snap.temperature != self.snapshot.temperature {
                 self.state.temperature = snap.temperature;
             }
+            // Likewise the hidden-unit slider follows a model built or loaded elsewhere.
+            if snap.spec.hidden != self.snapshot.spec.hidden && snap.spec.hidden > 0 {
+                self.state.hidden = snap.spec.hidden;
+            }
             self.snapshot = snap;
         }
         let mut replaced = false;
