@@ -4,8 +4,11 @@
 //!
 //! ## Module map
 //! - [`engine`]: pure maths — models, learning rules, annealing, exact enumeration, AIS, data.
-//! - [`sim`]: the simulation and its thread (no egui).
-//! - [`ui`]: the eframe app.
+//! - [`sim`]: the simulation and its thread (no egui), and the saved form of a session.
+//! - [`persist`]: session files (RON), weights for other tools (JSON), exports (PNG, CSV,
+//!   0/1 text); atomic writes and checked reads.
+//! - [`ui`]: the eframe app: views, lessons, the File menu, the headless frame benchmark.
+//! - [`cli`]: the command line (`train`, `sample`, `eval`, `capacity`, `bench`, `screenshot`).
 //!
 //! ## Notation (used everywhere)
 //! - Units are 0/1 in Boltzmann machines and RBMs: `E(s) = −Σ_{i<j} wᵢⱼ sᵢ sⱼ − Σᵢ bᵢ sᵢ`,
