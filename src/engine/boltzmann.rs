@@ -454,7 +454,7 @@ impl Chain {
     /// One Gibbs update of unit i at temperature t (no-op if clamped). Returns whether it flipped.
     ///
     /// sᵢ ← 1 with probability σ(xᵢ/T), drawn as `[xᵢ/T > L]` with L standard logistic
-    /// (see [`SimRng::logistic_f32`]); at T = 0, sᵢ ← [xᵢ > 0] (unchanged when xᵢ = 0).
+    /// (see [`SimRng::logistic_f32`]); at T = 0, sᵢ ← `[xᵢ > 0]` (unchanged when xᵢ = 0).
     /// Expects `t` already checked (see [`check_temperature`]).
     pub fn update_unit(
         &mut self,

@@ -39,9 +39,9 @@ pub enum EngineError {
         i: usize,
         /// Column.
         j: usize,
-        /// w[i][j].
+        /// `w[i][j]`.
         wij: f64,
-        /// w[j][i].
+        /// `w[j][i]`.
         wji: f64,
     },
     /// A self-connection where the model forbids it.

@@ -3,7 +3,7 @@
 //!
 //! States are indexed by their bits: state k has sᵢ = (k >> i) & 1. Two states are neighbours
 //! when they differ in one unit. A local minimum is a state none of whose neighbours has a
-//! lower energy. Descent visits units 0, 1, …, n−1 in turn, setting sᵢ = [xᵢ > 0] (ties keep
+//! lower energy. Descent visits units 0, 1, …, n−1 in turn, setting sᵢ = `[xᵢ > 0]` (ties keep
 //! the value), until a whole sweep changes nothing; it ends in a local minimum.
 
 use super::EngineError;

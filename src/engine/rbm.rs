@@ -227,7 +227,7 @@ fn check_layer_sizes(n_visible: usize, n_hidden: usize) -> Result<(), EngineErro
     Ok(())
 }
 
-/// Replaces each x by σ(x / T); at T = 0 by the step [x > 0].
+/// Replaces each x by σ(x / T); at T = 0 by the step `[x > 0]`.
 pub fn apply_sigmoid(mut x: ArrayViewMut2<f32>, t: f32) {
     if t == 0.0 {
         x.mapv_inplace(|v| if v > 0.0 { 1.0 } else { 0.0 });
@@ -269,7 +269,7 @@ fn sigmoid_slice_kernel(xs: &mut [f32], beta: f32) {
 
 /// Replaces each probability p by a 0/1 draw with P(1) = p.
 ///
-/// Each 64 random bits give two 24-bit uniforms u, and pᵢ ← [u < pᵢ]. The bits are drawn
+/// Each 64 random bits give two 24-bit uniforms u, and pᵢ ← `[u < pᵢ]`. The bits are drawn
 /// first, 64 uniforms at a time, so the comparisons run as one vector loop.
 pub fn sample_bernoulli(mut p: ArrayViewMut2<f32>, rng: &mut SimRng) {
     const SCALE: f32 = 1.0 / (1u32 << 24) as f32;
