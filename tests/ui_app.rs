@@ -383,3 +383,57 @@ fn the_capacity_window_runs_a_sweep_with_progress() {
             .is_some_and(|p| p.patterns >= 24 && p.recalled < 0.5)
     );
 }
+
+/// A file "dropped" on the window by the test.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_session_opens_it_and_a_broken_one_changes_nothing() {
+    use boltzviz::sim::protocol::ModelKind;
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut h = harness();
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
+
+    let broken = assets.join("tests/broken/asymmetric.ron");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(broken)));
+    wait_for(&mut h, "the refusal", |a| {
+        a.state()
+            .message
+            .as_ref()
+            .is_some_and(|(m, error)| *error && m.contains("symmetric"))
+    });
+    assert_eq!(
+        h.state().snapshot().spec.kind,
+        ModelKind::Hopfield,
+        "the session stayed"
+    );
+
+    let good = assets.join("assets/sessions/parity-boltzmann.ron");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(good)));
+    wait_for(&mut h, "the dropped session", |a| {
+        a.snapshot().spec.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
+    });
+    assert!(
+        h.state()
+            .files()
+            .current
+            .as_ref()
+            .is_some_and(|p| p.ends_with("parity-boltzmann.ron"))
+    );
+}
