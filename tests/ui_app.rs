@@ -12,21 +12,38 @@ fn harness() -> Harness<'static, BoltzVizApp> {
         .build_eframe(|cc| BoltzVizApp::new(&cc.egui_ctx))
 }
 
-/// Runs frames until `done` holds for the app (the simulation answers on its own thread).
-fn wait_for(
+/// Runs frames until `done` holds for the app (the simulation answers on its own thread),
+/// failing after `limit`.
+fn wait_up_to(
     h: &mut Harness<'static, BoltzVizApp>,
+    limit: Duration,
     what: &str,
     done: impl Fn(&BoltzVizApp) -> bool,
 ) {
     let start = Instant::now();
     while !done(h.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for: {what}"
-        );
+        assert!(start.elapsed() < limit, "timed out waiting for: {what}");
         std::thread::sleep(Duration::from_millis(10));
         h.step();
     }
+}
+
+/// Waits up to 10 s (commands and snapshots).
+fn wait_for(
+    h: &mut Harness<'static, BoltzVizApp>,
+    what: &str,
+    done: impl Fn(&BoltzVizApp) -> bool,
+) {
+    wait_up_to(h, Duration::from_secs(10), what, done);
+}
+
+/// Waits up to 60 s (training, annealing, sweeps).
+fn wait_long(
+    h: &mut Harness<'static, BoltzVizApp>,
+    what: &str,
+    done: impl Fn(&BoltzVizApp) -> bool,
+) {
+    wait_up_to(h, Duration::from_secs(60), what, done);
 }
 
 #[test]
@@ -248,23 +265,6 @@ fn rbm_phases_step_through_the_cd_walk() {
             && walk.hk.len() == a.snapshot().hidden.len()
             && a.snapshot().learning.negative.is_some()
     });
-}
-
-/// Like `wait_for`, with time for training and annealing.
-fn wait_long(
-    h: &mut Harness<'static, BoltzVizApp>,
-    what: &str,
-    done: impl Fn(&BoltzVizApp) -> bool,
-) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting for: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
 }
 
 #[test]

@@ -55,6 +55,7 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
 }
 
 fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
+    let matrix = matrix_from_patterns(data)?;
     let mean_free_energy = data
         .iter()
         .map(|v| rbm.free_energy(v))
@@ -65,7 +66,6 @@ fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
         println!("log-likelihood (exact):  {ll:.4} nats per pattern");
     } else {
         // AIS from the base rate model with the data's pixel frequencies.
-        let matrix = matrix_from_patterns(data)?;
         let base: Array1<f32> = matrix.mean_axis(ndarray::Axis(0)).map_or_else(
             || Array1::zeros(rbm.n_visible()),
             |p| p.mapv(|q| (q.clamp(1e-3, 1.0 - 1e-3) / (1.0 - q.clamp(1e-3, 1.0 - 1e-3))).ln()),
@@ -82,7 +82,6 @@ fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
             "log-likelihood (AIS):    {ll:.4} nats per pattern (±3σ of Z: {low:.4} to {high:.4})"
         );
     }
-    let matrix = matrix_from_patterns(data)?;
     println!(
         "reconstruction error:    {:.5} per unit",
         reconstruction_error(rbm, &matrix)

@@ -29,11 +29,20 @@ pub const EXAMPLES: [(&str, &str, fn() -> Result<SavedSimulation, EngineError>);
 
 /// Writes every example into `dir`.
 pub fn write_examples(dir: &Path) -> Result<(), PersistError> {
+    let builds = EXAMPLES.iter().map(|&(name, _, build)| (name, build));
+    write_all(dir, builds)
+}
+
+/// Builds each session and saves it as `dir/name`.
+fn write_all<'a>(
+    dir: &Path,
+    builds: impl Iterator<Item = (&'a str, fn() -> Result<SavedSimulation, EngineError>)>,
+) -> Result<(), PersistError> {
     std::fs::create_dir_all(dir).map_err(|error| PersistError::Write {
         path: dir.to_owned(),
         error,
     })?;
-    for (name, _, build) in EXAMPLES {
+    for (name, build) in builds {
         save_session(&dir.join(name), &build()?)?;
     }
     Ok(())
@@ -136,14 +145,7 @@ pub const LESSON_SCENES: [(&str, fn() -> Result<SavedSimulation, EngineError>); 
 
 /// Writes every lesson scene into `dir`.
 pub fn write_lessons(dir: &Path) -> Result<(), PersistError> {
-    std::fs::create_dir_all(dir).map_err(|error| PersistError::Write {
-        path: dir.to_owned(),
-        error,
-    })?;
-    for (name, build) in LESSON_SCENES {
-        save_session(&dir.join(name), &build()?)?;
-    }
-    Ok(())
+    write_all(dir, LESSON_SCENES.iter().copied())
 }
 
 /// Three letters in a Hopfield net; a corrupted T on the grid; T = 0, slow enough to watch.
@@ -160,14 +162,7 @@ fn lesson_recall() -> Result<SavedSimulation, EngineError> {
         ..ModelSpec::default()
     };
     let mut rng = SimRng::seed_from_u64(spec.seed);
-    let spins: Vec<Vec<i8>> = set
-        .patterns
-        .iter()
-        .map(|p| crate::engine::spins::spins_from_bits(p))
-        .collect();
-    let net = crate::engine::hopfield::Hopfield::store(set.width * set.height, &spins, spec.rule)?;
-    let (bm, offset) = crate::engine::spins::bm_from_hopfield(&net)?;
-    let model = Model::Net(crate::sim::model::net_model(bm, offset, &mut rng));
+    let model = crate::sim::model::build(&spec, &set, &mut rng)?;
     let mut sim = Simulation::from_model(spec, model, set)?;
     for c in [
         Command::ShowPattern(2),

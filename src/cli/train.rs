@@ -6,11 +6,10 @@ use super::progress::Progress;
 use crate::engine::SimRng;
 use crate::engine::boltzmann::{BoltzmannMachine, Connectivity};
 use crate::engine::exact;
-use crate::engine::hopfield::{Hopfield, HopfieldRule};
+use crate::engine::hopfield::HopfieldRule;
 use crate::engine::learning::{LearningSettings, learning_step};
 use crate::engine::rbm::Rbm;
 use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
-use crate::engine::spins::{bm_from_hopfield, spins_from_bits};
 use crate::persist::interchange::{bm_to_json, rbm_to_json};
 use crate::persist::{atomic::write_bytes, save_session};
 use crate::sim::Simulation;
@@ -115,19 +114,17 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
             args.hidden,
         ),
         ModelChoice::Hopfield => {
-            let spins: Vec<Vec<i8>> = set.patterns.iter().map(|p| spins_from_bits(p)).collect();
-            let net = Hopfield::store(nv, &spins, args.rule.into())?;
-            let (bm, offset) = bm_from_hopfield(&net)?;
+            let spec = ModelSpec {
+                rule: args.rule.into(),
+                ..ModelSpec::default()
+            };
+            let model = crate::sim::model::build(&spec, &set, &mut rng)?;
             println!(
                 "stored {} patterns with the {:?} rule",
-                spins.len(),
+                set.patterns.len(),
                 args.rule
             );
-            (
-                Model::Net(net_model(bm, offset, &mut rng)),
-                ModelKind::Hopfield,
-                0,
-            )
+            (model, ModelKind::Hopfield, 0)
         }
     };
     write_model(args, model, kind, hidden, set)?;

@@ -76,77 +76,100 @@ pub fn resident_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// Runs the app headless for `duration` at 60 frames a second (784 × 500 RBM sampling flat
-/// out, views in turn) and calls `report(elapsed, resident kB, sweeps)` every `every`.
-pub fn soak(duration: Duration, every: Duration, mut report: impl FnMut(Duration, u64, f64)) {
-    let ctx = egui::Context::default();
-    let mut app = BoltzVizApp::new(&ctx);
-    app.pending.extend(scene());
-    let mut frame = eframe::Frame::_new_kittest();
-    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
-    let started = Instant::now();
-    let mut next_report = Duration::ZERO;
-    let mut k = 0usize;
-    while started.elapsed() < duration {
-        let frame_start = Instant::now();
-        app.state.view = View::ALL[(k / 60) % View::ALL.len()];
+/// The real app without a window: one egui frame (logic, ui, tessellation) at a time.
+struct HeadlessApp {
+    ctx: egui::Context,
+    app: BoltzVizApp,
+    frame: eframe::Frame,
+    started: Instant,
+}
+
+impl HeadlessApp {
+    /// The app on the benchmark scene.
+    fn new() -> Self {
+        let ctx = egui::Context::default();
+        let mut app = BoltzVizApp::new(&ctx);
+        app.pending.extend(scene());
+        Self {
+            ctx,
+            app,
+            frame: eframe::Frame::_new_kittest(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Draws one 1280 × 800 frame of `view`; returns the CPU time it took.
+    fn frame(&mut self, view: View) -> Duration {
+        let start = Instant::now();
+        self.app.state.view = view;
         let input = egui::RawInput {
-            screen_rect: Some(screen),
-            time: Some(started.elapsed().as_secs_f64()),
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1280.0, 800.0),
+            )),
+            time: Some(self.started.elapsed().as_secs_f64()),
             ..Default::default()
         };
-        let output = ctx.run_ui(input, |ui| {
-            eframe::App::logic(&mut app, ui.ctx(), &mut frame);
-            eframe::App::ui(&mut app, ui, &mut frame);
+        let (app, frame) = (&mut self.app, &mut self.frame);
+        let output = self.ctx.run_ui(input, |ui| {
+            eframe::App::logic(app, ui.ctx(), frame);
+            eframe::App::ui(app, ui, frame);
         });
-        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
-        if started.elapsed() >= next_report {
-            report(started.elapsed(), resident_kb(), app.snapshot.sweeps);
+        std::hint::black_box(self.ctx.tessellate(output.shapes, output.pixels_per_point));
+        start.elapsed()
+    }
+
+    /// Sleeps out the rest of a 60 fps frame that took `spent`.
+    fn pace(spent: Duration) {
+        std::thread::sleep(Duration::from_micros(16_667).saturating_sub(spent));
+    }
+}
+
+/// Runs the app headless for `duration` at 60 frames a second (784 × 500 RBM sampling flat
+/// out, each view a second in turn) and calls `report(elapsed, resident kB, sweeps)` every
+/// `every`.
+pub fn soak(duration: Duration, every: Duration, mut report: impl FnMut(Duration, u64, f64)) {
+    let mut headless = HeadlessApp::new();
+    let mut next_report = Duration::ZERO;
+    let mut k = 0usize;
+    while headless.started.elapsed() < duration {
+        let spent = headless.frame(View::ALL[(k / 60) % View::ALL.len()]);
+        let elapsed = headless.started.elapsed();
+        if elapsed >= next_report {
+            report(elapsed, resident_kb(), headless.app.snapshot.sweeps);
             next_report += every;
         }
         k += 1;
-        std::thread::sleep(Duration::from_micros(16_667).saturating_sub(frame_start.elapsed()));
+        HeadlessApp::pace(spent);
     }
-    report(started.elapsed(), resident_kb(), app.snapshot.sweeps);
+    report(
+        headless.started.elapsed(),
+        resident_kb(),
+        headless.app.snapshot.sweeps,
+    );
 }
 
 /// Runs the benchmark for about `duration` with the UI, and as long again without.
 pub fn frame_benchmark(duration: Duration) -> Result<FrameReport, String> {
     let sweeps_per_sec_alone = simulation_alone(duration)?;
-    let ctx = egui::Context::default();
-    let mut app = BoltzVizApp::new(&ctx);
-    app.pending.extend(scene());
-    let mut frame = eframe::Frame::_new_kittest();
-    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
-    let started = Instant::now();
+    let mut headless = HeadlessApp::new();
+    let warm_up = Duration::from_millis(500);
     let mut times = Vec::new();
     let mut first_sweeps = None;
     let mut k = 0usize;
-    while started.elapsed() < duration + Duration::from_millis(500) {
-        let frame_start = Instant::now();
-        app.state.view = View::ALL[k % View::ALL.len()];
-        let input = egui::RawInput {
-            screen_rect: Some(screen),
-            time: Some(started.elapsed().as_secs_f64()),
-            ..Default::default()
-        };
-        let output = ctx.run_ui(input, |ui| {
-            eframe::App::logic(&mut app, ui.ctx(), &mut frame);
-            eframe::App::ui(&mut app, ui, &mut frame);
-        });
-        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
-        std::hint::black_box(primitives);
-        let spent = frame_start.elapsed();
+    while headless.started.elapsed() < duration + warm_up {
+        let spent = headless.frame(View::ALL[k % View::ALL.len()]);
         // The first half second lets the model arrive and textures settle.
-        if started.elapsed() > Duration::from_millis(500) {
+        if headless.started.elapsed() > warm_up {
             times.push(spent.as_secs_f64() * 1e3);
             if first_sweeps.is_none() {
-                first_sweeps = Some((Instant::now(), app.snapshot.sweeps));
+                first_sweeps = Some((Instant::now(), headless.app.snapshot.sweeps));
             }
         }
         k += 1;
-        std::thread::sleep(Duration::from_micros(16_667).saturating_sub(spent));
+        HeadlessApp::pace(spent);
     }
+    let app = &headless.app;
     let sweeps_per_sec_with_ui = first_sweeps.map_or(0.0, |(t, s)| {
         (app.snapshot.sweeps - s) / t.elapsed().as_secs_f64()
     });
