@@ -17,6 +17,7 @@ pub mod math;
 pub mod patterns;
 pub mod rbm;
 pub mod rbm_train;
+mod register_sweep;
 pub mod rng;
 pub mod spins;
 
