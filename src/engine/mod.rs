@@ -19,6 +19,7 @@ pub mod rbm;
 pub mod rbm_train;
 mod register_sweep;
 pub mod rng;
+mod small_gemm;
 pub mod spins;
 
 pub use anneal::Schedule;

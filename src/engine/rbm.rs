@@ -10,6 +10,7 @@
 use super::error::{EngineError, check_finite, check_len};
 use super::math::{sigmoid_f32, softplus};
 use super::rng::SimRng;
+use super::small_gemm;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
@@ -135,18 +136,16 @@ impl Rbm {
 
     /// `out = σ((v W + c) / T)` for a batch of visible rows (T > 0).
     pub fn hidden_probs(&self, v: ArrayView2<f32>, out: &mut Array2<f32>, t: f32) {
-        out.rows_mut()
-            .into_iter()
-            .for_each(|mut row| row.assign(&self.c));
-        general_mat_mul(1.0, &v, &self.w, 1.0, out);
+        out.assign(&self.c);
+        if !small_gemm::add_product(1.0, v, self.w.view(), out.view_mut()) {
+            general_mat_mul(1.0, &v, &self.w, 1.0, out);
+        }
         apply_sigmoid(out.view_mut(), t);
     }
 
     /// `out = σ((h Wᵀ + b) / T)` for a batch of hidden rows (T > 0).
     pub fn visible_probs(&self, h: ArrayView2<f32>, out: &mut Array2<f32>, t: f32) {
-        out.rows_mut()
-            .into_iter()
-            .for_each(|mut row| row.assign(&self.b));
+        out.assign(&self.b);
         general_mat_mul(1.0, &h, &self.w.t(), 1.0, out);
         apply_sigmoid(out.view_mut(), t);
     }

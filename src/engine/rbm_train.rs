@@ -9,6 +9,7 @@
 use super::error::EngineError;
 use super::rbm::{Rbm, sample_bernoulli};
 use super::rng::SimRng;
+use super::small_gemm;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, s};
 use serde::{Deserialize, Serialize};
@@ -282,16 +283,21 @@ impl RbmTrainer {
         }
         // ∇W = (V₀ᵀH₀ − VₖᵀHₖ) / B
         let inv_b = 1.0 / b as f32;
-        // Both products in one: [V₀; Vₖ]ᵀ [H₀; −Hₖ] (one packing pass instead of two).
-        resize(&mut w.stacked_v, 2 * b, nv);
-        resize(&mut w.stacked_h, 2 * b, nh);
-        w.stacked_v.slice_mut(s![..b, ..]).assign(&v0);
-        w.stacked_v.slice_mut(s![b.., ..]).assign(&w.vk);
-        w.stacked_h.slice_mut(s![..b, ..]).assign(&w.h0);
-        ndarray::Zip::from(w.stacked_h.slice_mut(s![b.., ..]))
-            .and(&w.hk)
-            .for_each(|d, &h| *d = -h);
-        general_mat_mul(inv_b, &w.stacked_v.t(), &w.stacked_h, 0.0, &mut w.grad_w);
+        w.grad_w.fill(0.0);
+        let thin = small_gemm::add_product(inv_b, v0.t(), w.h0.view(), w.grad_w.view_mut())
+            && small_gemm::add_product(-inv_b, w.vk.t(), w.hk.view(), w.grad_w.view_mut());
+        if !thin {
+            // Both products in one: [V₀; Vₖ]ᵀ [H₀; −Hₖ] (one packing pass instead of two).
+            resize(&mut w.stacked_v, 2 * b, nv);
+            resize(&mut w.stacked_h, 2 * b, nh);
+            w.stacked_v.slice_mut(s![..b, ..]).assign(&v0);
+            w.stacked_v.slice_mut(s![b.., ..]).assign(&w.vk);
+            w.stacked_h.slice_mut(s![..b, ..]).assign(&w.h0);
+            ndarray::Zip::from(w.stacked_h.slice_mut(s![b.., ..]))
+                .and(&w.hk)
+                .for_each(|d, &h| *d = -h);
+            general_mat_mul(inv_b, &w.stacked_v.t(), &w.stacked_h, 0.0, &mut w.grad_w);
+        }
         column_mean_difference(v0, w.vk.view(), inv_b, &mut w.grad_b);
         column_mean_difference(w.h0.view(), w.hk.view(), inv_b, &mut w.grad_c);
         let (mu, decay) = (self.config.momentum, self.config.weight_decay);
