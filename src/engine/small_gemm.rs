@@ -71,7 +71,7 @@ mod avx2 {
     pub(super) unsafe fn add_product(
         alpha: f32,
         a: *const f32,
-        [s0, s1]: [usize; 2],
+        strides: [usize; 2],
         m: usize,
         k: usize,
         b: &[f32],
@@ -79,43 +79,58 @@ mod avx2 {
         n: usize,
     ) {
         assert!(b.len() == k * n && c.len() == m * n && n.is_multiple_of(16));
-        let scale = _mm256_set1_ps(alpha);
         let mut r = 0;
+        while r + 4 <= m {
+            // SAFETY: rows r..r + 4 are below m (the caller's contract covers them).
+            unsafe { rows_block::<4>(alpha, a, strides, r, k, b, c, n) };
+            r += 4;
+        }
         while r < m {
-            let rows = (m - r).min(4);
+            // SAFETY: as above, for one row.
+            unsafe { rows_block::<1>(alpha, a, strides, r, k, b, c, n) };
+            r += 1;
+        }
+    }
+
+    /// Rows r..r + R of C, sixteen columns at a time, with the R × 16 block in registers.
+    ///
+    /// # Safety
+    /// As [`add_product`], with r + R ≤ m.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn rows_block<const R: usize>(
+        alpha: f32,
+        a: *const f32,
+        [s0, s1]: [usize; 2],
+        r: usize,
+        k: usize,
+        b: &[f32],
+        c: &mut [f32],
+        n: usize,
+    ) {
+        unsafe {
+            let scale = _mm256_set1_ps(alpha);
             for col in (0..n).step_by(16) {
-                let mut acc = [[_mm256_setzero_ps(); 2]; 4];
+                let mut acc = [[_mm256_setzero_ps(); 2]; R];
                 for kk in 0..k {
                     let brow = &b[kk * n + col..kk * n + col + 16];
-                    // SAFETY: brow has 16 elements.
-                    let (b0, b1) = unsafe {
-                        (
-                            _mm256_loadu_ps(brow.as_ptr()),
-                            _mm256_loadu_ps(brow.as_ptr().add(8)),
-                        )
-                    };
-                    for (q, acc_row) in acc.iter_mut().enumerate().take(rows) {
-                        // SAFETY: r + q < m and kk < k (the caller's contract on `a`).
-                        let x: __m256 =
-                            unsafe { _mm256_broadcast_ss(&*a.add((r + q) * s0 + kk * s1)) };
+                    let b0 = _mm256_loadu_ps(brow.as_ptr());
+                    let b1 = _mm256_loadu_ps(brow.as_ptr().add(8));
+                    for (q, acc_row) in acc.iter_mut().enumerate() {
+                        let x: __m256 = _mm256_broadcast_ss(&*a.add((r + q) * s0 + kk * s1));
                         acc_row[0] = _mm256_fmadd_ps(x, b0, acc_row[0]);
                         acc_row[1] = _mm256_fmadd_ps(x, b1, acc_row[1]);
                     }
                 }
-                for (q, acc_row) in acc.iter().enumerate().take(rows) {
+                for (q, acc_row) in acc.iter().enumerate() {
                     let out = &mut c[(r + q) * n + col..(r + q) * n + col + 16];
-                    // SAFETY: out has 16 elements.
-                    unsafe {
-                        let c0 = _mm256_loadu_ps(out.as_ptr());
-                        let c1 = _mm256_loadu_ps(out.as_ptr().add(8));
-                        let c0 = _mm256_fmadd_ps(scale, acc_row[0], c0);
-                        let c1 = _mm256_fmadd_ps(scale, acc_row[1], c1);
-                        _mm256_storeu_ps(out.as_mut_ptr(), c0);
-                        _mm256_storeu_ps(out.as_mut_ptr().add(8), c1);
-                    }
+                    let c0 = _mm256_fmadd_ps(scale, acc_row[0], _mm256_loadu_ps(out.as_ptr()));
+                    let c1 =
+                        _mm256_fmadd_ps(scale, acc_row[1], _mm256_loadu_ps(out.as_ptr().add(8)));
+                    _mm256_storeu_ps(out.as_mut_ptr(), c0);
+                    _mm256_storeu_ps(out.as_mut_ptr().add(8), c1);
                 }
             }
-            r += rows;
         }
     }
 }
