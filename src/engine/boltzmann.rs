@@ -581,7 +581,7 @@ impl Chain {
 
     /// `sweeps` sweeps at temperature t.
     ///
-    /// Sequential sweeps at T > 0 of nets of at most 104 units run with every input in AVX2
+    /// Sequential sweeps at T > 0 (above 10⁻³⁸) of nets of at most 104 units run with every input in AVX2
     /// registers (the `register_sweep` module; a plain loop of the same arithmetic elsewhere):
     /// the same law and the same noise as [`Self::sweep`], with the inputs tracked in single
     /// precision for up to 64 sweeps at a time and then recomputed exactly, so the two take
@@ -596,7 +596,9 @@ impl Chain {
         rng: &mut SimRng,
     ) -> Result<(), EngineError> {
         check_temperature(t)?;
-        if t > 0.0 && order == ScanOrder::Sequential && bm.n <= register_sweep::MAX_UNITS {
+        // Below f32's smallest normal number T would round to 0 in single precision.
+        let t_in_single = t >= f64::from(f32::MIN_POSITIVE);
+        if t_in_single && order == ScanOrder::Sequential && bm.n <= register_sweep::MAX_UNITS {
             if sweeps > 0 {
                 register_sweep::run(
                     bm,
