@@ -581,12 +581,12 @@ impl Chain {
 
     /// `sweeps` sweeps at temperature t.
     ///
-    /// Sequential sweeps at T > 0 (above 10⁻³⁸) of nets of at most 104 units run with every input in AVX2
-    /// registers (the `register_sweep` module; a plain loop of the same arithmetic elsewhere):
-    /// the same law and the same noise as [`Self::sweep`], with the inputs tracked in single
-    /// precision for up to 64 sweeps at a time and then recomputed exactly, so the two take
-    /// different paths only where an input lies within about 10⁻⁶ of its threshold. Everything
-    /// else runs [`Self::sweep`] in a loop.
+    /// Sequential sweeps at T > 0 (above 10⁻³⁸) of nets of at most 104 units run with every
+    /// input in AVX2 registers (the `register_sweep` module; a plain loop of the same
+    /// arithmetic elsewhere). They follow the same law and draw the same noise as
+    /// [`Self::sweep`]. The inputs are tracked in single precision for up to 64 sweeps at a time
+    /// and then recomputed exactly, so the two paths part only where an input lies within
+    /// about 10⁻⁶ of its threshold. Everything else runs [`Self::sweep`] in a loop.
     pub fn run(
         &mut self,
         bm: &BoltzmannMachine,
