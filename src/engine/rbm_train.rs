@@ -283,6 +283,7 @@ impl RbmTrainer {
         }
         // ∇W = (V₀ᵀH₀ − VₖᵀHₖ) / B
         let inv_b = 1.0 / b as f32;
+        // Small RBMs: two register-blocked products; larger ones one stacked GEMM.
         w.grad_w.fill(0.0);
         let thin = small_gemm::add_product(inv_b, v0.t(), w.h0.view(), w.grad_w.view_mut())
             && small_gemm::add_product(-inv_b, w.vk.t(), w.hk.view(), w.grad_w.view_mut());

@@ -5,8 +5,9 @@
 //! `sᵢ ← [xᵢ > T·L]` (L standard logistic), and a change δ = s′ᵢ − sᵢ ∈ {−1, 0, 1} moves every
 //! input, `xⱼ ← xⱼ + δ·wᵢⱼ`. Kept in memory, each decision waits for the previous update's
 //! stores and a mispredicted "did it flip?" branch; here the inputs of a net of up to 104 units
-//! live in 13 single-precision registers, δ is formed without a branch (0 for no change), and
-//! every update is 13 fused multiply-adds with no memory traffic but the weight row.
+//! live in at most 13 single-precision registers, δ is formed without a branch (0 for no
+//! change), and every update is one fused multiply-add a register, with no memory traffic but
+//! the weight row.
 //!
 //! To keep register indices fixed while the active unit moves, each weight row is stored
 //! rotated so that it starts at the chunk of eight that holds its own unit, and the registers
@@ -15,9 +16,10 @@
 //! Precision: within a run the inputs are rounded to `f32` and updated in `f32` (the product
 //! δ·w is exact, so each update rounds once). Every [`RESYNC_SWEEPS`] sweeps, and at the end,
 //! the `f64` inputs are recomputed exactly from the state, so rounding never accumulates over
-//! more than that many sweeps: the decision compares an input off by about 10⁻⁶ of its scale,
-//! below the 2⁻²³ granularity of the logistic noise itself. T = 0 (where ties matter) and
-//! random scan order never come here.
+//! more than that many sweeps. An input is then off by about 10⁻⁶ of its scale, the same order
+//! as the 2⁻²³ granularity of the logistic noise itself, so a decision can differ from the
+//! double-precision sweep's only for an input within that distance of its threshold. T = 0
+//! (where ties matter) and random scan order never come here.
 
 use super::boltzmann::BoltzmannMachine;
 use super::rng::SimRng;
@@ -236,26 +238,25 @@ mod avx2 {
     };
 
     /// Lane L of a register, in lane 0 of the result.
-    #[inline(always)]
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
     fn lane<const L: usize>(v: __m256) -> __m128 {
-        // SAFETY (all intrinsics here): only reached from `sweeps`, compiled with AVX2 and FMA.
-        unsafe {
-            let half = if L < 4 {
-                _mm256_castps256_ps128(v)
-            } else {
-                _mm256_extractf128_ps::<1>(v)
-            };
-            match L % 4 {
-                0 => half,
-                1 => _mm_movehdup_ps(half),
-                2 => _mm_movehl_ps(half, half),
-                _ => _mm_shuffle_ps::<0xff>(half, half),
-            }
+        let half = if L < 4 {
+            _mm256_castps256_ps128(v)
+        } else {
+            _mm256_extractf128_ps::<1>(v)
+        };
+        match L % 4 {
+            0 => half,
+            1 => _mm_movehdup_ps(half),
+            2 => _mm_movehl_ps(half, half),
+            _ => _mm_shuffle_ps::<0xff>(half, half),
         }
     }
 
     /// One update of unit i, lane L of register 0: the decision, then x += δ·row(i).
-    #[inline(always)]
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
     fn update<const CH: usize, const L: usize>(
         x: [__m256; CH],
         i: usize,
@@ -266,21 +267,20 @@ mod avx2 {
         flips: &mut usize,
     ) -> [__m256; CH] {
         assert!(row.len() == 8 * CH);
-        unsafe {
-            let old = _mm_set_ss(f32::from(state[i]));
-            let if_on = _mm_set_ss((1.0 - f32::from(state[i])) * free[i]);
-            let if_off = _mm_set_ss((0.0 - f32::from(state[i])) * free[i]);
-            let on = _mm_cmp_ss::<_CMP_GT_OQ>(lane::<L>(x[0]), _mm_set_ss(threshold));
-            let delta = _mm_blendv_ps(if_off, if_on, on);
-            let d = _mm_cvtss_f32(delta);
-            state[i] = u8::from(_mm_cvtss_f32(_mm_add_ss(old, delta)) > 0.5);
-            *flips += usize::from(d != 0.0);
-            let dv = _mm256_broadcastss_ps(delta);
-            // In bounds: row has 8·CH lanes (asserted above).
-            std::array::from_fn(|q| {
-                _mm256_fmadd_ps(dv, _mm256_loadu_ps(row.as_ptr().add(8 * q)), x[q])
-            })
-        }
+        let old = _mm_set_ss(f32::from(state[i]));
+        let if_on = _mm_set_ss((1.0 - f32::from(state[i])) * free[i]);
+        let if_off = _mm_set_ss((0.0 - f32::from(state[i])) * free[i]);
+        let on = _mm_cmp_ss::<_CMP_GT_OQ>(lane::<L>(x[0]), _mm_set_ss(threshold));
+        let delta = _mm_blendv_ps(if_off, if_on, on);
+        let d = _mm_cvtss_f32(delta);
+        state[i] = u8::from(_mm_cvtss_f32(_mm_add_ss(old, delta)) > 0.5);
+        *flips += usize::from(d != 0.0);
+        let dv = _mm256_broadcastss_ps(delta);
+        std::array::from_fn(|q| {
+            // SAFETY: row has 8·CH lanes (asserted above), so lanes 8q..8q + 8 are in it.
+            let w = unsafe { _mm256_loadu_ps(row.as_ptr().add(8 * q)) };
+            _mm256_fmadd_ps(dv, w, x[q])
+        })
     }
 
     /// [`super::portable_sweeps`] with the inputs in 4, 8 or 13 registers.
