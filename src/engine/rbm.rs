@@ -135,7 +135,7 @@ impl Rbm {
     }
 
     /// `out = σ((v W + c) / T)` for a batch of visible rows (T > 0). Small RBMs multiply in
-    /// [`small_gemm`](super::small_gemm)'s register-blocked kernel, larger ones in GEMM.
+    /// the `small_gemm` module's register-blocked kernel, larger ones in GEMM.
     pub fn hidden_probs(&self, v: ArrayView2<f32>, out: &mut Array2<f32>, t: f32) {
         out.assign(&self.c);
         if !small_gemm::add_product(1.0, v, self.w.view(), out.view_mut()) {
