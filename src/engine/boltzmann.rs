@@ -581,9 +581,9 @@ impl Chain {
 
     /// `sweeps` sweeps at temperature t.
     ///
-    /// Sequential sweeps at T > 0 (above 10⁻³⁸) of nets of at most 104 units run with every
-    /// input in AVX2 registers (the `register_sweep` module; a plain loop of the same
-    /// arithmetic elsewhere). They follow the same law and draw the same noise as
+    /// Two or more sequential sweeps at T > 0 (above 10⁻³⁸) of nets of at most 104 units run
+    /// with every input in AVX2 registers (the `register_sweep` module; a plain loop of the
+    /// same arithmetic elsewhere). They follow the same law and draw the same noise as
     /// [`Self::sweep`]. The inputs are tracked in single precision for up to 64 sweeps at a time
     /// and then recomputed exactly, so the two paths part only where an input lies within
     /// about 10⁻⁶ of its threshold. Everything else runs [`Self::sweep`] in a loop.
@@ -598,18 +598,21 @@ impl Chain {
         check_temperature(t)?;
         // Below f32's smallest normal number T would round to 0 in single precision.
         let t_in_single = t >= f64::from(f32::MIN_POSITIVE);
-        if t_in_single && order == ScanOrder::Sequential && bm.n <= register_sweep::MAX_UNITS {
-            if sweeps > 0 {
-                register_sweep::run(
-                    bm,
-                    &mut self.state,
-                    &mut self.inputs,
-                    &self.clamped,
-                    t,
-                    sweeps,
-                    rng,
-                );
-            }
+        // One sweep is cheaper in place than with the exact recomputation that ends a run.
+        let registers = t_in_single
+            && order == ScanOrder::Sequential
+            && bm.n <= register_sweep::MAX_UNITS
+            && sweeps >= 2;
+        if registers {
+            register_sweep::run(
+                bm,
+                &mut self.state,
+                &mut self.inputs,
+                &self.clamped,
+                t,
+                sweeps,
+                rng,
+            );
             return Ok(());
         }
         for _ in 0..sweeps {
