@@ -33,7 +33,6 @@ pub(crate) const RESYNC_SWEEPS: usize = 64;
 
 /// The weights in single precision, each row rotated to start at its own unit's chunk:
 /// `row(i)[8q + l] = w(i, 8((c + q) mod chunks) + l)` for c = ⌊i/8⌋, zero beyond the last unit.
-#[derive(Clone)]
 pub(crate) struct FastWeights {
     chunks: usize,
     rows: Vec<f32>,
@@ -64,9 +63,16 @@ impl FastWeights {
 }
 
 /// A machine's [`FastWeights`], built on first use and dropped by every change to the weights.
-/// It is derived data: serde skips it and it never makes two machines unequal.
-#[derive(Clone, Default)]
+/// It is derived data: serde skips it, a clone starts without it (rebuilt on first use, so
+/// copies made for display cost nothing extra), and it never makes two machines unequal.
+#[derive(Default)]
 pub(crate) struct FastWeightsCache(OnceLock<FastWeights>);
+
+impl Clone for FastWeightsCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
 
 impl FastWeightsCache {
     pub(crate) fn get(&self, bm: &BoltzmannMachine) -> &FastWeights {
