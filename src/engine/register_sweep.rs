@@ -178,23 +178,10 @@ fn run_with<const AVX2: bool>(
             () if AVX2 => unsafe { avx2::sweeps(weights, state, free, x, t, batch, rng) },
             () => portable_sweeps(weights, state, free, x, t, batch, rng),
         };
-        recompute_inputs(bm, state, inputs);
+        bm.write_inputs(state, inputs);
         done += batch;
     }
     flips
-}
-
-/// `xᵢ = bᵢ + Σ_{j on} wⱼᵢ` (rows, by symmetry), adding the rows in order of j.
-#[inline(always)]
-fn recompute_inputs(bm: &BoltzmannMachine, state: &[u8], inputs: &mut [f64]) {
-    let n = bm.n();
-    inputs.copy_from_slice(bm.biases());
-    for (j, &s) in state.iter().enumerate() {
-        if s != 0 {
-            let row = &bm.weights()[j * n..(j + 1) * n];
-            inputs.iter_mut().zip(row).for_each(|(x, &w)| *x += w);
-        }
-    }
 }
 
 /// The same arithmetic one lane at a time, for machines without AVX2 and as the reference the
@@ -212,10 +199,11 @@ fn portable_sweeps(
 ) -> usize {
     let n = state.len();
     let lanes = 8 * weights.chunks;
-    let mut noise = vec![0f32; n];
+    let mut noise = [0f32; MAX_UNITS];
+    let noise = &mut noise[..n];
     let mut flips = 0;
     for _ in 0..sweeps {
-        rng.fill_logistic(&mut noise);
+        rng.fill_logistic(noise);
         for (i, &l) in noise.iter().enumerate() {
             let own = 8 * (i / 8);
             let old = f32::from(state[i]);
