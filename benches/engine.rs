@@ -5,7 +5,7 @@
 //! - RBM 784×500 CD-1 batch 100: ≥ 40 GFLOP/s of matrix work (read "elem/s" as FLOP/s).
 
 use boltzviz::engine::SimRng;
-use boltzviz::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, ScanOrder};
+use boltzviz::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, UpdateOrder};
 use boltzviz::engine::exact;
 use boltzviz::engine::patterns;
 use boltzviz::engine::rbm::Rbm;
@@ -32,7 +32,7 @@ fn gibbs(c: &mut Criterion) {
     group.bench_function("dense100_T1_100sweeps", |b| {
         b.iter(|| {
             chain
-                .run(&bm, 1.0, 100, ScanOrder::Sequential, &mut rng)
+                .run(&bm, 1.0, 100, UpdateOrder::Sequential, &mut rng)
                 .expect("run")
         })
     });

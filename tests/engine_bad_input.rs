@@ -3,7 +3,7 @@
 use boltzviz::engine::SimRng;
 use boltzviz::engine::ais::{AisConfig, ais_log_partition};
 use boltzviz::engine::anneal::Schedule;
-use boltzviz::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, ScanOrder};
+use boltzviz::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, UpdateOrder};
 use boltzviz::engine::exact;
 use boltzviz::engine::hopfield::{Hopfield, HopfieldRule};
 use boltzviz::engine::patterns::parse_patterns;
@@ -60,7 +60,7 @@ fn every_kind_of_bad_input_is_named() {
     // Negative temperatures, in every place a temperature goes.
     let bm = BoltzmannMachine::random(4, 0, Connectivity::Full, 1.0, 1.0, &mut rng).expect("bm");
     let mut chain = Chain::random(&bm, &mut rng);
-    assert!(message(chain.sweep(&bm, -0.5, ScanOrder::Random, &mut rng)).contains("temperature"));
+    assert!(message(chain.sweep(&bm, -0.5, UpdateOrder::Random, &mut rng)).contains("temperature"));
     assert!(message(exact::log_partition(&bm, -1.0)).contains("T > 0"));
     assert!(
         message(

@@ -171,8 +171,7 @@ fn spin_and_bit_conventions_convert_exactly_both_ways() {
 /// At T = 0 the Boltzmann update is the Hopfield update on the converted weights.
 #[test]
 fn zero_temperature_gibbs_is_hopfield_dynamics() {
-    use boltzviz::engine::boltzmann::{Chain, ScanOrder};
-    use boltzviz::engine::hopfield::UpdateOrder;
+    use boltzviz::engine::boltzmann::{Chain, UpdateOrder};
     let patterns = boltzviz::engine::patterns::letters().patterns;
     let spins: Vec<Vec<i8>> = patterns.iter().map(|p| spins_from_bits(p)).collect();
     let net = Hopfield::store(100, &spins, HopfieldRule::Hebbian).expect("store");
@@ -183,9 +182,9 @@ fn zero_temperature_gibbs_is_hopfield_dynamics() {
     let mut state = spins_from_bits(&start);
     for _ in 0..5 {
         chain
-            .sweep(&bm, 0.0, ScanOrder::Sequential, &mut rng)
+            .sweep(&bm, 0.0, UpdateOrder::Sequential, &mut rng)
             .expect("sweep");
-        net.sweep(&mut state, UpdateOrder::AsyncSequential, &mut rng)
+        net.sweep(&mut state, UpdateOrder::Sequential, &mut rng)
             .expect("sweep");
         assert_eq!(chain.state(), bits_from_spins(&state).as_slice());
     }

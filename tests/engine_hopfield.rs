@@ -7,7 +7,8 @@
 
 use boltzviz::engine::SimRng;
 use boltzviz::engine::capacity::{CapacityConfig, capacity_sweep};
-use boltzviz::engine::hopfield::{Convergence, Hopfield, HopfieldRule, UpdateOrder};
+use boltzviz::engine::boltzmann::UpdateOrder;
+use boltzviz::engine::hopfield::{Convergence, Hopfield, HopfieldRule};
 
 const TRIALS: usize = 12;
 
@@ -61,7 +62,7 @@ fn synchronous_updates_detect_two_cycles() {
     assert!(matches!(end, Convergence::TwoCycle { .. }), "{end:?}");
     let mut state = vec![1, 1];
     let end = net
-        .run_to_fixed_point(&mut state, UpdateOrder::AsyncSequential, 10, &mut rng)
+        .run_to_fixed_point(&mut state, UpdateOrder::Sequential, 10, &mut rng)
         .expect("run");
     assert!(matches!(end, Convergence::FixedPoint { .. }));
     assert_eq!(
@@ -85,7 +86,7 @@ fn overlaps_identify_the_recalled_letter() {
     for i in (0..100).step_by(9) {
         cue[i] = -cue[i];
     }
-    net.run_to_fixed_point(&mut cue, UpdateOrder::AsyncRandom, 50, &mut rng)
+    net.run_to_fixed_point(&mut cue, UpdateOrder::Random, 50, &mut rng)
         .expect("run");
     let overlaps = net.overlaps(&cue);
     assert_eq!(overlaps[2], 1.0, "{overlaps:?}");

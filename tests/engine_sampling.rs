@@ -7,7 +7,7 @@
 //! autocorrelation), while a wrong sampler's bias does not shrink with N.
 
 use boltzviz::engine::SimRng;
-use boltzviz::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, ScanOrder};
+use boltzviz::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, UpdateOrder};
 use boltzviz::engine::exact;
 use boltzviz::engine::math::{sigmoid, total_variation};
 
@@ -65,11 +65,11 @@ fn gibbs_sampling_matches_the_exact_distribution() {
         let mut rng = SimRng::seed_from_u64(seed);
         let mut chain = Chain::random(&bm, &mut rng);
         chain
-            .run(&bm, t, 100, ScanOrder::Random, &mut rng)
+            .run(&bm, t, 100, UpdateOrder::Random, &mut rng)
             .expect("burn-in");
         let emp = histogram(|| {
             chain
-                .run(&bm, t, THIN, ScanOrder::Sequential, &mut rng)
+                .run(&bm, t, THIN, UpdateOrder::Sequential, &mut rng)
                 .expect("run");
             index(chain.state())
         });
@@ -88,7 +88,7 @@ fn single_sweeps_match_the_exact_distribution() {
     let bm = machine();
     let t = 1.0;
     let exact_p = exact::distribution(&bm, t).expect("enumerable");
-    for (order, seed) in [(ScanOrder::Sequential, 6u64), (ScanOrder::Random, 7)] {
+    for (order, seed) in [(UpdateOrder::Sequential, 6u64), (UpdateOrder::Random, 7)] {
         let mut rng = SimRng::seed_from_u64(seed);
         let mut chain = Chain::random(&bm, &mut rng);
         let emp = histogram(|| {
@@ -141,7 +141,7 @@ fn the_check_rejects_a_sampler_at_the_wrong_temperature() {
     let mut chain = Chain::random(&bm, &mut rng);
     let emp = histogram(|| {
         chain
-            .run(&bm, t / 2.0, THIN, ScanOrder::Sequential, &mut rng)
+            .run(&bm, t / 2.0, THIN, UpdateOrder::Sequential, &mut rng)
             .expect("run");
         index(chain.state())
     });

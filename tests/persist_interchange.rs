@@ -85,11 +85,13 @@ fn png_csv_and_text_exports_hold_what_was_given() {
             sweep: 0.0,
             energy: -1.5,
             descent_energy: -2.0,
+            mark: None,
         },
         TracePoint {
             sweep: 0.5,
             energy: -3.25,
             descent_energy: -2.0,
+            mark: None,
         },
     ];
     assert_eq!(

@@ -1,50 +1,11 @@
 //! The real app driven headless by its labels (egui_kittest): draw, clamp, step the phases,
 //! move the temperature, switch views, and check what the simulation did.
 
-use boltzviz::ui::{BoltzVizApp, View};
-use egui_kittest::Harness;
+mod common;
+
+use boltzviz::ui::View;
+use common::{harness, wait_for, wait_long};
 use egui_kittest::kittest::Queryable;
-use std::time::{Duration, Instant};
-
-fn harness() -> Harness<'static, BoltzVizApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 1000.0))
-        .build_eframe(|cc| BoltzVizApp::new(&cc.egui_ctx))
-}
-
-/// Runs frames until `done` holds for the app (the simulation answers on its own thread),
-/// failing after `limit`.
-fn wait_up_to(
-    h: &mut Harness<'static, BoltzVizApp>,
-    limit: Duration,
-    what: &str,
-    done: impl Fn(&BoltzVizApp) -> bool,
-) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < limit, "timed out waiting for: {what}");
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
-}
-
-/// Waits up to 10 s (commands and snapshots).
-fn wait_for(
-    h: &mut Harness<'static, BoltzVizApp>,
-    what: &str,
-    done: impl Fn(&BoltzVizApp) -> bool,
-) {
-    wait_up_to(h, Duration::from_secs(10), what, done);
-}
-
-/// Waits up to 60 s (training, annealing, sweeps).
-fn wait_long(
-    h: &mut Harness<'static, BoltzVizApp>,
-    what: &str,
-    done: impl Fn(&BoltzVizApp) -> bool,
-) {
-    wait_up_to(h, Duration::from_secs(60), what, done);
-}
 
 #[test]
 fn invert_clear_and_drawing_change_the_grid() {
@@ -151,7 +112,7 @@ fn views_switch_by_their_tabs() {
         View::Network,
     ] {
         h.get_by_label(view.label()).click();
-        h.run_steps(2);
+        h.run_steps(4);
         assert_eq!(h.state().state().view, view);
     }
 }
@@ -177,9 +138,9 @@ fn examples_open_from_the_file_menu_and_unsaved_changes_are_guarded() {
     });
     // Nothing changed yet: the example opens at once.
     h.get_by_label("File").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Examples").hover();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("An RBM trained on the digits").click();
     wait_for(&mut h, "the RBM example", |a| {
         a.snapshot().spec.kind == ModelKind::Rbm && a.snapshot().grid == (8, 8)
@@ -191,25 +152,25 @@ fn examples_open_from_the_file_menu_and_unsaved_changes_are_guarded() {
 
     // A change, then another example: the app asks first, and Cancel keeps the session.
     h.get_by_label("Invert").click();
-    h.run_steps(2);
+    h.run_steps(4);
     assert!(h.state().files().dirty);
     h.get_by_label("File").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Examples").hover();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Hidden units that learned parity").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Cancel").click();
     h.run_steps(20);
     assert_eq!(h.state().snapshot().spec.kind, ModelKind::Rbm);
 
     // Discard: the parity machine replaces it.
     h.get_by_label("File").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Examples").hover();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Hidden units that learned parity").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Discard").click();
     wait_for(&mut h, "the parity example", |a| {
         a.snapshot().spec.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
@@ -222,6 +183,16 @@ fn a_blank_28_by_28_grid_can_be_drawn_on() {
     wait_for(&mut h, "first snapshot", |a| {
         a.snapshot().visible.len() == 100
     });
+    // The size fields show the grid on screen until the person types another size.
+    let columns = h.get_by_label("Grid columns");
+    assert_eq!(
+        egui_kittest::kittest::NodeT::accesskit_node(&columns).numeric_value(),
+        Some(10.0)
+    );
+    columns.set_value_accesskit(28.0);
+    h.run_steps(4);
+    h.get_by_label("Grid rows").set_value_accesskit(28.0);
+    h.run_steps(4);
     h.get_by_label("Blank grid").click();
     wait_for(&mut h, "a 28 × 28 grid", |a| {
         a.snapshot().grid == (28, 28) && a.snapshot().visible.len() == 784
@@ -243,7 +214,7 @@ fn rbm_phases_step_through_the_cd_walk() {
         a.snapshot().visible.len() == 100
     });
     h.get_by_label("Kind").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("RBM").click();
     wait_for(&mut h, "an RBM", |a| {
         a.snapshot().spec.kind == boltzviz::sim::ModelKind::Rbm
@@ -265,6 +236,16 @@ fn rbm_phases_step_through_the_cd_walk() {
             && walk.hk.len() == a.snapshot().hidden.len()
             && a.snapshot().learning.negative.is_some()
     });
+}
+
+/// Presses Next; work done in the lesson is unsaved, so the app asks first: discard it.
+fn next_lesson(h: &mut egui_kittest::Harness<'static, boltzviz::ui::BoltzVizApp>) {
+    h.get_by_label("Next").click();
+    h.run_steps(3);
+    if h.query_by_label("Discard").is_some() {
+        h.get_by_label("Discard").click();
+        h.run_steps(4);
+    }
 }
 
 #[test]
@@ -290,7 +271,7 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
     });
 
     // 2. Capacity: two rules' sweeps.
-    h.get_by_label("Next").click();
+    next_lesson(&mut h);
     wait_for(&mut h, "lesson 2's scene", |a| {
         a.lessons().index() == 1 && a.snapshot().pattern_energies.len() == 5
     });
@@ -299,41 +280,41 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
         !a.lessons().is_done(1) && a.lessons().capacity.results.len() == 1
     });
     h.get_by_label("Rule").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Storkey").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Run capacity sweep").click();
     wait_long(&mut h, "lesson 2 noticing both sweeps", |a| {
         a.lessons().is_done(1)
     });
 
     // 3. Temperature: hot sampling flattens the histogram.
-    h.get_by_label("Next").click();
+    next_lesson(&mut h);
     wait_for(&mut h, "lesson 3's scene", |a| {
         a.lessons().index() == 2 && a.snapshot().distribution.is_some()
     });
     assert!(!h.state().lessons().is_done(2));
     h.get_by_label("T = 3").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.key_press(egui::Key::Space);
     wait_long(&mut h, "lesson 3 noticing the flat histogram", |a| {
         a.lessons().is_done(2)
     });
 
     // 4. Escaping local minima: annealing ends below the stuck descent.
-    h.get_by_label("Next").click();
+    next_lesson(&mut h);
     wait_for(&mut h, "lesson 4's scene", |a| {
         a.lessons().index() == 3 && a.snapshot().grid == (6, 6)
     });
     h.get_by_label("As fast as possible").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Anneal").click();
     wait_long(&mut h, "lesson 4 noticing the escape", |a| {
         a.lessons().is_done(3)
     });
 
     // 5. Hidden units: stepping once, then training lowers the exact KL.
-    h.get_by_label("Next").click();
+    next_lesson(&mut h);
     wait_for(&mut h, "lesson 5's scene", |a| {
         a.lessons().index() == 4 && a.snapshot().hidden.len() == 4
     });
@@ -346,10 +327,10 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
         a.lessons().is_done(4)
     });
     h.get_by_label("Stop training").click();
-    h.run_steps(2);
+    h.run_steps(4);
 
     // 6. RBM: one CD walk stepped, one update.
-    h.get_by_label("Next").click();
+    next_lesson(&mut h);
     wait_for(&mut h, "lesson 6's scene", |a| {
         a.lessons().index() == 5 && a.snapshot().spec.kind == ModelKind::Rbm
     });
@@ -369,7 +350,7 @@ fn the_capacity_window_runs_a_sweep_with_progress() {
         a.snapshot().visible.len() == 100
     });
     h.get_by_label("Capacity").click();
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Run capacity sweep").click();
     wait_long(&mut h, "a finished Hebbian sweep", |a| {
         a.lessons().capacity.results.len() == 1
@@ -384,19 +365,6 @@ fn the_capacity_window_runs_a_sweep_with_progress() {
     );
 }
 
-/// A file "dropped" on the window by the test.
-#[derive(Debug)]
-struct Dropped(std::path::PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
 #[test]
 fn dropping_a_session_opens_it_and_a_broken_one_changes_nothing() {
     use boltzviz::sim::protocol::ModelKind;
@@ -407,9 +375,7 @@ fn dropping_a_session_opens_it_and_a_broken_one_changes_nothing() {
     });
 
     let broken = assets.join("tests/broken/asymmetric.ron");
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(broken)));
+    common::drop_file(&mut h, broken);
     wait_for(&mut h, "the refusal", |a| {
         a.state()
             .message
@@ -423,9 +389,7 @@ fn dropping_a_session_opens_it_and_a_broken_one_changes_nothing() {
     );
 
     let good = assets.join("assets/sessions/parity-boltzmann.ron");
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(good)));
+    common::drop_file(&mut h, good);
     wait_for(&mut h, "the dropped session", |a| {
         a.snapshot().spec.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
     });

@@ -2,7 +2,7 @@
 //! (`cargo bench` runs the criterion versions of the engine ones).
 
 use crate::engine::SimRng;
-use crate::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, ScanOrder};
+use crate::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, UpdateOrder};
 use crate::engine::exact;
 use crate::engine::patterns;
 use crate::engine::rbm::Rbm;
@@ -51,7 +51,7 @@ fn engine_rows() -> anyhow::Result<Vec<Row>> {
     let mut chain = Chain::random(&bm, &mut rng);
     let sweeps = 2_000;
     let secs = median_secs(7, || {
-        let _ = chain.run(&bm, 1.0, sweeps, ScanOrder::Sequential, &mut rng);
+        let _ = chain.run(&bm, 1.0, sweeps, UpdateOrder::Sequential, &mut rng);
     });
     let rate = (sweeps * 100) as f64 / secs / 1e6;
     rows.push(Row {

@@ -34,16 +34,24 @@ enum Cmd {
         /// A session file (.ron).
         file: PathBuf,
     },
-    /// Render a view of the real app to a PNG and exit.
+    /// Render a view of the real app to a PNG, or write what it shows as JSON, and exit.
     ///
     /// Example: boltzviz screenshot --view compare --out screenshots/compare.png
+    /// Example: boltzviz screenshot --session assets/sessions/parity-boltzmann.ron --ui-tree ui.json
     Screenshot {
-        /// network, compare, distribution, weights or learning.
+        /// network, compare, distribution, weights, learning or landscape.
         #[arg(long, default_value = "network")]
         view: String,
-        /// The PNG to write.
+        /// The PNG to write (needs a display; under Xvfb is fine).
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// Write what the frame shows, as a screen reader reads it, as JSON: a list of
+        /// {"role", "label", "value", "numeric_value", "toggled"} (no display needed).
+        #[arg(long)]
+        ui_tree: Option<PathBuf>,
+        /// Open this session file instead of the view's built-in scene.
+        #[arg(long, conflicts_with = "lesson")]
+        session: Option<PathBuf>,
         /// Frames to let the scene run before capturing.
         #[arg(long, default_value_t = 90)]
         frames: u64,
@@ -90,6 +98,8 @@ pub fn run() -> anyhow::Result<()> {
         Some(Cmd::Screenshot {
             view,
             out,
+            ui_tree,
+            session,
             frames,
             lesson,
         }) => {
@@ -101,17 +111,37 @@ pub fn run() -> anyhow::Result<()> {
             if lesson.is_some_and(|k| !(1..=6).contains(&k)) {
                 anyhow::bail!("there are lessons 1 to 6");
             }
+            if out.is_none() && ui_tree.is_none() {
+                anyhow::bail!("say where to write: --out FILE.png, --ui-tree FILE.json, or both");
+            }
+            if let Some(path) = &session {
+                // Refuse a broken file here, with its reason, rather than inside the window.
+                crate::persist::load_session(path)?;
+            }
+            let setup = if lesson.is_some() || session.is_some() {
+                Vec::new()
+            } else {
+                crate::ui::screenshot_scene(v)
+            };
+            if let Some(tree_path) = ui_tree {
+                let nodes = crate::ui::ui_tree::capture(crate::ui::ui_tree::TreeRequest {
+                    view: v,
+                    setup: setup.clone(),
+                    session: session.clone(),
+                    lesson: lesson.map(|k| k - 1),
+                    frames,
+                });
+                let json = serde_json::to_string_pretty(&nodes)?;
+                crate::persist::atomic::write_bytes(&tree_path, json.as_bytes())?;
+            }
+            let Some(path) = out else { return Ok(()) };
             let request = ScreenshotRequest {
-                path: out,
+                path,
                 after_frames: frames,
-                setup: if lesson.is_some() {
-                    Vec::new()
-                } else {
-                    crate::ui::screenshot_scene(v)
-                },
+                setup,
                 lesson: lesson.map(|k| k - 1),
             };
-            gui::run_app(v, None, Some(request))
+            gui::run_app(v, session, Some(request))
         }
         Some(Cmd::Train(args)) => train::train(&args),
         Some(Cmd::Sample(args)) => sample::sample(&args),

@@ -4,7 +4,7 @@
 use super::data::read_model;
 use super::progress::Progress;
 use crate::engine::SimRng;
-use crate::engine::boltzmann::{Chain, ScanOrder};
+use crate::engine::boltzmann::{Chain, UpdateOrder};
 use crate::engine::error::check_temperature;
 use crate::engine::rbm::RbmChains;
 use crate::persist::atomic::write_atomically;
@@ -106,7 +106,7 @@ pub fn sample(args: &SampleArgs) -> anyhow::Result<()> {
                 }
                 for done in 1..=total {
                     chain
-                        .sweep(bm, t, ScanOrder::Sequential, &mut rng)
+                        .sweep(bm, t, UpdateOrder::Sequential, &mut rng)
                         .map_err(std::io::Error::other)?;
                     emit(done, &chain.state()[..bm.n_visible()], out)?;
                 }

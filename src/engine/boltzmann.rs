@@ -8,6 +8,7 @@
 //! Units `0..n_visible` are visible, the rest hidden. A [`Chain`] keeps every unit's input up
 //! to date incrementally, so one update costs O(1) and a flip O(n).
 
+use super::math::{sigmoid, zero_temperature_value};
 use super::error::{EngineError, check_finite, check_len, check_temperature};
 use super::register_sweep::{self, FastWeights, FastWeightsCache};
 use super::rng::SimRng;
@@ -24,14 +25,16 @@ pub enum Connectivity {
     Custom(Vec<bool>),
 }
 
-/// How a sweep picks units.
+/// How a sweep picks units: the one order type of the engine, the simulation and the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum ScanOrder {
+pub enum UpdateOrder {
     /// Units 0, 1, …, n−1 in turn.
     #[default]
     Sequential,
     /// n units drawn uniformly at random, with replacement.
     Random,
+    /// Every unit at once from the old state (Little dynamics; at T = 0 it may 2-cycle).
+    Synchronous,
 }
 
 /// A Boltzmann machine: symmetric weights with zero diagonal, biases, and a connectivity.
@@ -503,13 +506,7 @@ impl Chain {
         }
         let x = self.inputs[i];
         let new = if t == 0.0 {
-            if x > 0.0 {
-                1
-            } else if x < 0.0 {
-                0
-            } else {
-                self.state[i]
-            }
+            zero_temperature_value(x, self.state[i])
         } else {
             u8::from(x > t * f64::from(noise))
         };
@@ -523,10 +520,13 @@ impl Chain {
         &mut self,
         bm: &BoltzmannMachine,
         t: f64,
-        order: ScanOrder,
+        order: UpdateOrder,
         rng: &mut SimRng,
     ) -> Result<usize, EngineError> {
         check_temperature(t)?;
+        if order == UpdateOrder::Synchronous {
+            return Ok(self.synchronous_sweep(bm, t, rng));
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx2")
@@ -539,6 +539,28 @@ impl Chain {
         Ok(self.sweep_kernel::<false>(bm, t, order, rng))
     }
 
+    /// Every unfixed unit decides from the inputs of the old state, then all change together:
+    /// sᵢ ← 1 with probability σ(xᵢ/T) (the T = 0 rule at T = 0). Returns the number of flips.
+    fn synchronous_sweep(&mut self, bm: &BoltzmannMachine, t: f64, rng: &mut SimRng) -> usize {
+        let old = self.inputs.clone();
+        let mut flips = 0;
+        for (i, x) in old.into_iter().enumerate() {
+            if self.clamped[i] {
+                continue;
+            }
+            let new = if t == 0.0 {
+                zero_temperature_value(x, self.state[i])
+            } else {
+                u8::from(rng.uniform() < sigmoid(x / t))
+            };
+            if new != self.state[i] {
+                flips += 1;
+                self.set_unit(bm, i, new);
+            }
+        }
+        flips
+    }
+
     /// [`Self::sweep_kernel`] compiled for AVX2: the logistic noise and the O(n) input updates
     /// of every flip run several lanes at a time (the results are bit-identical).
     #[cfg(target_arch = "x86_64")]
@@ -547,7 +569,7 @@ impl Chain {
         &mut self,
         bm: &BoltzmannMachine,
         t: f64,
-        order: ScanOrder,
+        order: UpdateOrder,
         rng: &mut SimRng,
     ) -> usize {
         self.sweep_kernel::<true>(bm, t, order, rng)
@@ -560,7 +582,7 @@ impl Chain {
         &mut self,
         bm: &BoltzmannMachine,
         t: f64,
-        order: ScanOrder,
+        order: UpdateOrder,
         rng: &mut SimRng,
     ) -> usize {
         const BATCH: usize = BLOCK;
@@ -575,8 +597,8 @@ impl Chain {
                 rng.fill_logistic(&mut noise[..len]);
             }
             let block = match order {
-                ScanOrder::Sequential => Units::From(done),
-                ScanOrder::Random => {
+                UpdateOrder::Sequential | UpdateOrder::Synchronous => Units::From(done),
+                UpdateOrder::Random => {
                     units[..len].iter_mut().for_each(|u| *u = rng.below(n));
                     Units::Listed(&units[..len])
                 }
@@ -608,7 +630,7 @@ impl Chain {
         bm: &BoltzmannMachine,
         t: f64,
         sweeps: usize,
-        order: ScanOrder,
+        order: UpdateOrder,
         rng: &mut SimRng,
     ) -> Result<(), EngineError> {
         check_temperature(t)?;
@@ -616,7 +638,7 @@ impl Chain {
         let t_in_single = t >= f64::from(f32::MIN_POSITIVE);
         // One sweep is cheaper in place than with the exact recomputation that ends a run.
         let registers = t_in_single
-            && order == ScanOrder::Sequential
+            && order == UpdateOrder::Sequential
             && bm.n <= register_sweep::MAX_UNITS
             && sweeps >= 2;
         if registers {
@@ -713,7 +735,7 @@ mod tests {
             BoltzmannMachine::random(6, 4, Connectivity::Full, 1.0, 0.5, &mut rng).expect("bm");
         let mut chain = Chain::random(&bm, &mut rng);
         chain
-            .run(&bm, 1.0, 50, ScanOrder::Random, &mut rng)
+            .run(&bm, 1.0, 50, UpdateOrder::Random, &mut rng)
             .expect("run");
         for i in 0..bm.n() {
             assert!((chain.inputs()[i] - bm.input(chain.state(), i)).abs() < 1e-9);
@@ -728,9 +750,9 @@ mod tests {
             BoltzmannMachine::random(70, 30, Connectivity::Full, 0.3, 0.2, &mut rng).expect("bm");
         let start = Chain::random(&bm, &mut rng);
         for (t, order) in [
-            (1.0, ScanOrder::Sequential),
-            (0.7, ScanOrder::Random),
-            (0.0, ScanOrder::Sequential),
+            (1.0, UpdateOrder::Sequential),
+            (0.7, UpdateOrder::Random),
+            (0.0, UpdateOrder::Sequential),
         ] {
             let (mut fast, mut plain) = (start.clone(), start.clone());
             let (mut rng_fast, mut rng_plain) = (rng.clone(), rng.clone());
@@ -775,12 +797,12 @@ mod tests {
         let mut chain = Chain::new(&bm, vec![0, 1]).expect("chain");
         let mut rng = SimRng::seed_from_u64(0);
         assert!(matches!(
-            chain.sweep(&bm, -1.0, ScanOrder::Sequential, &mut rng),
+            chain.sweep(&bm, -1.0, UpdateOrder::Sequential, &mut rng),
             Err(EngineError::BadTemperature(_))
         ));
         assert!(
             chain
-                .sweep(&bm, f64::NAN, ScanOrder::Sequential, &mut rng)
+                .sweep(&bm, f64::NAN, UpdateOrder::Sequential, &mut rng)
                 .is_err()
         );
     }

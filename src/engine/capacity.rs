@@ -7,7 +7,8 @@
 //! 0.105 N (N / (2 ln N) for perfect recall of all bits as N → ∞).
 
 use super::error::EngineError;
-use super::hopfield::{Hopfield, HopfieldRule, UpdateOrder};
+use super::boltzmann::UpdateOrder;
+use super::hopfield::{Hopfield, HopfieldRule};
 use super::rng::SimRng;
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +106,7 @@ pub fn capacity_sweep(
                 let mut positions: Vec<usize> = (0..n).collect();
                 rng.shuffle(&mut positions);
                 positions[..flips].iter().for_each(|&i| cue[i] = -cue[i]);
-                net.run_to_fixed_point(&mut cue, UpdateOrder::AsyncRandom, 100, rng)?;
+                net.run_to_fixed_point(&mut cue, UpdateOrder::Random, 100, rng)?;
                 recalled += usize::from(&cue == pattern);
             }
         }

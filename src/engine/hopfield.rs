@@ -9,6 +9,7 @@
 //! Storkey's incremental rule, and the pseudo-inverse (projection) rule `J = (1/N) Ξ C⁻¹ Ξᵀ`
 //! with `C = ΞᵀΞ / N`. Every rule zeroes the diagonal.
 
+use super::boltzmann::UpdateOrder;
 use super::error::{EngineError, check_finite, check_len};
 use super::rng::SimRng;
 use serde::{Deserialize, Serialize};
@@ -23,18 +24,6 @@ pub enum HopfieldRule {
     Storkey,
     /// The projection rule `J = (1/N) Ξ C⁻¹ Ξᵀ`; every linearly independent pattern is stable.
     PseudoInverse,
-}
-
-/// The order of updates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum UpdateOrder {
-    /// One unit at a time, a fresh random permutation each sweep.
-    #[default]
-    AsyncRandom,
-    /// One unit at a time, 0, 1, …, N−1.
-    AsyncSequential,
-    /// Every unit at once from the previous state.
-    Synchronous,
 }
 
 /// How a run ended.
@@ -292,10 +281,10 @@ impl Hopfield {
         check_len("Hopfield state", self.n, state.len())?;
         let mut flips = 0;
         match order {
-            UpdateOrder::AsyncSequential => {
+            UpdateOrder::Sequential => {
                 (0..self.n).for_each(|i| flips += usize::from(self.update_unit(state, i)))
             }
-            UpdateOrder::AsyncRandom => {
+            UpdateOrder::Random => {
                 let mut order: Vec<usize> = (0..self.n).collect();
                 rng.shuffle(&mut order);
                 order

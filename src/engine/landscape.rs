@@ -7,7 +7,7 @@
 //! the value), until a whole sweep changes nothing; it ends in a local minimum.
 
 use super::EngineError;
-use super::boltzmann::{BoltzmannMachine, Chain, ScanOrder};
+use super::boltzmann::{BoltzmannMachine, Chain, UpdateOrder};
 use super::rng::SimRng;
 
 /// Nets up to this many units get a landscape (2ⁿ points, n·2ⁿ⁻¹ edges).
@@ -60,7 +60,7 @@ pub fn landscape(bm: &BoltzmannMachine) -> Result<Landscape, EngineError> {
         .map(|k| {
             let mut chain = Chain::new(bm, state_of(k, n))?;
             for _ in 0..(4 * n + 4) {
-                if chain.sweep(bm, 0.0, ScanOrder::Sequential, &mut unused)? == 0 {
+                if chain.sweep(bm, 0.0, UpdateOrder::Sequential, &mut unused)? == 0 {
                     break;
                 }
             }

@@ -8,7 +8,7 @@
 //! The phases are separate calls returning their statistics, so a caller can show each one.
 
 use super::anneal::Schedule;
-use super::boltzmann::{BoltzmannMachine, Chain, ScanOrder};
+use super::boltzmann::{BoltzmannMachine, Chain, UpdateOrder};
 use super::error::{EngineError, check_len};
 use super::rng::SimRng;
 use serde::{Deserialize, Serialize};
@@ -86,7 +86,7 @@ pub struct PhaseSettings {
     /// Sweeps collected (one sample each).
     pub sample_sweeps: usize,
     /// Scan order of the sweeps.
-    pub order: ScanOrder,
+    pub order: UpdateOrder,
 }
 
 impl Default for PhaseSettings {
@@ -95,7 +95,7 @@ impl Default for PhaseSettings {
             anneal: None,
             burn_in: 5,
             sample_sweeps: 10,
-            order: ScanOrder::Sequential,
+            order: UpdateOrder::Sequential,
         }
     }
 }

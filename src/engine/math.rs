@@ -1,5 +1,28 @@
 //! Numerically careful scalar helpers shared by every model.
 
+/// The T = 0 limit of a Gibbs update, the one rule every model and view uses:
+/// sᵢ ← `[xᵢ > 0]`, and a tie (xᵢ = 0) keeps the current value.
+#[inline(always)]
+pub fn zero_temperature_value(x: f64, current: u8) -> u8 {
+    if x > 0.0 {
+        1
+    } else if x < 0.0 {
+        0
+    } else {
+        current
+    }
+}
+
+/// P(sᵢ = 1 | rest) = σ(xᵢ / T) for T > 0; at T = 0 the deterministic step of
+/// [`zero_temperature_value`] (1 or 0, and the current value on a tie).
+pub fn p_on(x: f64, t: f64, current: u8) -> f64 {
+    if t > 0.0 {
+        sigmoid(x / t)
+    } else {
+        f64::from(zero_temperature_value(x, current))
+    }
+}
+
 /// The logistic function σ(x) = 1 / (1 + e^(−x)), accurate for large |x|.
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {

@@ -23,8 +23,8 @@ mod small_gemm;
 pub mod spins;
 
 pub use anneal::Schedule;
-pub use boltzmann::{BoltzmannMachine, Chain, ScanOrder};
+pub use boltzmann::{BoltzmannMachine, Chain, UpdateOrder};
 pub use error::EngineError;
-pub use hopfield::{Hopfield, HopfieldRule, UpdateOrder};
+pub use hopfield::{Hopfield, HopfieldRule};
 pub use rbm::Rbm;
 pub use rng::SimRng;

@@ -182,6 +182,14 @@ impl RbmTrainer {
         &self.config
     }
 
+    /// Changes the settings (checked first; momentum buffers and chains are kept). A change of
+    /// k or of persistence takes effect at the next mini-batch.
+    pub fn set_config(&mut self, config: RbmTrainConfig) -> Result<(), EngineError> {
+        config.validate()?;
+        self.config = config;
+        Ok(())
+    }
+
     /// Epochs done.
     pub fn epoch(&self) -> usize {
         self.epoch

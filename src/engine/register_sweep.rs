@@ -353,7 +353,7 @@ mod avx2 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::boltzmann::{Chain, Connectivity, ScanOrder};
+    use crate::engine::boltzmann::{Chain, Connectivity, UpdateOrder};
 
     /// A random machine of n units with the first `clamped` units clamped to 1, 0, 1, …
     fn setup(n: usize, clamped: usize, seed: u64) -> (BoltzmannMachine, Chain, SimRng) {
@@ -379,11 +379,11 @@ mod tests {
                 let (bm, start, rng) = setup(n, clamped, n as u64);
                 let (mut fast, mut exact) = (start.clone(), start);
                 let (mut rng_fast, mut rng_exact) = (rng.clone(), rng);
-                fast.run(&bm, t, 90, ScanOrder::Sequential, &mut rng_fast)
+                fast.run(&bm, t, 90, UpdateOrder::Sequential, &mut rng_fast)
                     .expect("run");
                 for _ in 0..90 {
                     exact
-                        .sweep(&bm, t, ScanOrder::Sequential, &mut rng_exact)
+                        .sweep(&bm, t, UpdateOrder::Sequential, &mut rng_exact)
                         .expect("sweep");
                 }
                 assert_eq!(fast.state(), exact.state(), "n = {n}, T = {t}");

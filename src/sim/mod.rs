@@ -2,13 +2,17 @@
 //! publish a snapshot), the protocol that crosses threads, and the worker thread.
 //! Knows nothing of egui.
 
+pub mod curve;
+pub mod learner;
 pub mod model;
+pub mod pacer;
 pub mod protocol;
 pub mod saved;
 pub mod simulation;
+pub mod view_cache;
 pub mod worker;
 
-pub use protocol::{Command, Event, ModelKind, ModelSpec, Snapshot};
+pub use protocol::{Command, Event, ModelKind, ModelSpec, Settings, Snapshot};
 pub use saved::SavedSimulation;
 pub use simulation::Simulation;
 pub use worker::SimHandle;

@@ -1,6 +1,7 @@
 //! The messages that cross between the UI and the simulation thread.
 
 use crate::engine::anneal::Schedule;
+pub use crate::engine::boltzmann::UpdateOrder;
 use crate::engine::hopfield::HopfieldRule;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -60,16 +61,60 @@ impl Default for ModelSpec {
     }
 }
 
-/// How units are visited.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Order {
-    /// Random unit each update.
-    #[default]
-    Random,
-    /// 0, 1, …, n−1.
-    Sequential,
-    /// All at once (Hopfield only; T = 0).
-    Synchronous,
+
+/// A single-unit update as it happened: unit i, its input xᵢ, P(on) and the value it took.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UnitStep {
+    /// The unit.
+    pub unit: usize,
+    /// Its input xᵢ = Σⱼ wᵢⱼ sⱼ + bᵢ before the update.
+    pub input: f64,
+    /// P(sᵢ = 1) = σ(xᵢ / T) at that moment (the T = 0 step with its tie rule at T = 0).
+    pub p_on: f64,
+    /// The value it took.
+    pub value: u8,
+}
+
+/// An annealing schedule being run: its (T, sweeps) steps and the sweeps done so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "(Vec<(f64, usize)>, usize)", into = "(Vec<(f64, usize)>, usize)")]
+pub struct AnnealProgress {
+    /// (T, sweeps at T), in order.
+    pub steps: Vec<(f64, usize)>,
+    /// Sweeps done within the schedule.
+    pub done: usize,
+}
+
+impl From<(Vec<(f64, usize)>, usize)> for AnnealProgress {
+    fn from((steps, done): (Vec<(f64, usize)>, usize)) -> Self {
+        Self { steps, done }
+    }
+}
+
+impl From<AnnealProgress> for (Vec<(f64, usize)>, usize) {
+    fn from(p: AnnealProgress) -> Self {
+        (p.steps, p.done)
+    }
+}
+
+impl AnnealProgress {
+    /// Sweeps in the whole schedule.
+    pub fn total_sweeps(&self) -> usize {
+        self.steps.iter().map(|s| s.1).sum()
+    }
+
+    /// The temperature of the step the schedule is in (None once it is through).
+    pub fn temperature(&self) -> Option<f64> {
+        let mut left = self.done;
+        self.steps.iter().find_map(|&(t, n)| {
+            if left < n {
+                Some(t)
+            } else {
+                left -= n;
+                None
+            }
+        })
+    }
 }
 
 /// A command from the UI.
@@ -124,10 +169,14 @@ pub enum Command {
     Train(bool),
     /// Learning rate η.
     SetLearningRate(f64),
-    /// Run an annealing schedule.
-    Anneal(Schedule),
+    /// The annealing schedule that [`Command::Anneal`] runs (checked when set).
+    SetSchedule(Schedule),
+    /// Run the annealing schedule in the settings.
+    Anneal,
+    /// Gibbs steps k of an RBM's CD-k (1 to 100).
+    SetCdK(usize),
     /// Update order.
-    SetOrder(Order),
+    SetOrder(UpdateOrder),
     /// Sweeps per second (None: as fast as possible).
     SetSpeed(Option<f64>),
     /// Reset states and counters with a new seed (the model stays).
@@ -147,19 +196,93 @@ pub enum Command {
     Quit,
 }
 
+/// A step of Boltzmann learning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// ⟨sᵢsⱼ⟩⁺ collected with the data clamped.
+    Positive,
+    /// ⟨sᵢsⱼ⟩⁻ collected running free.
+    Negative,
+    /// W moved by η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻).
+    Update,
+}
+
+impl Phase {
+    /// How the status bar names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Positive => "positive phase",
+            Phase::Negative => "negative phase",
+            Phase::Update => "learning update",
+        }
+    }
+}
+
+/// Why the simulation stopped running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// The person paused it.
+    Paused,
+    /// An annealing schedule ran to its end.
+    AnnealFinished,
+}
+
+/// What replaced the session on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replacement {
+    /// A whole session (a file, an example, a lesson's scene).
+    Session,
+    /// The network, from a weights file.
+    Weights,
+}
+
 /// Something that happened, sent once and never dropped.
 #[derive(Clone, Debug)]
 pub enum Event {
-    /// A command failed; the model is unchanged.
+    /// A command failed; the simulation is unchanged.
     Failed(String),
     /// A learning phase finished.
-    PhaseDone(&'static str),
-    /// The simulation stopped running (reason).
-    Stopped(String),
+    PhaseDone(Phase),
+    /// The simulation stopped running.
+    Stopped(StopReason),
     /// The state to save, as asked by [`Command::Capture`].
     Captured(Box<super::SavedSimulation>),
-    /// The whole simulation or its network was replaced (what).
-    Replaced(String),
+    /// The whole simulation or its network was replaced.
+    Replaced(Replacement),
+}
+
+/// What the person (or a command) did at a point of the energy trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceMark {
+    /// Where the trace starts: a new model, a loaded session, a reset.
+    Start,
+    /// Units drawn on the grid.
+    Drawn,
+    /// Clamps set or released.
+    Clamped,
+    /// Noise added.
+    Noise,
+    /// A stored pattern put on the grid.
+    Pattern,
+    /// Cleared, inverted or filled at random.
+    Edited,
+    /// The weights changed (learning, a stored pattern).
+    Weights,
+}
+
+impl TraceMark {
+    /// The legend's words for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TraceMark::Start => "start",
+            TraceMark::Drawn => "drawn",
+            TraceMark::Clamped => "clamped",
+            TraceMark::Noise => "noise added",
+            TraceMark::Pattern => "pattern shown",
+            TraceMark::Edited => "grid edited",
+            TraceMark::Weights => "weights changed",
+        }
+    }
 }
 
 /// A sample of the energy trace.
@@ -171,6 +294,8 @@ pub struct TracePoint {
     pub energy: f64,
     /// Energy of the T = 0 (Hopfield) twin.
     pub descent_energy: f64,
+    /// Set where an edit happened (not after a plain sweep).
+    pub mark: Option<TraceMark>,
 }
 
 /// Statistics of learning, shown as heatmaps.
@@ -194,6 +319,8 @@ pub struct LearningView {
     pub training_patterns: usize,
     /// Whether continuous training is on.
     pub training: bool,
+    /// Learning updates per second while training.
+    pub updates_per_sec: f64,
     /// An RBM's CD-k walk for the first training pattern, when stepped through the phases.
     pub rbm_walk: Option<RbmWalkView>,
 }
@@ -216,11 +343,24 @@ pub struct RbmWalkView {
     pub hk: Vec<f32>,
 }
 
+/// One state of a small net in the distribution view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StateRow {
+    /// The state's index (bit i is unit i).
+    pub index: usize,
+    /// E(s).
+    pub energy: f64,
+    /// The exact P(s) = e^(−E/T) / Z.
+    pub exact: f64,
+    /// The fraction of samples that were s.
+    pub sampled: f64,
+}
+
 /// The exact Boltzmann distribution of a small net beside the sampled histogram.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DistributionView {
-    /// (state index, energy, exact P, sampled frequency), ordered by energy.
-    pub states: Vec<(usize, f64, f64, f64)>,
+    /// Every state, ordered by energy.
+    pub states: Vec<StateRow>,
     /// log Z at the current T.
     pub log_z: f64,
     /// Total-variation distance between exact and sampled.
@@ -244,9 +384,64 @@ pub struct LandscapeView {
     pub descent_state: usize,
 }
 
+/// Every setting of the session, as the simulation holds it. Each control draws its value from
+/// here and sends a [`Command`] to change it; the UI keeps no copy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The kind of network.
+    pub kind: ModelKind,
+    /// Where the training patterns came from.
+    pub source: TrainingSource,
+    /// The pattern set's own name (e.g. "Letters", "Drawn", "Imported").
+    pub pattern_set: String,
+    /// Hopfield storage rule.
+    pub rule: HopfieldRule,
+    /// Hidden units the network has (0 for a Hopfield net).
+    pub hidden: usize,
+    /// Visible grid (columns, rows).
+    pub grid: (usize, usize),
+    /// The seed of the run (Reset starts from it).
+    pub seed: u64,
+    /// The temperature set (annealing may be using another one right now: see
+    /// [`Snapshot::temperature`]).
+    pub temperature: f64,
+    /// Update order.
+    pub order: UpdateOrder,
+    /// Sweeps per second (None: as fast as possible).
+    pub speed: Option<f64>,
+    /// Learning rate η of whichever learning applies (Boltzmann learning or the RBM trainer).
+    pub learning_rate: f64,
+    /// Gibbs steps k of an RBM's CD-k.
+    pub cd_k: usize,
+    /// The annealing schedule.
+    pub schedule: Schedule,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            kind: ModelKind::Hopfield,
+            source: TrainingSource::Letters,
+            pattern_set: String::new(),
+            rule: HopfieldRule::Hebbian,
+            hidden: 0,
+            grid: (0, 0),
+            seed: 1,
+            temperature: 0.0,
+            order: UpdateOrder::Random,
+            speed: Some(20.0),
+            learning_rate: 0.05,
+            cd_k: 1,
+            schedule: Schedule::default(),
+        }
+    }
+}
+
 /// What the UI draws: the latest state of everything on screen.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
+    /// Every setting of the session.
+    pub settings: Settings,
     /// The spec of the current model.
     pub spec: ModelSpec,
     /// Visible grid width and height.
@@ -281,18 +476,25 @@ pub struct Snapshot {
     pub pattern_energies: Vec<f64>,
     /// Trace since the last snapshot.
     pub new_trace: Vec<TracePoint>,
+    /// Bumped whenever the trace starts afresh (new model, loaded session, reset): the UI
+    /// drops what it kept of the old one.
+    pub trace_generation: u64,
+    /// The unit the last single-unit step updated, with its input x and P(on) at that moment.
+    pub last_unit: Option<UnitStep>,
     /// Nearest stored pattern, its overlap m ∈ [−1, 1], and whether the state is spurious.
     pub nearest: Option<(usize, f64)>,
     /// The state is a fixed point at T = 0 that is no stored pattern.
     pub spurious: bool,
+    /// No unit would change under a T = 0 update (a Hopfield net or Boltzmann machine).
+    pub fixed_point: bool,
     /// Overlap of the descent twin with its nearest pattern.
     pub descent_nearest: Option<(usize, f64)>,
     /// Sweeps per second measured.
     pub sweeps_per_sec: f64,
     /// Running?
     pub running: bool,
-    /// Annealing: (schedule steps, sweep within schedule).
-    pub anneal: Option<(Vec<(f64, usize)>, usize)>,
+    /// An annealing schedule in progress.
+    pub anneal: Option<AnnealProgress>,
     /// Weights as a matrix (rows × cols) with a generation number.
     pub weights: Arc<Vec<f32>>,
     /// Shape of `weights`.

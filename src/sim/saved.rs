@@ -6,9 +6,11 @@
 //! saved; a restored simulation starts paused.
 
 use super::model::{ImportedModel, MAX_HIDDEN, Model, net_model, rbm_model};
-use super::protocol::{ModelKind, ModelSpec, Order, TrainingSource};
-use super::simulation::Simulation;
-use crate::engine::anneal::MAX_STEPS;
+use super::learner::{Learner, RbmStatistics};
+use super::pacer::Pacer;
+use super::protocol::{AnnealProgress, ModelKind, ModelSpec, TrainingSource, UpdateOrder};
+use super::simulation::{Simulation, default_schedule};
+use crate::engine::anneal::{MAX_STEPS, Schedule};
 use crate::engine::boltzmann::Chain;
 use crate::engine::error::{check_len, check_temperature};
 use crate::engine::learning::{LearningSettings, PhaseStats};
@@ -33,7 +35,7 @@ pub struct SavedSimulation {
     /// Temperature T.
     pub temperature: f64,
     /// Update order.
-    pub order: Order,
+    pub order: UpdateOrder,
     /// Sweeps per second (None: as fast as possible).
     pub sweeps_per_sec_limit: Option<f64>,
     /// Sweeps done (fractional within a sweep).
@@ -56,7 +58,10 @@ pub struct SavedSimulation {
     /// The learning curve: (update, value).
     pub curve: Vec<[f64; 2]>,
     /// An annealing schedule in progress: (steps, sweeps done within it).
-    pub anneal: Option<(Vec<(f64, usize)>, usize)>,
+    pub anneal: Option<AnnealProgress>,
+    /// The annealing schedule Anneal runs (files from before it was saved get the default).
+    #[serde(default = "default_schedule")]
+    pub schedule: Schedule,
 }
 
 impl Simulation {
@@ -70,20 +75,22 @@ impl Simulation {
             drawn: self.drawn.clone(),
             temperature: self.temperature,
             order: self.order,
-            sweeps_per_sec_limit: self.sweeps_per_sec_limit,
+            sweeps_per_sec_limit: self.pacer.limit(),
             sweeps: self.sweeps,
             unit_cursor: self.unit_cursor,
-            learning: self.settings.clone(),
-            negative_chains: self.negative_chains.clone(),
-            positive: self.positive.clone(),
-            negative: self.negative.clone(),
+            learning: self.learner.settings.clone(),
+            negative_chains: self.learner.negative_chains.clone(),
+            positive: self.learner.positive.clone(),
+            negative: self.learner.negative.clone(),
             rbm_statistics: self
+                .learner
                 .rbm_stats
                 .as_ref()
-                .map(|(p, n)| (p.to_vec(), n.to_vec())),
-            updates: self.updates,
-            curve: self.curve.clone(),
+                .map(|s| (s.data.to_vec(), s.reconstruction.to_vec())),
+            updates: self.learner.updates,
+            curve: self.learner.curve.clone(),
             anneal: self.anneal.clone(),
+            schedule: self.schedule.clone(),
         }
     }
 
@@ -111,24 +118,37 @@ impl Simulation {
             updates,
             curve,
             anneal,
+            schedule,
         } = saved;
-        Ok(Self {
-            drawn,
-            temperature,
-            order,
-            sweeps_per_sec_limit,
-            sweeps,
-            unit_cursor,
+        let learner = Learner {
             settings: learning,
             negative_chains,
             positive,
             negative,
-            rbm_stats: rbm_statistics.map(|(p, n)| (Arc::new(p), Arc::new(n))),
+            rbm_stats: rbm_statistics.map(|(data, reconstruction)| RbmStatistics {
+                data: Arc::new(data),
+                reconstruction: Arc::new(reconstruction),
+            }),
+            rbm_walk: None,
             updates,
             curve,
+            training: false,
+        };
+        let mut sim = Simulation {
+            drawn,
+            temperature,
+            order,
+            pacer: Pacer::new(sweeps_per_sec_limit),
+            sweeps,
+            unit_cursor,
+            learner,
             anneal,
+            schedule,
             ..Simulation::from_parts(spec, rng, model, training_set)
-        })
+        };
+        // The start of the trace shows the loaded state at its own sweep count.
+        sim.apply(super::protocol::Command::ClearTrace)?;
+        Ok(sim)
     }
 }
 
@@ -168,14 +188,15 @@ fn check_saved(s: &SavedSimulation) -> Result<(), EngineError> {
         return Err(bad(format!("the speed must be > 0 sweeps/s, got {limit}")));
     }
     s.learning.validate()?;
-    if let Some((steps, _)) = &s.anneal {
-        if steps.is_empty() || steps.len() > MAX_STEPS {
+    if let Some(progress) = &s.anneal {
+        if progress.steps.is_empty() || progress.steps.len() > MAX_STEPS {
             return Err(bad("an annealing schedule needs 1 to 100 000 steps"));
         }
-        for &(t, _) in steps {
+        for &(t, _) in &progress.steps {
             check_temperature(t)?;
         }
     }
+    s.schedule.steps()?;
     if s.curve.iter().flatten().any(|x| !x.is_finite()) {
         return Err(bad("the learning curve holds a value that is not finite"));
     }
@@ -291,13 +312,7 @@ impl Simulation {
             },
             ..self.spec.clone()
         };
-        Ok(Self {
-            temperature: self.temperature,
-            order: self.order,
-            sweeps_per_sec_limit: self.sweeps_per_sec_limit,
-            weights_generation: self.weights_generation + 1,
-            ..Simulation::from_parts(spec, rng, model, set)
-        })
+        Ok(self.keeping_settings(Simulation::from_parts(spec, rng, model, set)))
     }
 }
 

@@ -1,31 +1,39 @@
 //! The thread-free simulation: apply a command, advance under a time budget, publish a snapshot.
+//!
+//! [`Simulation`] is a small coordinator. It owns the network and its chains, the training set,
+//! the settings and the trace, and hands its parts what they need: a [`Learner`] (phases,
+//! updates, curve), a [`Pacer`] (speed limit, measured rate) and a [`ViewCache`] (histogram,
+//! exact distribution, landscape).
+//!
+//! Every command is transactional: [`Simulation::apply`] does all of it or returns an error
+//! and leaves the simulation exactly as it was.
 
+use super::learner::Learner;
 use super::model::{Model, build, training_set};
+use super::pacer::Pacer;
 use super::protocol::{
-    Command, DistributionView, Event, LandscapeView, LearningView, ModelKind, ModelSpec, Order,
-    RbmWalkView, Snapshot, TracePoint, TrainingSource,
+    AnnealProgress, Command, Event, ModelKind, ModelSpec, Replacement, Settings, Snapshot,
+    StopReason, TraceMark, TracePoint, TrainingSource, UnitStep,
 };
-use crate::engine::boltzmann::ScanOrder;
-use crate::engine::exact;
-use crate::engine::landscape::{Landscape, MAX_LANDSCAPE_UNITS, index_of, landscape};
-use crate::engine::learning::{self, LearningSettings, PhaseStats};
-use crate::engine::math::{sigmoid, total_variation};
+use super::view_cache::ViewCache;
+use crate::engine::anneal::Schedule;
+use crate::engine::boltzmann::UpdateOrder;
+use crate::engine::math::p_on;
 use crate::engine::patterns::PatternSet;
-use crate::engine::rbm_train::{cd_walk, matrix_from_patterns, reconstruction_error};
 use crate::engine::{EngineError, SimRng};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub use super::view_cache::MAX_DISTRIBUTION_UNITS;
 
 /// The largest drawing grid of a Hopfield net or Boltzmann machine (n² weights).
 pub const MAX_NET_GRID_UNITS: usize = 1_024;
 /// The largest drawing grid of an RBM.
 pub const MAX_RBM_GRID_UNITS: usize = 4_096;
-/// Nets up to this many units get the exact distribution view.
-pub const MAX_DISTRIBUTION_UNITS: usize = 12;
-/// Nets up to this many units get an exact learning curve.
-const MAX_EXACT_CURVE_UNITS: usize = 20;
-/// Points kept in the learning and TV curves.
-const MAX_CURVE_POINTS: usize = 2_000;
+/// Trace points kept between two snapshots (a snapshot takes them).
+const MAX_PENDING_TRACE: usize = 20_000;
+/// The largest k of CD-k.
+pub const MAX_CD_K: usize = 100;
 
 /// Everything the simulation owns.
 #[derive(Clone)]
@@ -36,31 +44,19 @@ pub struct Simulation {
     pub(super) set: PatternSet,
     pub(super) drawn: Vec<Vec<u8>>,
     pub(super) temperature: f64,
-    pub(super) order: Order,
-    pub(super) sweeps_per_sec_limit: Option<f64>,
+    pub(super) order: UpdateOrder,
+    pub(super) schedule: Schedule,
+    pub(super) anneal: Option<AnnealProgress>,
     pub(super) running: bool,
-    pub(super) training: bool,
     pub(super) sweeps: f64,
     pub(super) unit_cursor: usize,
+    pub(super) learner: Learner,
+    pub(super) pacer: Pacer,
+    pub(super) views: ViewCache,
     pub(super) trace: Vec<TracePoint>,
-    pub(super) settings: LearningSettings,
-    pub(super) negative_chains: Vec<crate::engine::boltzmann::Chain>,
-    pub(super) positive: Option<PhaseStats>,
-    pub(super) negative: Option<PhaseStats>,
-    pub(super) rbm_stats: Option<(Arc<Vec<f32>>, Arc<Vec<f32>>)>,
-    pub(super) rbm_walk: Option<RbmWalkView>,
-    pub(super) landscape_cache: Option<(u64, Arc<Landscape>)>,
-    pub(super) updates: usize,
-    pub(super) curve: Vec<[f64; 2]>,
-    pub(super) anneal: Option<(Vec<(f64, usize)>, usize)>,
-    pub(super) histogram: Vec<u64>,
-    pub(super) histogram_samples: u64,
-    pub(super) tv_curve: Vec<[f64; 2]>,
-    pub(super) exact_cache: Option<(f64, u64, Vec<(usize, f64, f64)>, f64)>,
+    pub(super) trace_generation: u64,
+    pub(super) last_unit: Option<UnitStep>,
     pub(super) weights_generation: u64,
-    pub(super) measured_sps: f64,
-    pub(super) sweep_credit: f64,
-    pub(super) speed_window: Option<(Instant, f64)>,
     pub(super) events: Vec<Event>,
 }
 
@@ -82,35 +78,35 @@ impl Simulation {
             set,
             drawn: Vec::new(),
             temperature: 1.0,
-            order: Order::Random,
-            sweeps_per_sec_limit: Some(20.0),
+            order: UpdateOrder::Random,
+            schedule: default_schedule(),
+            anneal: None,
             running: false,
-            training: false,
             sweeps: 0.0,
             unit_cursor: 0,
+            learner: Learner::default(),
+            pacer: Pacer::new(Some(20.0)),
+            views: ViewCache::default(),
             trace: Vec::new(),
-            settings: LearningSettings::default(),
-            negative_chains: Vec::new(),
-            positive: None,
-            negative: None,
-            rbm_stats: None,
-            rbm_walk: None,
-            landscape_cache: None,
-            updates: 0,
-            curve: Vec::new(),
-            anneal: None,
-            histogram: Vec::new(),
-            histogram_samples: 0,
-            tv_curve: Vec::new(),
-            exact_cache: None,
+            trace_generation: 1,
+            last_unit: None,
             weights_generation: 1,
-            measured_sps: 0.0,
-            sweep_credit: 0.0,
-            speed_window: None,
             events: Vec::new(),
         };
-        sim.reset_histogram();
+        sim.restart_trace();
         sim
+    }
+
+    /// The same settings (T, order, pace, schedule) around another simulation's network: a
+    /// new model keeps what the person chose for running it.
+    pub(super) fn keeping_settings(&self, mut next: Self) -> Self {
+        next.temperature = self.temperature;
+        next.order = self.order;
+        next.pacer = Pacer::new(self.pacer.limit());
+        next.schedule = self.schedule.clone();
+        next.weights_generation = self.weights_generation + 1;
+        next.trace_generation = self.trace_generation + 1;
+        next
     }
 
     /// The default opening scene: letters stored in a Hopfield net, a noisy letter on the grid.
@@ -124,7 +120,7 @@ impl Simulation {
 
     /// Whether it runs continuously.
     pub fn is_running(&self) -> bool {
-        self.running || self.training || self.anneal.is_some()
+        self.running || self.learner.training || self.anneal.is_some()
     }
 
     /// Takes the events raised since the last call.
@@ -136,94 +132,79 @@ impl Simulation {
         self.set.width * self.set.height
     }
 
-    fn scan(&self) -> ScanOrder {
-        match self.order {
-            Order::Sequential | Order::Synchronous => ScanOrder::Sequential,
-            Order::Random => ScanOrder::Random,
+    /// Hidden units the network has.
+    fn hidden_units(&self) -> usize {
+        match &self.model {
+            Model::Net(m) => m.bm.n_hidden(),
+            Model::Rbm(m) => m.rbm.n_hidden(),
         }
     }
 
-    /// Applies one command. An error leaves the simulation as it was.
+    /// Every setting, as the snapshot publishes it.
+    pub fn settings(&self) -> Settings {
+        let cd_k = match &self.model {
+            Model::Rbm(m) => m.trainer.config().cd_k,
+            Model::Net(_) => 1,
+        };
+        Settings {
+            kind: self.spec.kind,
+            source: self.spec.source,
+            pattern_set: self.set.name.clone(),
+            rule: self.spec.rule,
+            hidden: self.hidden_units(),
+            grid: (self.set.width, self.set.height),
+            seed: self.spec.seed,
+            temperature: self.temperature,
+            order: self.order,
+            speed: self.pacer.limit(),
+            learning_rate: self.learner.learning_rate(&self.model),
+            cd_k,
+            schedule: self.schedule.clone(),
+        }
+    }
+
+    /// Applies one command: all of it, or an error with the simulation exactly as it was.
     pub fn apply(&mut self, command: Command) -> Result<(), EngineError> {
+        if command_is_checked_first(&command) {
+            return self.apply_unguarded(command);
+        }
+        let before = self.clone();
+        let result = self.apply_unguarded(command);
+        if result.is_err() {
+            *self = before;
+        }
+        result
+    }
+
+    /// The command itself; may leave part of the work done on error ([`Self::apply`] undoes it).
+    fn apply_unguarded(&mut self, command: Command) -> Result<(), EngineError> {
         match command {
-            Command::SetModel(spec) => {
-                let mut rng = SimRng::seed_from_u64(spec.seed);
-                let grid = (self.set.width, self.set.height);
-                let set = training_set(spec.source, &self.drawn, grid)?;
-                if spec.source == TrainingSource::Drawn
-                    && set.patterns.is_empty()
-                    && spec.kind != ModelKind::Hopfield
-                {
-                    return Err(EngineError::BadParameter(
-                        "the drawn training set is empty: draw a pattern and press “Store” first"
-                            .into(),
-                    ));
-                }
-                let model = build(&spec, &set, &mut rng)?;
-                let generation = self.weights_generation + 1;
-                *self = Self {
-                    drawn: std::mem::take(&mut self.drawn),
-                    temperature: self.temperature,
-                    order: self.order,
-                    sweeps_per_sec_limit: self.sweeps_per_sec_limit,
-                    weights_generation: generation,
-                    ..Self::from_parts(spec, rng, model, set)
-                };
-                self.reset_histogram();
-            }
-            Command::NewGrid { width, height } => {
-                let units = width.saturating_mul(height);
-                let limit = if self.spec.kind == ModelKind::Rbm {
-                    MAX_RBM_GRID_UNITS
-                } else {
-                    MAX_NET_GRID_UNITS
-                };
-                if width == 0 || height == 0 || units > limit {
-                    return Err(EngineError::BadParameter(format!(
-                        "a {width} × {height} grid is not possible here (1 to {limit} units for this kind of model)"
-                    )));
-                }
-                let spec = ModelSpec {
-                    source: TrainingSource::Drawn,
-                    ..self.spec.clone()
-                };
-                let set = PatternSet {
-                    name: "Drawn".into(),
-                    width,
-                    height,
-                    patterns: Vec::new(),
-                };
-                let mut rng = SimRng::seed_from_u64(spec.seed);
-                let model = build(&spec, &set, &mut rng)?;
-                let generation = self.weights_generation + 1;
-                *self = Self {
-                    temperature: self.temperature,
-                    order: self.order,
-                    sweeps_per_sec_limit: self.sweeps_per_sec_limit,
-                    weights_generation: generation,
-                    ..Self::from_parts(spec, rng, model, set)
-                };
-            }
+            Command::SetModel(spec) => self.set_model(spec)?,
+            Command::NewGrid { width, height } => self.new_grid(width, height)?,
             Command::SetTemperature(t) => {
                 crate::engine::error::check_temperature(t)?;
                 self.temperature = t;
-                self.reset_histogram();
+                self.views.reset_histogram(&self.model);
             }
             Command::Run => self.running = true,
             Command::Pause => {
+                let was_running = self.is_running();
                 self.running = false;
-                self.speed_window = None;
-                self.measured_sps = 0.0;
-                self.training = false;
+                self.learner.training = false;
                 self.anneal = None;
+                self.pacer.stop();
+                if was_running {
+                    self.events.push(Event::Stopped(StopReason::Paused));
+                }
             }
             Command::Step(n) => {
+                self.current_temperature()?;
                 for _ in 0..n {
                     self.sweep()?;
                 }
             }
             Command::StepUnit => self.step_unit()?,
-            Command::Draw(edits) => self.edit_visible(|v, _| {
+            Command::Draw(edits) => self.edit_visible(TraceMark::Drawn, false, |v, _| {
                 for &(i, value) in &edits {
                     if let Some(slot) = v.get_mut(i) {
                         *slot = value.min(1);
@@ -242,9 +223,13 @@ impl Simulation {
                 self.edit_clamps(|c| c.iter_mut().zip(&visible).for_each(|(c, &v)| *c = v == 1));
             }
             Command::ReleaseAll => self.edit_clamps(|c| c.iter_mut().for_each(|c| *c = false)),
-            Command::Clear => self.edit_visible(|v, _| v.iter_mut().for_each(|x| *x = 0)),
-            Command::Invert => self.edit_visible(|v, _| v.iter_mut().for_each(|x| *x = 1 - *x)),
-            Command::FillRandom => self.edit_visible(|v, rng| {
+            Command::Clear => {
+                self.edit_visible(TraceMark::Edited, true, |v, _| v.iter_mut().for_each(|x| *x = 0))
+            }
+            Command::Invert => self.edit_visible(TraceMark::Edited, true, |v, _| {
+                v.iter_mut().for_each(|x| *x = 1 - *x)
+            }),
+            Command::FillRandom => self.edit_visible(TraceMark::Edited, true, |v, rng| {
                 v.iter_mut().for_each(|x| *x = (rng.next_u64() >> 63) as u8)
             }),
             Command::AddNoise(fraction) => {
@@ -253,7 +238,7 @@ impl Simulation {
                         "noise must be between 0 and 1, got {fraction}"
                     )));
                 }
-                self.edit_visible(|v, rng| {
+                self.edit_visible(TraceMark::Noise, true, |v, rng| {
                     let mut idx: Vec<usize> = (0..v.len()).collect();
                     rng.shuffle(&mut idx);
                     let k = (fraction * v.len() as f64).round() as usize;
@@ -264,92 +249,195 @@ impl Simulation {
                 let pattern = self.set.patterns.get(k).cloned().ok_or_else(|| {
                     EngineError::BadParameter(format!("there is no training pattern {}", k + 1))
                 })?;
-                self.edit_visible(|v, _| v.copy_from_slice(&pattern));
+                self.edit_visible(TraceMark::Pattern, true, |v, _| v.copy_from_slice(&pattern));
             }
-            Command::StorePattern => {
-                let state = self.visible_state();
-                self.drawn.push(state.clone());
-                if self.spec.source == TrainingSource::Drawn
-                    || self.spec.kind == ModelKind::Hopfield
-                {
-                    let spec = ModelSpec {
-                        source: TrainingSource::Drawn,
-                        ..self.spec.clone()
-                    };
-                    if self.spec.source != TrainingSource::Drawn {
-                        // Keep what the net already stores, plus the new drawing.
-                        self.drawn = self
-                            .set
-                            .patterns
-                            .iter()
-                            .cloned()
-                            .chain(std::iter::once(state.clone()))
-                            .collect();
-                    }
-                    self.apply(Command::SetModel(spec))?;
-                    self.edit_visible(|v, _| v.copy_from_slice(&state));
-                }
+            Command::StorePattern => self.store_pattern()?,
+            Command::PositivePhase => {
+                let phase = self.learner.positive_phase(&mut self.model, &self.set, &mut self.rng)?;
+                self.events.push(Event::PhaseDone(phase));
             }
-            Command::PositivePhase => self.positive_phase()?,
-            Command::NegativePhase => self.negative_phase()?,
-            Command::ApplyUpdate => self.apply_update()?,
+            Command::NegativePhase => {
+                let phase = self.learner.negative_phase(&mut self.model, &self.set, &mut self.rng)?;
+                self.events.push(Event::PhaseDone(phase));
+            }
+            Command::ApplyUpdate => {
+                let phase = self.learner.apply_update(&mut self.model, &self.set, &mut self.rng)?;
+                self.weights_changed();
+                self.mark_trace(TraceMark::Weights);
+                self.events.push(Event::PhaseDone(phase));
+            }
             Command::Train(on) => {
-                if on && self.set.patterns.is_empty() {
-                    return Err(EngineError::EmptyData);
-                }
                 if on && self.spec.kind == ModelKind::Hopfield {
                     return Err(EngineError::BadParameter("a Hopfield net stores patterns in one shot; choose a Boltzmann machine or an RBM to train".into()));
                 }
-                self.training = on;
+                self.learner.set_training(&self.set, on)?;
+                if !on {
+                    self.pacer.stop();
+                }
             }
-            Command::SetLearningRate(eta) => {
-                if !(eta.is_finite() && eta > 0.0) {
+            Command::SetLearningRate(eta) => self.learner.set_learning_rate(&mut self.model, eta)?,
+            Command::SetCdK(k) => {
+                let Model::Rbm(m) = &mut self.model else {
+                    return Err(EngineError::BadParameter(
+                        "k of CD-k belongs to an RBM; this model is not one".into(),
+                    ));
+                };
+                if !(1..=MAX_CD_K).contains(&k) {
                     return Err(EngineError::BadParameter(format!(
-                        "learning rate must be > 0, got {eta}"
+                        "k of CD-k must be 1 to {MAX_CD_K}, got {k}"
                     )));
                 }
-                self.settings.learning_rate = eta;
+                let config = crate::engine::rbm_train::RbmTrainConfig {
+                    cd_k: k,
+                    ..m.trainer.config().clone()
+                };
+                m.trainer.set_config(config)?;
             }
-            Command::Anneal(schedule) => self.anneal = Some((schedule.steps()?, 0)),
+            Command::SetSchedule(schedule) => {
+                schedule.steps()?;
+                self.schedule = schedule;
+            }
+            Command::Anneal => {
+                self.anneal = Some(AnnealProgress {
+                    steps: self.schedule.steps()?,
+                    done: 0,
+                });
+            }
             Command::SetOrder(order) => self.order = order,
             Command::SetSpeed(limit) => {
-                if let Some(sps) = limit
-                    && !(sps.is_finite() && sps > 0.0)
-                {
-                    return Err(EngineError::BadParameter(format!(
-                        "sweeps per second must be > 0, got {sps}"
-                    )));
-                }
-                self.sweeps_per_sec_limit = limit;
+                self.pacer.set_limit(limit).map_err(EngineError::BadParameter)?
             }
-            Command::Reset { seed } => {
-                self.spec.seed = seed;
-                self.rng = SimRng::seed_from_u64(seed);
-                self.sweeps = 0.0;
-                self.trace.clear();
-                self.anneal = None;
-                self.edit_visible(|v, rng| {
-                    v.iter_mut().for_each(|x| *x = (rng.next_u64() >> 63) as u8)
-                });
-                self.reset_histogram();
-            }
-            Command::ClearTrace => self.trace.clear(),
+            Command::Reset { seed } => self.reset(seed),
+            Command::ClearTrace => self.restart_trace(),
             Command::Capture => self.events.push(Event::Captured(Box::new(self.to_saved()))),
             Command::Replace(sim) => {
                 let generation = self.weights_generation + 1;
+                let trace_generation = self.trace_generation + 1;
                 *self = Self {
                     weights_generation: generation,
+                    trace_generation,
                     ..*sim
                 };
-                self.events.push(Event::Replaced("session loaded".into()));
+                self.restart_trace();
+                self.events.push(Event::Replaced(Replacement::Session));
             }
             Command::Import(imported) => {
                 *self = self.with_imported(*imported)?;
-                self.events.push(Event::Replaced("weights imported".into()));
+                self.restart_trace();
+                self.events.push(Event::Replaced(Replacement::Weights));
             }
             Command::Quit => self.running = false,
         }
         Ok(())
+    }
+
+    fn set_model(&mut self, spec: ModelSpec) -> Result<(), EngineError> {
+        let mut rng = SimRng::seed_from_u64(spec.seed);
+        let grid = (self.set.width, self.set.height);
+        let set = training_set(spec.source, &self.drawn, grid)?;
+        if spec.source == TrainingSource::Drawn
+            && set.patterns.is_empty()
+            && spec.kind != ModelKind::Hopfield
+        {
+            return Err(EngineError::BadParameter(
+                "the drawn training set is empty: draw a pattern and press “Store” first".into(),
+            ));
+        }
+        let model = build(&spec, &set, &mut rng)?;
+        let mut next = self.keeping_settings(Self::from_parts(spec, rng, model, set));
+        next.drawn = std::mem::take(&mut self.drawn);
+        *self = next;
+        self.restart_trace();
+        Ok(())
+    }
+
+    fn new_grid(&mut self, width: usize, height: usize) -> Result<(), EngineError> {
+        let units = width.saturating_mul(height);
+        let limit = if self.spec.kind == ModelKind::Rbm {
+            MAX_RBM_GRID_UNITS
+        } else {
+            MAX_NET_GRID_UNITS
+        };
+        if width == 0 || height == 0 || units > limit {
+            return Err(EngineError::BadParameter(format!(
+                "a {width} × {height} grid is not possible here (1 to {limit} units for this kind of model)"
+            )));
+        }
+        let spec = ModelSpec {
+            source: TrainingSource::Drawn,
+            ..self.spec.clone()
+        };
+        let set = PatternSet {
+            name: "Drawn".into(),
+            width,
+            height,
+            patterns: Vec::new(),
+        };
+        let mut rng = SimRng::seed_from_u64(spec.seed);
+        let model = build(&spec, &set, &mut rng)?;
+        *self = self.keeping_settings(Self::from_parts(spec, rng, model, set));
+        self.restart_trace();
+        Ok(())
+    }
+
+    /// Adds the grid to the drawn set; a Hopfield net (or a model already trained on drawings)
+    /// is rebuilt on it, keeping what it stored.
+    fn store_pattern(&mut self) -> Result<(), EngineError> {
+        let state = self.visible_state();
+        let rebuild =
+            self.spec.source == TrainingSource::Drawn || self.spec.kind == ModelKind::Hopfield;
+        if !rebuild {
+            self.drawn.push(state);
+            return Ok(());
+        }
+        if self.spec.source != TrainingSource::Drawn {
+            // Keep what the net already stores, plus the new drawing.
+            self.drawn = self.set.patterns.clone();
+        }
+        self.drawn.push(state.clone());
+        let spec = ModelSpec {
+            source: TrainingSource::Drawn,
+            ..self.spec.clone()
+        };
+        self.set_model(spec)?;
+        self.edit_visible(TraceMark::Pattern, false, |v, _| v.copy_from_slice(&state));
+        Ok(())
+    }
+
+    /// A new start from `seed`: every unit that is not clamped random, visible and hidden,
+    /// counters and trace cleared. Two resets with one seed give the same state.
+    fn reset(&mut self, seed: u64) {
+        self.spec.seed = seed;
+        self.rng = SimRng::seed_from_u64(seed);
+        self.sweeps = 0.0;
+        self.unit_cursor = 0;
+        self.anneal = None;
+        self.last_unit = None;
+        let rng = &mut self.rng;
+        match &mut self.model {
+            Model::Net(m) => {
+                for i in 0..m.bm.n() {
+                    let bit = (rng.next_u64() >> 63) as u8;
+                    if !m.chain.clamped()[i] {
+                        m.chain.set_unit(&m.bm, i, bit);
+                    }
+                }
+                m.twin = m.chain.clone();
+            }
+            Model::Rbm(m) => {
+                let clamped = m.chains.clamped.clone();
+                for (x, &fixed) in m.chains.visible.row_mut(0).iter_mut().zip(&clamped) {
+                    let bit = (rng.next_u64() >> 63) as u8;
+                    if !fixed {
+                        *x = f32::from(bit);
+                    }
+                }
+                for x in m.chains.hidden.row_mut(0).iter_mut() {
+                    *x = f32::from((rng.next_u64() >> 63) as u8);
+                }
+            }
+        }
+        self.restart_trace();
     }
 
     fn visible_state(&self) -> Vec<u8> {
@@ -360,10 +448,32 @@ impl Simulation {
         }
     }
 
+    fn clamp_mask(&self) -> Vec<bool> {
+        let nv = self.nv();
+        match &self.model {
+            Model::Net(m) => m.chain.clamped()[..nv].to_vec(),
+            Model::Rbm(m) => m.chains.clamped.clone(),
+        }
+    }
+
     /// Edits the visible units of the main chain and copies the result to the T = 0 twin.
-    fn edit_visible(&mut self, edit: impl FnOnce(&mut [u8], &mut SimRng)) {
-        let mut visible = self.visible_state();
+    /// With `keep_clamped`, clamped units keep their value whatever the edit did.
+    fn edit_visible(
+        &mut self,
+        mark: TraceMark,
+        keep_clamped: bool,
+        edit: impl FnOnce(&mut [u8], &mut SimRng),
+    ) {
+        let before = self.visible_state();
+        let mut visible = before.clone();
         edit(&mut visible, &mut self.rng);
+        if keep_clamped {
+            for ((v, &old), fixed) in visible.iter_mut().zip(&before).zip(self.clamp_mask()) {
+                if fixed {
+                    *v = old;
+                }
+            }
+        }
         match &mut self.model {
             Model::Net(m) => {
                 for (i, &v) in visible.iter().enumerate() {
@@ -379,7 +489,9 @@ impl Simulation {
                 .zip(&visible)
                 .for_each(|(x, &v)| *x = f32::from(v)),
         }
-        self.reset_histogram();
+        self.last_unit = None;
+        self.views.reset_histogram(&self.model);
+        self.mark_trace(mark);
     }
 
     fn edit_clamps(&mut self, edit: impl FnOnce(&mut [bool])) {
@@ -394,99 +506,114 @@ impl Simulation {
             }
             Model::Rbm(m) => edit(&mut m.chains.clamped),
         }
+        self.mark_trace(TraceMark::Clamped);
+    }
+
+    fn weights_changed(&mut self) {
+        self.weights_generation += 1;
+        self.views.reset_histogram(&self.model);
     }
 
     fn sweep(&mut self) -> Result<(), EngineError> {
         let t = self.current_temperature()?;
-        let scan = self.scan();
         let order = self.order;
         match &mut self.model {
             Model::Net(m) => {
-                if order == Order::Synchronous {
-                    synchronous_sweep(m, t, &mut self.rng);
-                } else {
-                    m.chain.sweep(&m.bm, t, scan, &mut self.rng)?;
-                }
+                m.chain.sweep(&m.bm, t, order, &mut self.rng)?;
                 m.twin
-                    .sweep(&m.bm, 0.0, ScanOrder::Sequential, &mut self.rng)?;
+                    .sweep(&m.bm, 0.0, UpdateOrder::Sequential, &mut self.rng)?;
             }
             Model::Rbm(m) => m.chains.step(&m.rbm, t as f32, &mut self.rng),
         }
         self.sweeps += 1.0;
+        self.last_unit = None;
         self.after_sweep();
         Ok(())
     }
 
     fn step_unit(&mut self) -> Result<(), EngineError> {
         let t = self.current_temperature()?;
-        if let Model::Net(m) = &mut self.model {
-            let n = m.bm.n();
-            let i = if self.order == Order::Random {
-                self.rng.below(n)
-            } else {
-                self.unit_cursor % n
-            };
-            self.unit_cursor = (self.unit_cursor + 1) % n;
-            m.chain.update_unit(&m.bm, i, t, &mut self.rng);
-            m.twin.update_unit(&m.bm, i, 0.0, &mut self.rng);
-            self.sweeps += 1.0 / n as f64;
-            self.after_sweep();
-            Ok(())
+        let Model::Net(m) = &mut self.model else {
+            return self.sweep();
+        };
+        let n = m.bm.n();
+        let i = if self.order == UpdateOrder::Random {
+            self.rng.below(n)
         } else {
-            self.sweep()
-        }
+            self.unit_cursor % n
+        };
+        self.unit_cursor = (self.unit_cursor + 1) % n;
+        let input = m.chain.inputs()[i];
+        let p = p_on(input, t, m.chain.state()[i]);
+        m.chain.update_unit(&m.bm, i, t, &mut self.rng);
+        m.twin.update_unit(&m.bm, i, 0.0, &mut self.rng);
+        self.last_unit = Some(UnitStep {
+            unit: i,
+            input,
+            p_on: if m.chain.clamped()[i] { f64::from(m.chain.state()[i]) } else { p },
+            value: m.chain.state()[i],
+        });
+        self.sweeps += 1.0 / n as f64;
+        self.after_sweep();
+        Ok(())
     }
 
     fn current_temperature(&self) -> Result<f64, EngineError> {
-        let t = match &self.anneal {
-            Some((steps, done)) => {
-                let mut left = *done;
-                steps
-                    .iter()
-                    .find(|(_, n)| {
-                        if left < *n {
-                            true
-                        } else {
-                            left -= n;
-                            false
-                        }
-                    })
-                    .map_or(self.temperature, |s| s.0)
-            }
-            None => self.temperature,
-        };
+        let t = self
+            .anneal
+            .as_ref()
+            .and_then(AnnealProgress::temperature)
+            .unwrap_or(self.temperature);
         crate::engine::error::check_temperature(t)?;
         Ok(t)
     }
 
     fn after_sweep(&mut self) {
+        self.push_trace(None);
+        if let Some(progress) = &mut self.anneal {
+            progress.done += 1;
+            if progress.done >= progress.total_sweeps() {
+                self.temperature = progress.steps.last().map_or(self.temperature, |s| s.0);
+                self.anneal = None;
+                self.events.push(Event::Stopped(StopReason::AnnealFinished));
+            }
+        }
+        self.views.record(&self.model);
+    }
+
+    fn push_trace(&mut self, mark: Option<TraceMark>) {
         let (energy, descent_energy) = self.energies();
-        self.trace.push(TracePoint {
+        let point = TracePoint {
             sweep: self.sweeps,
             energy,
             descent_energy,
-        });
-        if self.trace.len() > 20_000 {
-            self.trace.drain(..10_000);
-        }
-        if let Some((steps, done)) = &mut self.anneal {
-            *done += 1;
-            if *done >= steps.iter().map(|s| s.1).sum::<usize>() {
-                self.temperature = steps.last().map_or(self.temperature, |s| s.0);
-                self.anneal = None;
-                self.events
-                    .push(Event::Stopped("annealing finished".into()));
-            }
-        }
-        if let Model::Net(m) = &self.model
-            && m.bm.n() <= MAX_DISTRIBUTION_UNITS
+            mark,
+        };
+        // A drag sends an edit a frame: one marker per place and kind is enough.
+        if let Some(last) = self.trace.last_mut()
+            && mark.is_some()
+            && last.mark == mark
+            && last.sweep == point.sweep
         {
-            let idx = exact::index_of_pattern(m.chain.state());
-            if let Some(c) = self.histogram.get_mut(idx) {
-                *c += 1;
-                self.histogram_samples += 1;
-            }
+            *last = point;
+            return;
         }
+        self.trace.push(point);
+        if self.trace.len() > MAX_PENDING_TRACE {
+            self.trace.drain(..MAX_PENDING_TRACE / 2);
+        }
+    }
+
+    fn mark_trace(&mut self, mark: TraceMark) {
+        self.push_trace(Some(mark));
+    }
+
+    /// Starts the trace afresh at the current state (the UI drops its copy of the old one).
+    fn restart_trace(&mut self) {
+        self.trace.clear();
+        self.trace_generation += 1;
+        self.views.reset_histogram(&self.model);
+        self.mark_trace(TraceMark::Start);
     }
 
     fn energies(&self) -> (f64, f64) {
@@ -503,221 +630,32 @@ impl Simulation {
         }
     }
 
-    fn reset_histogram(&mut self) {
-        let n = match &self.model {
-            Model::Net(m) if m.bm.n() <= MAX_DISTRIBUTION_UNITS => m.bm.n(),
-            _ => 0,
-        };
-        self.histogram = if n > 0 { vec![0; 1 << n] } else { Vec::new() };
-        self.histogram_samples = 0;
-        self.tv_curve.clear();
-        self.exact_cache = None;
-    }
-
-    fn positive_phase(&mut self) -> Result<(), EngineError> {
-        if self.set.patterns.is_empty() {
-            return Err(EngineError::EmptyData);
-        }
-        match &mut self.model {
-            Model::Net(m) => {
-                let stats = learning::positive_phase(
-                    &m.bm,
-                    &self.set.patterns,
-                    &self.settings.positive,
-                    1.0,
-                    &mut self.rng,
-                )?;
-                self.positive = Some(stats);
-            }
-            Model::Rbm(m) => {
-                let batch = first_rows(&self.set.patterns, 20);
-                let walk = cd_walk(
-                    &m.rbm,
-                    matrix_from_patterns(&batch)?,
-                    m.trainer.config().cd_k,
-                    &mut self.rng,
-                );
-                let pos = outer_mean(&walk.v0, &walk.h0_probs);
-                let neg = outer_mean(&walk.vk, &walk.hk_probs);
-                m.chains.visible.row_mut(0).assign(&walk.v0.row(0));
-                self.rbm_stats = Some((Arc::new(pos), Arc::new(neg)));
-                let first = |a: &ndarray::Array2<f32>| a.row(0).to_vec();
-                self.rbm_walk = Some(RbmWalkView {
-                    stage: 1,
-                    k: m.trainer.config().cd_k,
-                    v0: first(&walk.v0),
-                    h0: first(&walk.h0_probs),
-                    vk: first(&walk.vk_probs),
-                    hk: first(&walk.hk_probs),
-                });
-            }
-        }
-        self.events.push(Event::PhaseDone("positive phase"));
-        Ok(())
-    }
-
-    fn negative_phase(&mut self) -> Result<(), EngineError> {
-        match &mut self.model {
-            Model::Net(m) => {
-                let stats = learning::negative_phase(
-                    &m.bm,
-                    &mut self.negative_chains,
-                    &self.settings,
-                    1.0,
-                    &mut self.rng,
-                )?;
-                self.negative = Some(stats);
-            }
-            Model::Rbm(_) => {
-                if self.rbm_stats.is_none() {
-                    self.positive_phase()?;
-                }
-                if let Some(walk) = &mut self.rbm_walk {
-                    walk.stage = 2;
-                }
-            }
-        }
-        self.events.push(Event::PhaseDone("negative phase"));
-        Ok(())
-    }
-
-    fn apply_update(&mut self) -> Result<(), EngineError> {
-        match &mut self.model {
-            Model::Net(m) => {
-                let (Some(pos), Some(neg)) = (&self.positive, &self.negative) else {
-                    return Err(EngineError::BadParameter(
-                        "run the positive and the negative phase before applying an update".into(),
-                    ));
-                };
-                let update = learning::compute_update(&m.bm, pos, neg, &self.settings)?;
-                learning::apply_update(&mut m.bm, &update)?;
-                m.chain.refresh(&m.bm);
-                m.twin.refresh(&m.bm);
-            }
-            Model::Rbm(m) => {
-                let data = matrix_from_patterns(&first_rows(&self.set.patterns, 20))?;
-                let config = crate::engine::rbm_train::RbmTrainConfig {
-                    batch_size: data.nrows(),
-                    ..m.trainer.config().clone()
-                };
-                let mut trainer = crate::engine::rbm_train::RbmTrainer::new(&m.rbm, config)?;
-                trainer.train_epoch(&mut m.rbm, &data, &mut self.rng)?;
-            }
-        }
-        self.updates += 1;
-        self.weights_generation += 1;
-        self.record_curve_point()?;
-        self.reset_histogram();
-        Ok(())
-    }
-
-    fn train_step(&mut self) -> Result<(), EngineError> {
-        match &mut self.model {
-            Model::Net(m) => {
-                learning::learning_step(
-                    &mut m.bm,
-                    &self.set.patterns,
-                    &mut self.negative_chains,
-                    &self.settings,
-                    &mut self.rng,
-                )?;
-                m.chain.refresh(&m.bm);
-                m.twin.refresh(&m.bm);
-            }
-            Model::Rbm(m) => {
-                let data = matrix_from_patterns(&self.set.patterns)?;
-                m.trainer.train_epoch(&mut m.rbm, &data, &mut self.rng)?;
-            }
-        }
-        self.updates += 1;
-        self.weights_generation += 1;
-        self.record_curve_point()
-    }
-
-    fn record_curve_point(&mut self) -> Result<(), EngineError> {
-        let value = match &self.model {
-            Model::Net(m) if m.bm.n() <= MAX_EXACT_CURVE_UNITS => {
-                exact::kl_data_model(&m.bm, 1.0, &self.set.patterns)?
-            }
-            Model::Net(m) => {
-                let total: f64 = self
-                    .set
-                    .patterns
-                    .iter()
-                    .map(|p| {
-                        let mut s = p.clone();
-                        s.resize(m.bm.n(), 0);
-                        (0..p.len())
-                            .map(|i| (sigmoid(m.bm.input(&s, i)) - f64::from(p[i])).powi(2))
-                            .sum::<f64>()
-                            / p.len() as f64
-                    })
-                    .sum();
-                total / self.set.patterns.len() as f64
-            }
-            Model::Rbm(m)
-                if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS && self.updates.is_multiple_of(5) =>
-            {
-                exact::rbm_log_likelihood(&m.rbm, &self.set.patterns)?
-            }
-            Model::Rbm(m) if m.rbm.n_hidden() > MAX_EXACT_CURVE_UNITS => {
-                reconstruction_error(&m.rbm, &matrix_from_patterns(&self.set.patterns)?)
-            }
-            Model::Rbm(_) => return Ok(()),
-        };
-        self.curve.push([self.updates as f64, value]);
-        if self.curve.len() > MAX_CURVE_POINTS {
-            self.curve.drain(..MAX_CURVE_POINTS / 2);
-        }
-        Ok(())
-    }
-
-    fn curve_label(&self) -> &'static str {
-        match &self.model {
-            Model::Net(m) if m.bm.n() <= MAX_EXACT_CURVE_UNITS => "exact KL(data || model), nats",
-            Model::Net(_) => "one-step reconstruction error (visible, given the data)",
-            Model::Rbm(m) if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS => {
-                "exact log-likelihood per pattern, nats"
-            }
-            Model::Rbm(_) => "reconstruction error per pixel",
-        }
-    }
-
     /// Advances for about `budget` of wall time (or until the speed limit says stop).
     pub fn advance(&mut self, budget: Duration, since_last: Duration) -> Result<(), EngineError> {
         let start = Instant::now();
-        if self.training {
+        if self.learner.training {
             while start.elapsed() < budget {
-                self.train_step()?;
+                self.learner
+                    .train_step(&mut self.model, &self.set, &mut self.rng)?;
+                self.weights_changed();
                 if matches!(self.model, Model::Rbm(_)) {
                     break;
                 }
             }
+            self.pacer.measure(self.learner.updates as f64);
             return Ok(());
         }
         // Sweeps are paid for with credit earned at the speed limit, so slow speeds still move.
-        let mut allowed = match (self.sweeps_per_sec_limit, self.anneal.is_some()) {
-            (Some(sps), false) => {
-                self.sweep_credit =
-                    (self.sweep_credit + sps * since_last.as_secs_f64()).min(sps * 0.1 + 1.0);
-                self.sweep_credit
-            }
-            _ => f64::INFINITY,
-        };
+        let mut allowed = self.pacer.allowance(since_last, self.anneal.is_some());
         while start.elapsed() < budget && allowed >= 1.0 {
             self.sweep()?;
             allowed -= 1.0;
-            self.sweep_credit = (self.sweep_credit - 1.0).max(0.0);
+            self.pacer.spend();
             if !self.is_running() {
                 break;
             }
         }
-        let (window_start, sweeps_then) = *self.speed_window.get_or_insert((start, self.sweeps));
-        let secs = window_start.elapsed().as_secs_f64();
-        if secs >= 0.5 {
-            self.measured_sps = (self.sweeps - sweeps_then) / secs;
-            self.speed_window = Some((Instant::now(), self.sweeps));
-        }
+        self.pacer.measure(self.sweeps);
         Ok(())
     }
 
@@ -725,21 +663,10 @@ impl Simulation {
     pub fn snapshot(&mut self) -> Snapshot {
         let nv = self.nv();
         let t = self.current_temperature().unwrap_or(self.temperature);
-        let p_on = |x: f64| -> f32 {
-            if t == 0.0 {
-                if x > 0.0 {
-                    1.0
-                } else if x < 0.0 {
-                    0.0
-                } else {
-                    0.5
-                }
-            } else {
-                sigmoid(x / t) as f32
-            }
-        };
         let (energy, descent_energy) = self.energies();
+        let training = self.learner.training;
         let mut snap = Snapshot {
+            settings: self.settings(),
             spec: self.spec.clone(),
             grid: (self.set.width, self.set.height),
             temperature: t,
@@ -747,7 +674,9 @@ impl Simulation {
             energy,
             descent_energy,
             new_trace: std::mem::take(&mut self.trace),
-            sweeps_per_sec: self.measured_sps,
+            trace_generation: self.trace_generation,
+            last_unit: self.last_unit,
+            sweeps_per_sec: if training { 0.0 } else { self.pacer.rate() },
             running: self.is_running(),
             anneal: self.anneal.clone(),
             weights_generation: self.weights_generation,
@@ -758,11 +687,13 @@ impl Simulation {
             Model::Net(m) => {
                 let n = m.bm.n();
                 let s = m.chain.state();
+                let inputs = m.chain.inputs();
+                let p = |i: usize| p_on(inputs[i], t, s[i]) as f32;
                 snap.visible = s[..nv].to_vec();
                 snap.hidden = s[nv..].to_vec();
-                snap.visible_input = m.chain.inputs()[..nv].iter().map(|&x| x as f32).collect();
-                snap.visible_p_on = m.chain.inputs()[..nv].iter().map(|&x| p_on(x)).collect();
-                snap.hidden_p_on = m.chain.inputs()[nv..].iter().map(|&x| p_on(x)).collect();
+                snap.visible_input = inputs[..nv].iter().map(|&x| x as f32).collect();
+                snap.visible_p_on = (0..nv).map(p).collect();
+                snap.hidden_p_on = (nv..n).map(p).collect();
                 snap.visible_bias = m.bm.biases()[..nv].iter().map(|&b| b as f32).collect();
                 snap.clamped = m.chain.clamped()[..nv].to_vec();
                 snap.descent_visible = m.twin.state()[..nv].to_vec();
@@ -781,10 +712,14 @@ impl Simulation {
                     .collect();
                 snap.spurious = self.spec.kind == ModelKind::Hopfield
                     && (0..n).all(|i| {
-                        let x = m.chain.inputs()[i];
-                        m.chain.clamped()[i] || x == 0.0 || (x > 0.0) == (s[i] == 1)
+                        m.chain.clamped()[i]
+                            || crate::engine::math::zero_temperature_value(inputs[i], s[i]) == s[i]
                     })
                     && !self.set.patterns.iter().any(|p| p.as_slice() == &s[..nv]);
+                snap.fixed_point = (0..n).all(|i| {
+                    m.chain.clamped()[i]
+                        || crate::engine::math::zero_temperature_value(inputs[i], s[i]) == s[i]
+                });
             }
             Model::Rbm(m) => {
                 snap.visible = binary_row(&m.chains.visible);
@@ -800,158 +735,56 @@ impl Simulation {
                 snap.descent_visible = snap.visible.clone();
             }
         }
-        snap.distribution = self.exact_distribution(t);
-        snap.landscape = self.landscape_view();
+        snap.distribution =
+            self.views
+                .distribution(&self.model, t, self.weights_generation, self.sweeps);
+        snap.landscape = self.views.landscape(&self.model, self.weights_generation);
         snap.nearest = nearest_pattern(&self.set.patterns, &snap.visible);
         snap.descent_nearest = nearest_pattern(&self.set.patterns, &snap.descent_visible);
-        snap.learning = self.learning_view();
+        let updates_per_sec = if training { self.pacer.rate() } else { 0.0 };
+        snap.learning = self.learner.view(&self.model, &self.set, updates_per_sec);
         snap
     }
+}
 
-    fn learning_view(&self) -> LearningView {
-        let (positive, negative, shape) = match (&self.model, &self.rbm_stats) {
-            (Model::Rbm(m), Some((p, n))) => (
-                Some(p.clone()),
-                // Stepping: the reconstruction side shows once the negative phase is pressed.
-                (self.rbm_walk.as_ref().is_none_or(|w| w.stage >= 2)).then(|| n.clone()),
-                (m.rbm.n_visible(), m.rbm.n_hidden()),
-            ),
-            (Model::Net(m), _) => {
-                let to32 = |s: &Option<PhaseStats>| {
-                    s.as_ref()
-                        .map(|s| Arc::new(s.pair.iter().map(|&x| x as f32).collect::<Vec<f32>>()))
-                };
-                (
-                    to32(&self.positive),
-                    to32(&self.negative),
-                    (m.bm.n(), m.bm.n()),
-                )
-            }
-            _ => (None, None, (0, 0)),
-        };
-        LearningView {
-            positive,
-            negative,
-            shape,
-            curve: self.curve.clone(),
-            curve_label: self.curve_label().into(),
-            updates: self.updates,
-            learning_rate: self.settings.learning_rate,
-            training_patterns: self.set.patterns.len(),
-            training: self.training,
-            rbm_walk: self.rbm_walk.clone(),
-        }
-    }
+/// Commands that check everything before they change anything, so they need no copy to roll
+/// back to (the others run on a copy's promise: see [`Simulation::apply`]).
+fn command_is_checked_first(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Draw(_)
+            | Command::SetClamp(_)
+            | Command::Run
+            | Command::Pause
+            | Command::SetTemperature(_)
+            | Command::SetOrder(_)
+            | Command::SetSpeed(_)
+            | Command::SetSchedule(_)
+            | Command::SetLearningRate(_)
+            | Command::ClearTrace
+            | Command::Capture
+            | Command::Replace(_)
+            | Command::Quit
+    )
+}
 
-    /// The energy landscape of a small net (cached per weights) with where both chains are.
-    fn landscape_view(&mut self) -> Option<LandscapeView> {
-        let Model::Net(m) = &self.model else {
-            return None;
-        };
-        if m.bm.n() > MAX_LANDSCAPE_UNITS {
-            return None;
-        }
-        let stale = self
-            .landscape_cache
-            .as_ref()
-            .is_none_or(|(g, _)| *g != self.weights_generation);
-        if stale {
-            let l = landscape(&m.bm).ok()?;
-            self.landscape_cache = Some((self.weights_generation, Arc::new(l)));
-        }
-        let (_, l) = self.landscape_cache.as_ref()?;
-        Some(LandscapeView {
-            landscape: l.clone(),
-            energy_offset: m.energy_offset,
-            state: index_of(m.chain.state()),
-            descent_state: index_of(m.twin.state()),
-        })
-    }
-
-    fn exact_distribution(&mut self, t: f64) -> Option<DistributionView> {
-        let Model::Net(m) = &self.model else {
-            return None;
-        };
-        if m.bm.n() > MAX_DISTRIBUTION_UNITS || t <= 0.0 {
-            return None;
-        }
-        let stale = !matches!(&self.exact_cache, Some((ct, generation, _, _)) if *ct == t && *generation == self.weights_generation);
-        if stale {
-            let p = exact::distribution(&m.bm, t).ok()?;
-            let log_z = exact::log_partition(&m.bm, t).ok()?;
-            let n = m.bm.n();
-            let mut states: Vec<(usize, f64, f64)> = (0..p.len())
-                .map(|idx| {
-                    let s: Vec<u8> = (0..n).map(|i| (idx >> i & 1) as u8).collect();
-                    (idx, m.bm.energy(&s), p[idx])
-                })
-                .collect();
-            states.sort_by(|a, b| a.1.total_cmp(&b.1));
-            self.exact_cache = Some((t, self.weights_generation, states, log_z));
-        }
-        let (_, _, states, log_z) = self.exact_cache.as_ref()?;
-        let total = self.histogram_samples.max(1) as f64;
-        let rows: Vec<(usize, f64, f64, f64)> = states
-            .iter()
-            .map(|&(idx, e, p)| (idx, e, p, self.histogram[idx] as f64 / total))
-            .collect();
-        let exact_p: Vec<f64> = rows.iter().map(|r| r.2).collect();
-        let sampled: Vec<f64> = rows.iter().map(|r| r.3).collect();
-        let tv = if self.histogram_samples == 0 {
-            1.0
-        } else {
-            total_variation(&exact_p, &sampled)
-        };
-        if self.histogram_samples > 0 && self.tv_curve.last().is_none_or(|l| l[0] < self.sweeps) {
-            self.tv_curve.push([self.sweeps, tv]);
-            if self.tv_curve.len() > MAX_CURVE_POINTS {
-                self.tv_curve.drain(..MAX_CURVE_POINTS / 2);
-            }
-        }
-        Some(DistributionView {
-            states: rows,
-            log_z: *log_z,
-            total_variation: tv,
-            samples: self.histogram_samples,
-            tv_curve: self.tv_curve.clone(),
-        })
+/// The schedule a new session offers: T from 8 down to 0.05 in 30 geometric steps of 10 sweeps.
+pub fn default_schedule() -> Schedule {
+    Schedule::Geometric {
+        t_start: 8.0,
+        t_end: 0.05,
+        steps: 30,
+        sweeps: 10,
     }
 }
 
-fn synchronous_sweep(m: &mut super::model::NetModel, t: f64, rng: &mut SimRng) {
-    let inputs = m.chain.inputs().to_vec();
-    let state = m.chain.state().to_vec();
-    for (i, x) in inputs.into_iter().enumerate() {
-        if m.chain.clamped()[i] {
-            continue;
-        }
-        let new = if t == 0.0 {
-            if x > 0.0 {
-                1
-            } else if x < 0.0 {
-                0
-            } else {
-                state[i]
-            }
-        } else {
-            u8::from(rng.uniform() < sigmoid(x / t))
-        };
-        m.chain.set_unit(&m.bm, i, new);
-    }
-}
-
-/// The 0/1 states of the first chain in a matrix of 0.0/1.0 values.
+/// The 0/1 states of the first chain in a matrix of 0.0/1.0 values (an empty row reads as no
+/// units).
 fn binary_row(states: &ndarray::Array2<f32>) -> Vec<u8> {
+    if states.nrows() == 0 {
+        return Vec::new();
+    }
     states.row(0).iter().map(|&x| u8::from(x > 0.5)).collect()
-}
-
-fn first_rows(patterns: &[Vec<u8>], k: usize) -> Vec<Vec<u8>> {
-    patterns.iter().take(k).cloned().collect()
-}
-
-fn outer_mean(a: &ndarray::Array2<f32>, b: &ndarray::Array2<f32>) -> Vec<f32> {
-    let m = a.t().dot(b) / a.nrows().max(1) as f32;
-    m.iter().copied().collect()
 }
 
 /// The stored pattern with the largest overlap m = (1/N) Σ ξᵢσᵢ (spins) and that overlap.

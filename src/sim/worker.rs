@@ -118,7 +118,7 @@ fn run(
             }
         } else {
             if dirty {
-                publish(&mut sim, &latest, &wake);
+                publish(&mut sim, &mut backup, &events, &latest, &wake);
                 dirty = false;
             }
             match commands.recv() {
@@ -146,15 +146,12 @@ fn run(
                 s.advance(STEP_BUDGET, since)
             });
             dirty = true;
-            if !sim.is_running() {
-                let _ = events.send(Event::Stopped("stopped".into()));
-            }
         }
         for e in sim.take_events() {
             let _ = events.send(e);
         }
         if dirty && last_publish.elapsed() >= PUBLISH_EVERY {
-            publish(&mut sim, &latest, &wake);
+            publish(&mut sim, &mut backup, &events, &latest, &wake);
             last_publish = Instant::now();
             dirty = false;
         } else if sim.is_running() {
@@ -191,8 +188,23 @@ fn guarded(
     }
 }
 
-fn publish(sim: &mut Simulation, latest: &Mutex<Option<Snapshot>>, wake: &impl Fn()) {
-    let mut snapshot = sim.snapshot();
+/// Publishes a snapshot, inside the panic guard like everything else the thread runs.
+fn publish(
+    sim: &mut Simulation,
+    backup: &mut Option<Simulation>,
+    events: &Sender<Event>,
+    latest: &Mutex<Option<Snapshot>>,
+    wake: &impl Fn(),
+) {
+    let mut taken = None;
+    guarded(sim, backup, events, |s| {
+        taken = Some(s.snapshot());
+        Ok(())
+    });
+    let Some(mut snapshot) = taken else {
+        wake();
+        return;
+    };
     if let Ok(mut slot) = latest.lock() {
         // Keep any trace the UI has not taken yet.
         if let Some(old) = slot.take() {

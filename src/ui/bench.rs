@@ -2,7 +2,8 @@
 //! 784 × 500 RBM sampling flat out on the simulation thread and the views shown in turn at
 //! 60 frames a second; and the simulation's speed with and without the UI beside it.
 
-use super::{BoltzVizApp, View};
+use super::View;
+use super::headless::HeadlessApp;
 use crate::engine::SimRng;
 use crate::engine::rbm::Rbm;
 use crate::sim::model::ImportedModel;
@@ -76,60 +77,11 @@ pub fn resident_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// The real app without a window: one egui frame (logic, ui, tessellation) at a time.
-struct HeadlessApp {
-    ctx: egui::Context,
-    app: BoltzVizApp,
-    frame: eframe::Frame,
-    started: Instant,
-}
-
-impl HeadlessApp {
-    /// The app on the benchmark scene.
-    fn new() -> Self {
-        let ctx = egui::Context::default();
-        let mut app = BoltzVizApp::new(&ctx);
-        app.pending.extend(scene());
-        Self {
-            ctx,
-            app,
-            frame: eframe::Frame::_new_kittest(),
-            started: Instant::now(),
-        }
-    }
-
-    /// Draws one 1280 × 800 frame of `view`; returns the CPU time it took.
-    fn frame(&mut self, view: View) -> Duration {
-        let start = Instant::now();
-        self.app.state.view = view;
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(
-                egui::Pos2::ZERO,
-                egui::vec2(1280.0, 800.0),
-            )),
-            time: Some(self.started.elapsed().as_secs_f64()),
-            ..Default::default()
-        };
-        let (app, frame) = (&mut self.app, &mut self.frame);
-        let output = self.ctx.run_ui(input, |ui| {
-            eframe::App::logic(app, ui.ctx(), frame);
-            eframe::App::ui(app, ui, frame);
-        });
-        std::hint::black_box(self.ctx.tessellate(output.shapes, output.pixels_per_point));
-        start.elapsed()
-    }
-
-    /// Sleeps out the rest of a 60 fps frame that took `spent`.
-    fn pace(spent: Duration) {
-        std::thread::sleep(Duration::from_micros(16_667).saturating_sub(spent));
-    }
-}
-
 /// Runs the app headless for `duration` at 60 frames a second (784 × 500 RBM sampling flat
 /// out, each view a second in turn) and calls `report(elapsed, resident kB, sweeps)` every
 /// `every`.
 pub fn soak(duration: Duration, every: Duration, mut report: impl FnMut(Duration, u64, f64)) {
-    let mut headless = HeadlessApp::new();
+    let mut headless = HeadlessApp::new(scene());
     let mut next_report = Duration::ZERO;
     let mut k = 0usize;
     while headless.started.elapsed() < duration {
@@ -152,7 +104,7 @@ pub fn soak(duration: Duration, every: Duration, mut report: impl FnMut(Duration
 /// Runs the benchmark for about `duration` with the UI, and as long again without.
 pub fn frame_benchmark(duration: Duration) -> Result<FrameReport, String> {
     let sweeps_per_sec_alone = simulation_alone(duration)?;
-    let mut headless = HeadlessApp::new();
+    let mut headless = HeadlessApp::new(scene());
     let warm_up = Duration::from_millis(500);
     let mut times = Vec::new();
     let mut first_sweeps = None;

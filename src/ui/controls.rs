@@ -1,10 +1,17 @@
 //! The control panel: model, run controls, temperature, annealing, drawing, learning.
+//!
+//! Every control shows the simulation's own setting from the snapshot and sends a
+//! [`Command`] when the person changes it. The only values kept here are drafts: a slider
+//! being dragged or a field being typed into, dropped as soon as they are sent.
 
 use super::UiState;
 use super::grid::Brush;
 use crate::engine::anneal::Schedule;
 use crate::engine::hopfield::HopfieldRule;
-use crate::sim::protocol::{Command, ModelKind, ModelSpec, Order, Snapshot, TrainingSource};
+use crate::sim::protocol::{Command, ModelKind, ModelSpec, Settings, Snapshot, TrainingSource, UpdateOrder};
+
+/// Hidden units offered when a model that has none becomes one that needs them.
+const DEFAULT_HIDDEN: usize = 16;
 
 /// Draws the controls; what the person asks for goes to `out`.
 pub fn controls_ui(
@@ -17,85 +24,127 @@ pub fn controls_ui(
     ui.separator();
     run_ui(ui, snap, state, out);
     ui.separator();
-    temperature_ui(ui, snap, state, out);
+    temperature_ui(ui, snap, out);
     ui.separator();
     drawing_ui(ui, snap, state, out);
     // The Learning view shows these controls above its heatmaps instead.
     if state.view != super::View::Learning {
         ui.separator();
-        learning_ui(ui, snap, state, out);
+        learning_ui(ui, snap, out);
     }
 }
 
+/// Gives a drag value the name a screen reader (and a test) reads, beside its number.
+fn named(response: egui::Response, label: &str, value: f64) -> egui::Response {
+    response.widget_info(|| {
+        let mut info = egui::WidgetInfo::drag_value(true, value);
+        info.label = Some(label.to_owned());
+        info
+    });
+    response
+}
+
+/// The spec that rebuilds the model on screen with `change` applied.
+fn spec_from(settings: &Settings, change: impl FnOnce(&mut ModelSpec)) -> ModelSpec {
+    let mut spec = ModelSpec {
+        kind: settings.kind,
+        source: settings.source,
+        hidden: settings.hidden,
+        rule: settings.rule,
+        seed: settings.seed,
+    };
+    change(&mut spec);
+    spec
+}
+
 fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
+    let settings = &snap.settings;
     ui.strong("Model");
-    let mut spec = snap.spec.clone();
-    let before = spec.clone();
+    let mut kind = settings.kind;
     egui::ComboBox::from_label("Kind")
-        .selected_text(kind_label(spec.kind))
+        .selected_text(kind_label(kind))
         .show_ui(ui, |ui| {
-            for kind in [ModelKind::Hopfield, ModelKind::Boltzmann, ModelKind::Rbm] {
-                ui.selectable_value(&mut spec.kind, kind, kind_label(kind));
+            for k in [ModelKind::Hopfield, ModelKind::Boltzmann, ModelKind::Rbm] {
+                ui.selectable_value(&mut kind, k, kind_label(k));
             }
         })
         .response
-        .on_hover_text("Hopfield: E = -½ Σ w_i_j σ_iσ_j, descends to stored patterns. Boltzmann: samples P(s) ~ e^(-E/T) with hidden units. RBM: visible–hidden links only.");
+        .on_hover_text("Hopfield: E = -½ Σ wᵢⱼ σᵢσⱼ, descends to stored patterns. Boltzmann: samples P(s) ∝ e^(-E/T) with hidden units. RBM: visible–hidden links only.");
+    if kind != settings.kind {
+        out.push(Command::SetModel(spec_from(settings, |s| {
+            s.kind = kind;
+            if s.hidden == 0 {
+                s.hidden = DEFAULT_HIDDEN;
+            }
+        })));
+    }
+    let mut source = settings.source;
     egui::ComboBox::from_label("Patterns")
-        .selected_text(source_label(spec.source))
+        .selected_text(source_label(source, &settings.pattern_set))
         .show_ui(ui, |ui| {
-            for source in [TrainingSource::Letters, TrainingSource::Digits, TrainingSource::BarsAndStripes, TrainingSource::Parity, TrainingSource::Drawn] {
-                ui.selectable_value(&mut spec.source, source, source_label(source));
+            for s in [TrainingSource::Letters, TrainingSource::Digits, TrainingSource::BarsAndStripes, TrainingSource::Parity, TrainingSource::Drawn] {
+                ui.selectable_value(&mut source, s, source_label(s, ""));
             }
         })
         .response
         .on_hover_text("The training set; it also fixes the visible grid (letters 10×10, digits 8×8, bars 4×4, parity 3 units).");
-    if spec.kind == ModelKind::Hopfield {
+    if source != settings.source {
+        out.push(Command::SetModel(spec_from(settings, |s| s.source = source)));
+    }
+    if settings.kind == ModelKind::Hopfield {
+        let mut rule = settings.rule;
         egui::ComboBox::from_label("Storage rule")
-            .selected_text(format!("{:?}", spec.rule))
+            .selected_text(format!("{rule:?}"))
             .show_ui(ui, |ui| {
-                for rule in [HopfieldRule::Hebbian, HopfieldRule::Storkey, HopfieldRule::PseudoInverse] {
-                    ui.selectable_value(&mut spec.rule, rule, format!("{rule:?}"));
+                for r in [HopfieldRule::Hebbian, HopfieldRule::Storkey, HopfieldRule::PseudoInverse] {
+                    ui.selectable_value(&mut rule, r, format!("{r:?}"));
                 }
             })
             .response
-            .on_hover_text("Hebbian J = (1/N) Σ ξξ^T (~0.138 N patterns); Storkey adds local-field corrections; pseudo-inverse J = Ξ C-¹ Ξ^T / N.");
+            .on_hover_text("Hebbian J = (1/N) Σ ξξᵀ (~0.138 N patterns); Storkey adds local-field corrections; pseudo-inverse J = Ξ C⁻¹ Ξᵀ / N.");
+        if rule != settings.rule {
+            out.push(Command::SetModel(spec_from(settings, |s| s.rule = rule)));
+        }
     } else {
-        ui.add(
-            egui::Slider::new(&mut state.hidden, 1..=500)
-                .logarithmic(true)
-                .text("Hidden units"),
-        )
-        .on_hover_text(
-            "Hidden units learn latent structure; each adds a column to the weight matrix.",
-        );
-        if ui
-            .button("Rebuild with these hidden units")
-            .on_hover_text("New model with random small weights")
-            .clicked()
-        {
-            spec.hidden = state.hidden;
-            out.push(Command::SetModel(spec.clone()));
+        let mut hidden = state.drafts.hidden.unwrap_or(settings.hidden);
+        // An RBM needs a hidden unit; a Boltzmann machine may have none (a visible-only net).
+        let fewest = usize::from(settings.kind == ModelKind::Rbm);
+        let response = ui
+            .add(
+                egui::Slider::new(&mut hidden, fewest..=500)
+                    .logarithmic(true)
+                    .text("Hidden units"),
+            )
+            .on_hover_text(
+                "Hidden units learn latent structure; each adds a column to the weight matrix. \
+                 Letting go of the slider rebuilds the model with random small weights.",
+            );
+        if response.changed() {
+            state.drafts.hidden = Some(hidden);
+        }
+        let let_go = response.drag_stopped() || (response.changed() && !response.dragged());
+        if let_go && let Some(h) = state.drafts.hidden.take() && h != settings.hidden {
+            out.push(Command::SetModel(spec_from(settings, |s| s.hidden = h)));
         }
     }
-    if spec != before {
-        spec.hidden = state.hidden;
-        out.push(Command::SetModel(spec));
-        state.trace.clear();
-    }
     ui.horizontal(|ui| {
-        ui.add(
-            egui::DragValue::new(&mut state.grid_size.0)
-                .range(2..=64)
-                .suffix(" wide"),
-        )
-        .on_hover_text("Columns of a blank drawing grid");
+        let draft = state.drafts.grid.filter(|d| d.based_on == settings.grid);
+        let (mut w, mut h) = draft.map_or(settings.grid, |d| d.size);
+        let response = ui.add(egui::DragValue::new(&mut w).range(1..=64).suffix(" wide"));
+        let changed_w = named(response, "Grid columns", w as f64)
+            .on_hover_text("Columns of the visible grid (a new blank grid when you press Blank grid)")
+            .changed();
         ui.label("×");
-        ui.add(
-            egui::DragValue::new(&mut state.grid_size.1)
-                .range(1..=64)
-                .suffix(" high"),
-        )
-        .on_hover_text("Rows of a blank drawing grid");
+        let response = ui.add(egui::DragValue::new(&mut h).range(1..=64).suffix(" high"));
+        let changed_h = named(response, "Grid rows", h as f64)
+            .on_hover_text("Rows of the visible grid")
+            .changed();
+        if changed_w || changed_h {
+            state.drafts.grid = Some(super::GridDraft {
+                size: (w, h),
+                based_on: settings.grid,
+            });
+        }
         if ui
             .button("Blank grid")
             .on_hover_text(
@@ -104,16 +153,14 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
             )
             .clicked()
         {
-            out.push(Command::NewGrid {
-                width: state.grid_size.0,
-                height: state.grid_size.1,
-            });
-            state.trace.clear();
+            state.drafts.grid = None;
+            out.push(Command::NewGrid { width: w, height: h });
         }
     });
 }
 
 fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
+    let settings = &snap.settings;
     ui.strong("Run");
     ui.horizontal_wrapped(|ui| {
         let label = if snap.running { "Pause" } else { "Run" };
@@ -137,149 +184,149 @@ fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec
         }
         if ui
             .button("Unit")
-            .on_hover_text("U: one unit update: s_i = 1 with probability σ(x_i/T)")
+            .on_hover_text("U: one unit update: sᵢ = 1 with probability σ(xᵢ/T); the unit is ringed on the grid")
             .clicked()
         {
             out.push(Command::StepUnit);
         }
         if ui
             .button("Reset")
-            .on_hover_text("R: random start state from the seed; counters and trace cleared")
+            .on_hover_text("R: every unit that is not clamped random from the seed (hidden ones too); counters and trace cleared")
             .clicked()
         {
-            out.push(Command::Reset { seed: state.seed });
-            state.trace.clear();
+            out.push(Command::Reset {
+                seed: state.drafts.seed.take().unwrap_or(settings.seed),
+            });
         }
     });
     ui.horizontal(|ui| {
         ui.label("Order");
         for (o, name, tip) in [
-            (Order::Random, "Random", "a random unit at each update"),
+            (UpdateOrder::Random, "Random", "a random unit at each update"),
+            (UpdateOrder::Sequential, "Sequential", "units 0, 1, …, n-1 in turn"),
             (
-                Order::Sequential,
-                "Sequential",
-                "units 0, 1, …, n-1 in turn",
-            ),
-            (
-                Order::Synchronous,
+                UpdateOrder::Synchronous,
                 "Synchronous",
                 "all units at once from the old state (may 2-cycle)",
             ),
         ] {
             if ui
-                .selectable_label(false, name)
-                .on_hover_text(tip)
+                .selectable_label(settings.order == o, name)
+                .on_hover_text(format!("Order: {tip}"))
                 .clicked()
+                && settings.order != o
             {
                 out.push(Command::SetOrder(o));
             }
         }
     });
-    ui.horizontal(|ui| {
-        let mut fast = state.speed.is_none();
-        if ui
-            .checkbox(&mut fast, "As fast as possible")
-            .on_hover_text("No limit on sweeps per second")
-            .changed()
-        {
-            state.speed = if fast { None } else { Some(20.0) };
-            out.push(Command::SetSpeed(state.speed));
-        }
-    });
-    if let Some(sps) = &mut state.speed
+    let mut fast = settings.speed.is_none();
+    if ui
+        .checkbox(&mut fast, "As fast as possible")
+        .on_hover_text("No limit on sweeps per second")
+        .changed()
+    {
+        out.push(Command::SetSpeed(if fast { None } else { Some(20.0) }));
+    }
+    if let Some(mut sps) = settings.speed
         && ui
             .add(
-                egui::Slider::new(sps, 0.5..=1000.0)
+                egui::Slider::new(&mut sps, 0.5..=1000.0)
                     .logarithmic(true)
-                    .text("sweeps/s"),
+                    .text("Sweeps per second"),
             )
             .on_hover_text("Speed of the running simulation")
             .changed()
     {
-        out.push(Command::SetSpeed(Some(*sps)));
+        out.push(Command::SetSpeed(Some(sps)));
     }
     ui.horizontal(|ui| {
+        let mut seed = state.drafts.seed.unwrap_or(settings.seed);
         ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut state.seed))
-            .on_hover_text("One u64 seed reproduces a run bit for bit; Reset uses it");
-        ui.label(format!("(now {})", snap.seed));
+        let response = ui.add(egui::DragValue::new(&mut seed));
+        if named(response, "Seed", seed as f64)
+            .on_hover_text("One u64 seed reproduces a run bit for bit; Reset starts from it")
+            .changed()
+        {
+            state.drafts.seed = Some(seed);
+        }
+        if state.drafts.seed.is_some_and(|s| s != settings.seed) {
+            ui.weak(format!("(Reset to use; now {})", settings.seed));
+        }
     });
 }
 
-fn temperature_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
+fn temperature_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
+    let settings = &snap.settings;
     ui.strong("Temperature");
-    let slider = egui::Slider::new(&mut state.temperature, 0.0..=20.0)
+    // The slider shows the T the sampler uses now (annealing moves it).
+    let mut t = snap.temperature;
+    let slider = egui::Slider::new(&mut t, 0.0..=20.0)
         .logarithmic(true)
         .smallest_positive(0.01)
-        .text("T");
+        .text("Temperature T");
     if ui
-        .add(slider)
-        .on_hover_text("P(s_i = 1) = σ(x_i / T): high T explores, T near 0 is Hopfield descent")
+        .add_enabled(snap.anneal.is_none(), slider)
+        .on_hover_text("P(sᵢ = 1) = σ(xᵢ / T): high T explores, T near 0 is Hopfield descent")
         .changed()
     {
-        out.push(Command::SetTemperature(state.temperature));
+        out.push(Command::SetTemperature(t));
     }
     ui.horizontal(|ui| {
-        if ui
-            .button("T = 0")
-            .on_hover_text("Deterministic: s_i = [x_i > 0], exactly Hopfield dynamics")
-            .clicked()
-        {
-            state.temperature = 0.0;
-            out.push(Command::SetTemperature(0.0));
-        }
-        if ui
-            .button("T = 1")
-            .on_hover_text("The temperature learning uses")
-            .clicked()
-        {
-            state.temperature = 1.0;
-            out.push(Command::SetTemperature(1.0));
-        }
-        if ui
-            .button("T = 3")
-            .on_hover_text("Hot: every state is nearly as likely as any other")
-            .clicked()
-        {
-            state.temperature = 3.0;
-            out.push(Command::SetTemperature(3.0));
+        for (value, tip) in [
+            (0.0, "Deterministic: sᵢ = [xᵢ > 0], exactly Hopfield dynamics"),
+            (1.0, "The temperature learning uses"),
+            (3.0, "Hot: every state is nearly as likely as any other"),
+        ] {
+            if ui
+                .button(format!("T = {value}"))
+                .on_hover_text(tip)
+                .clicked()
+            {
+                out.push(Command::SetTemperature(value));
+            }
         }
     });
-    ui.horizontal(|ui| {
-        let (t0, t1, _, _) = &mut state.anneal;
-        ui.add(
-            egui::DragValue::new(t0)
-                .range(0.01..=50.0)
-                .speed(0.1)
-                .prefix("from "),
-        )
-        .on_hover_text("Start temperature");
-        ui.add(
-            egui::DragValue::new(t1)
-                .range(0.001..=50.0)
-                .speed(0.01)
-                .prefix("to "),
-        )
-        .on_hover_text("End temperature");
-    });
-    ui.horizontal(|ui| {
-        let (_, _, steps, sweeps) = &mut state.anneal;
-        ui.add(egui::DragValue::new(steps).range(1..=500).prefix("steps "))
-            .on_hover_text("Number of temperatures, geometric: T_k = T0 (T1/T0)^(k/(K-1))");
-        ui.add(
-            egui::DragValue::new(sweeps)
-                .range(1..=1000)
-                .prefix("sweeps "),
-        )
-        .on_hover_text("Sweeps at each temperature");
-    });
-    let (t_start, t_end, steps, sweeps) = state.anneal;
-    let schedule = Schedule::Geometric {
-        t_start,
-        t_end,
-        steps,
-        sweeps,
+    let Schedule::Geometric {
+        mut t_start,
+        mut t_end,
+        mut steps,
+        mut sweeps,
+    } = geometric(&settings.schedule)
+    else {
+        return;
     };
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let response =
+            ui.add(egui::DragValue::new(&mut t_start).range(0.01..=50.0).speed(0.1).prefix("from "));
+        changed |= named(response, "Anneal from T", t_start)
+            .on_hover_text("Anneal: start temperature")
+            .changed();
+        let response =
+            ui.add(egui::DragValue::new(&mut t_end).range(0.001..=50.0).speed(0.01).prefix("to "));
+        changed |= named(response, "Anneal to T", t_end)
+            .on_hover_text("Anneal: end temperature")
+            .changed();
+    });
+    ui.horizontal(|ui| {
+        let response = ui.add(egui::DragValue::new(&mut steps).range(1..=500).prefix("steps "));
+        changed |= named(response, "Anneal steps", steps as f64)
+            .on_hover_text("Anneal: number of temperatures, geometric: Tₖ = T₀ (T₁/T₀)^(k/(K-1))")
+            .changed();
+        let response = ui.add(egui::DragValue::new(&mut sweeps).range(1..=1000).prefix("sweeps "));
+        changed |= named(response, "Sweeps per step", sweeps as f64)
+            .on_hover_text("Anneal: sweeps at each temperature")
+            .changed();
+    });
+    if changed {
+        out.push(Command::SetSchedule(Schedule::Geometric {
+            t_start,
+            t_end,
+            steps,
+            sweeps,
+        }));
+    }
     if ui
         .button("Anneal")
         .on_hover_text(
@@ -287,10 +334,33 @@ fn temperature_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: 
         )
         .clicked()
     {
-        out.push(Command::Anneal(schedule.clone()));
-        state.temperature = t_end;
+        out.push(Command::Anneal);
     }
-    super::views::schedule_plot_ui(ui, &schedule, snap);
+    super::views::schedule_plot_ui(ui, &settings.schedule, snap);
+}
+
+/// The schedule as geometric steps for the editor (a list of steps is shown as its ends).
+fn geometric(schedule: &Schedule) -> Schedule {
+    match schedule {
+        Schedule::Geometric { .. } => schedule.clone(),
+        Schedule::Linear {
+            t_start,
+            t_end,
+            steps,
+            sweeps,
+        } => Schedule::Geometric {
+            t_start: *t_start,
+            t_end: *t_end,
+            steps: *steps,
+            sweeps: *sweeps,
+        },
+        Schedule::Steps(list) => Schedule::Geometric {
+            t_start: list.first().map_or(8.0, |s| s.0),
+            t_end: list.last().map_or(0.05, |s| s.0),
+            steps: list.len().max(1),
+            sweeps: list.first().map_or(10, |s| s.1),
+        },
+    }
 }
 
 fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec<Command>) {
@@ -305,11 +375,11 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
         .on_hover_text("Side of the square brush in units (2k - 1)");
     ui.horizontal_wrapped(|ui| {
         let buttons: [(&str, &str, Command); 6] = [
-            ("Clear", "All visible units off", Command::Clear),
-            ("Invert", "s_i becomes 1 - s_i", Command::Invert),
+            ("Clear", "All visible units off (clamped units keep their value)", Command::Clear),
+            ("Invert", "sᵢ becomes 1 - sᵢ (clamped units keep their value)", Command::Invert),
             (
                 "Random",
-                "Each unit on with probability ½",
+                "Each unit on with probability ½ (clamped units keep their value)",
                 Command::FillRandom,
             ),
             (
@@ -331,11 +401,11 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
         }
     });
     ui.horizontal(|ui| {
-        ui.add(egui::Slider::new(&mut state.noise, 0.0..=0.5).text("noise"))
+        ui.add(egui::Slider::new(&mut state.noise, 0.0..=0.5).text("Noise"))
             .on_hover_text("Fraction of units to flip");
         if ui
             .button("Add noise")
-            .on_hover_text("Flip this fraction of the visible units")
+            .on_hover_text("Flip this fraction of the visible units (clamped units keep their value)")
             .clicked()
         {
             out.push(Command::AddNoise(state.noise));
@@ -347,7 +417,7 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
         for k in 0..count {
             if ui
                 .small_button(format!("{}", k + 1))
-                .on_hover_text("Put this training pattern on the grid")
+                .on_hover_text("Put this training pattern on the grid (clamped units keep their value)")
                 .clicked()
             {
                 out.push(Command::ShowPattern(k));
@@ -355,48 +425,53 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
         }
     });
     ui.checkbox(&mut state.show_probability, "Show P(on) as grey")
-        .on_hover_text("Grey level = σ(x_i/T) instead of the 0/1 state");
+        .on_hover_text("Grey level = σ(xᵢ/T) instead of the 0/1 state");
 }
 
-/// η, the three phase buttons and Train.
-pub fn learning_ui(
-    ui: &mut egui::Ui,
-    snap: &Snapshot,
-    state: &mut UiState,
-    out: &mut Vec<Command>,
-) {
+/// η, k, the three phase buttons and Train.
+pub fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
+    let settings = &snap.settings;
     ui.strong("Learning");
+    let mut eta = settings.learning_rate;
     if ui
         .add(
-            egui::Slider::new(&mut state.learning_rate, 0.001..=1.0)
+            egui::Slider::new(&mut eta, 0.001..=1.0)
                 .logarithmic(true)
-                .text("η"),
+                .text("Learning rate η"),
         )
-        .on_hover_text("Learning rate: ΔW = η(<s_is_j>+ - <s_is_j>-)")
+        .on_hover_text("ΔW = η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻)")
         .changed()
     {
-        out.push(Command::SetLearningRate(state.learning_rate));
+        out.push(Command::SetLearningRate(eta));
+    }
+    if settings.kind == ModelKind::Rbm {
+        let mut k = settings.cd_k;
+        if ui
+            .add(egui::Slider::new(&mut k, 1..=crate::sim::simulation::MAX_CD_K).logarithmic(true).text("Gibbs steps k"))
+            .on_hover_text("CD-k: k Gibbs steps from the data before ⟨vh⟩⁻ is read")
+            .changed()
+        {
+            out.push(Command::SetCdK(k));
+        }
     }
     ui.horizontal_wrapped(|ui| {
         if ui
             .button("Positive phase")
-            .on_hover_text(
-                "Clamp the visible units to each pattern, sample the hidden ones: <s_is_j>+",
-            )
+            .on_hover_text("Clamp the visible units to each pattern, sample the hidden ones: ⟨sᵢsⱼ⟩⁺")
             .clicked()
         {
             out.push(Command::PositivePhase);
         }
         if ui
             .button("Negative phase")
-            .on_hover_text("Run free: <s_is_j>-")
+            .on_hover_text("Run free: ⟨sᵢsⱼ⟩⁻")
             .clicked()
         {
             out.push(Command::NegativePhase);
         }
         if ui
             .button("Apply update")
-            .on_hover_text("W += η(<s_is_j>+ - <s_is_j>-)")
+            .on_hover_text("W += η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻)")
             .clicked()
         {
             out.push(Command::ApplyUpdate);
@@ -424,13 +499,18 @@ fn kind_label(kind: ModelKind) -> &'static str {
     }
 }
 
-fn source_label(source: TrainingSource) -> &'static str {
+/// The pattern set's label; a set of drawings named otherwise (a spin glass, imported
+/// weights) shows its own name.
+fn source_label(source: TrainingSource, set_name: &str) -> String {
     match source {
-        TrainingSource::Letters => "Letters",
-        TrainingSource::Digits => "Digits",
-        TrainingSource::BarsAndStripes => "Bars and stripes",
-        TrainingSource::Parity => "3-bit parity",
-        TrainingSource::Drawn => "My drawings",
+        TrainingSource::Letters => "Letters".into(),
+        TrainingSource::Digits => "Digits".into(),
+        TrainingSource::BarsAndStripes => "Bars and stripes".into(),
+        TrainingSource::Parity => "3-bit parity".into(),
+        TrainingSource::Drawn if set_name.is_empty() || set_name == "Drawn" => {
+            "My drawings".into()
+        }
+        TrainingSource::Drawn => set_name.to_owned(),
     }
 }
 

@@ -1,10 +1,15 @@
-//! The File menu: open, save, save as, recent files, examples, import and export, drag and
-//! drop, the unsaved-changes flag and the question before work is thrown away.
+//! The session's document state (file, unsaved flag, the question before work is thrown
+//! away) and the file jobs: open, save, save as, examples, import and export.
+//! The picker is [`super::picker`], the recent list [`super::recent`]; the File menu only
+//! raises [`Intent`]s.
 //!
 //! Every read and write runs on a short-lived thread and reports back through a channel, so
 //! the window never waits on the disk. A failed load changes nothing; a failed save leaves the
 //! old file whole (see [`crate::persist::atomic`]).
 
+use super::intent::Intent;
+use super::picker::{Picker, PickerAnswer};
+use super::recent::RecentFiles;
 use super::{export_images, theme};
 use crate::persist::{self, PersistError};
 use crate::sim::model::ImportedModel;
@@ -17,8 +22,6 @@ use std::time::{Duration, Instant};
 /// A dialog that answers faster than this was not shown (no dialog service): the app's own
 /// picker opens instead.
 const NO_DIALOG_SERVICE: Duration = Duration::from_millis(250);
-/// Recent files kept.
-const RECENT: usize = 8;
 
 /// What a chosen path is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +47,8 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    fn saves(self) -> bool {
+    /// Whether the chosen path is written (not read).
+    pub fn saves(self) -> bool {
         !matches!(self, Purpose::Open | Purpose::ImportWeights)
     }
 
@@ -58,7 +62,8 @@ impl Purpose {
         }
     }
 
-    fn title(self) -> &'static str {
+    /// The dialog title and the menu's words.
+    pub fn title(self) -> &'static str {
         match self {
             Purpose::Open => "Open a session",
             Purpose::SaveAs => "Save the session as",
@@ -100,36 +105,27 @@ enum Outcome {
 /// Something postponed until the person says what to do with unsaved changes.
 #[derive(Clone, Debug)]
 enum Deferred {
-    PickSession,
     OpenPath(PathBuf),
+    ImportPath(PathBuf),
     Example(usize),
     Scene(&'static str, &'static str),
     Quit,
 }
 
-/// The app's own file chooser, for machines without a dialog service.
-struct Picker {
-    purpose: Purpose,
-    folder: PathBuf,
-    name: String,
-}
-
-/// The File menu's state.
+/// The document's state and its file jobs.
 pub struct Files {
     /// The session file in use.
     pub current: Option<PathBuf>,
     /// Changes since the last save or load.
     pub dirty: bool,
-    recent: Vec<PathBuf>,
+    recent: RecentFiles,
     jobs: Sender<Outcome>,
     results: Receiver<Outcome>,
     awaiting_capture: Option<(Purpose, PathBuf)>,
-    picker: Option<Picker>,
+    picker: Option<(Purpose, Picker)>,
     confirm: Option<Deferred>,
     quit_confirmed: bool,
-    /// The session on screen is a lesson's scene: moving between lessons need not ask.
-    lesson_scene: bool,
-    lesson_scene_pending: bool,
+    scene_cancelled: bool,
     busy: usize,
     title: String,
 }
@@ -140,15 +136,14 @@ impl Default for Files {
         Self {
             current: None,
             dirty: false,
-            recent: load_recent(),
+            recent: RecentFiles::load(),
             jobs,
             results,
             awaiting_capture: None,
             picker: None,
             confirm: None,
             quit_confirmed: false,
-            lesson_scene: false,
-            lesson_scene_pending: false,
+            scene_cancelled: false,
             busy: 0,
             title: String::new(),
         }
@@ -177,6 +172,28 @@ impl Files {
         self.busy > 0 || self.awaiting_capture.is_some()
     }
 
+    /// Whether a dialog (the picker or the unsaved-changes question) is open: keys then
+    /// belong to it.
+    pub fn dialog_open(&self) -> bool {
+        self.picker.is_some() || self.confirm.is_some()
+    }
+
+    /// Closes whichever dialog is open (Escape), as its Cancel button would.
+    pub fn close_dialog(&mut self) {
+        self.picker = None;
+        self.cancel_confirm();
+    }
+
+    fn cancel_confirm(&mut self) {
+        self.scene_cancelled |= matches!(self.confirm, Some(Deferred::Scene(..)));
+        self.confirm = None;
+    }
+
+    /// Whether a lesson's scene was refused at the unsaved-changes question (once).
+    pub fn take_scene_cancelled(&mut self) -> bool {
+        std::mem::take(&mut self.scene_cancelled)
+    }
+
     /// Notes a command that changes the session (everything but view-only ones).
     pub fn note_command(&mut self, command: &Command) {
         if !matches!(
@@ -192,22 +209,28 @@ impl Files {
         }
     }
 
-    /// Open a session: asks first if there are unsaved changes.
-    pub fn request_open(&mut self) {
-        self.defer_or_run(Deferred::PickSession);
+    /// Carries out a file intent; returns a message for the status bar.
+    pub fn handle(&mut self, intent: Intent, pending: &mut Vec<Command>) {
+        match intent {
+            Intent::Open => self.choose(Purpose::Open),
+            Intent::OpenPath(path) => self.defer_or_run(Deferred::OpenPath(path)),
+            Intent::Save => match self.current.clone() {
+                Some(path) => self.capture_for(Purpose::SaveAs, path, pending),
+                None => self.choose(Purpose::SaveAs),
+            },
+            Intent::SaveAs => self.choose(Purpose::SaveAs),
+            Intent::ImportWeights => self.choose(Purpose::ImportWeights),
+            Intent::ImportPath(path) => self.defer_or_run(Deferred::ImportPath(path)),
+            Intent::Export(purpose) => self.choose(purpose),
+            Intent::OpenExample(k) => self.defer_or_run(Deferred::Example(k)),
+            Intent::CloseDialog => self.close_dialog(),
+            Intent::ToggleLessons | Intent::OpenLesson(_) | Intent::ToggleCapacity => {}
+        }
     }
 
-    /// Open `path` (dropped on the window, a recent file, or the command line).
+    /// Open a session (`boltzviz open FILE`): asks first if there are unsaved changes.
     pub fn request_open_path(&mut self, path: PathBuf) {
         self.defer_or_run(Deferred::OpenPath(path));
-    }
-
-    /// Ctrl+S: save to the current file, or ask for a name.
-    pub fn request_save(&mut self, pending: &mut Vec<Command>) {
-        match self.current.clone() {
-            Some(path) => self.capture_for(Purpose::SaveAs, path, pending),
-            None => self.choose(Purpose::SaveAs),
-        }
     }
 
     /// Ask for a path for `purpose` (native dialog, or the app's own picker).
@@ -250,13 +273,14 @@ impl Files {
 
     fn run_deferred(&mut self, action: Deferred) {
         match action {
-            Deferred::PickSession => self.choose(Purpose::Open),
             Deferred::OpenPath(path) => self.load(path),
-            Deferred::Example(k) => self.load_example(k),
-            Deferred::Scene(label, text) => {
-                self.load_text(label, text);
-                self.lesson_scene_pending = true;
+            Deferred::ImportPath(path) => self.import(path),
+            Deferred::Example(k) => {
+                if let Some(&(label, text)) = EXAMPLES.get(k) {
+                    self.load_text(label, text);
+                }
             }
+            Deferred::Scene(label, text) => self.load_text(label, text),
             Deferred::Quit => self.quit_confirmed = true,
         }
     }
@@ -271,20 +295,18 @@ impl Files {
         });
     }
 
-    /// Open a built-in scene (a lesson's): asks first if there are unsaved changes.
-    pub fn request_scene(&mut self, label: &'static str, text: &'static str) {
-        if self.lesson_scene {
-            self.load_text(label, text);
-            self.lesson_scene_pending = true;
-        } else {
-            self.defer_or_run(Deferred::Scene(label, text));
-        }
+    fn import(&mut self, path: PathBuf) {
+        let jobs = self.jobs.clone();
+        self.busy += 1;
+        std::thread::spawn(move || {
+            let result = persist::interchange::load_weights(&path).map(Box::new);
+            let _ = jobs.send(Outcome::Imported(path, result));
+        });
     }
 
-    fn load_example(&mut self, k: usize) {
-        if let Some(&(label, text)) = EXAMPLES.get(k) {
-            self.load_text(label, text);
-        }
+    /// Open a built-in scene (a lesson's): asks first if there are unsaved changes.
+    pub fn request_scene(&mut self, label: &'static str, text: &'static str) {
+        self.defer_or_run(Deferred::Scene(label, text));
     }
 
     fn load_text(&mut self, label: &'static str, text: &'static str) {
@@ -341,25 +363,29 @@ impl Files {
                     self.use_path(purpose, path, snapshot, trace, pending)
                 }
                 Outcome::Picked(purpose, None, true) => {
-                    self.picker = Some(Picker {
+                    self.picker = Some((
                         purpose,
-                        folder: self.start_folder(),
-                        name: if purpose.saves() {
-                            purpose.default_name().into()
-                        } else {
-                            String::new()
+                        Picker {
+                            title: purpose.title(),
+                            extension: purpose.extension(),
+                            saves: purpose.saves(),
+                            folder: self.start_folder(),
+                            name: if purpose.saves() {
+                                purpose.default_name().into()
+                            } else {
+                                String::new()
+                            },
                         },
-                    });
+                    ));
                     None
                 }
                 Outcome::Picked(_, None, false) => None,
                 Outcome::Loaded(name, path, Ok(sim)) => {
                     pending.push(Command::Replace(sim));
                     self.dirty = false;
-                    self.lesson_scene = std::mem::take(&mut self.lesson_scene_pending);
                     self.current = path.clone();
                     if let Some(p) = path {
-                        self.remember(p);
+                        self.recent.remember(p);
                     }
                     Some((format!("opened {name}"), false))
                 }
@@ -382,7 +408,7 @@ impl Files {
                     if purpose == Purpose::SaveAs {
                         self.dirty = false;
                         self.current = Some(path.clone());
-                        self.remember(path.clone());
+                        self.recent.remember(path.clone());
                     }
                     Some((format!("saved {}", path.display()), false))
                 }
@@ -403,17 +429,11 @@ impl Files {
     ) -> Option<(String, bool)> {
         let path = with_extension(path, purpose.extension());
         match purpose {
-            Purpose::Open => self.load(path),
+            // The question about unsaved work comes once there is a file to open.
+            Purpose::Open => self.defer_or_run(Deferred::OpenPath(path)),
+            Purpose::ImportWeights => self.defer_or_run(Deferred::ImportPath(path)),
             Purpose::SaveAs | Purpose::ExportWeights | Purpose::ExportTrainingSet => {
                 self.capture_for(purpose, path, pending)
-            }
-            Purpose::ImportWeights => {
-                let jobs = self.jobs.clone();
-                self.busy += 1;
-                std::thread::spawn(move || {
-                    let result = persist::interchange::load_weights(&path).map(Box::new);
-                    let _ = jobs.send(Outcome::Imported(path, result));
-                });
             }
             Purpose::ExportGrid | Purpose::ExportHeatmap | Purpose::ExportFilters => {
                 let image = match purpose {
@@ -452,72 +472,46 @@ impl Files {
         });
     }
 
-    fn remember(&mut self, path: PathBuf) {
-        self.recent.retain(|p| p != &path);
-        self.recent.insert(0, path);
-        self.recent.truncate(RECENT);
-        save_recent(&self.recent);
-    }
-
-    /// The File menu.
-    pub fn menu_ui(&mut self, ui: &mut egui::Ui, pending: &mut Vec<Command>) {
+    /// The File menu: every item raises an intent.
+    pub fn menu_ui(&self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         ui.menu_button("File", |ui| {
-            if ui
-                .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
-                .on_hover_text("Open a saved session (.ron); you can also drop one on the window")
-                .clicked()
-            {
-                self.request_open();
-                ui.close();
-            }
-            if ui
-                .add(egui::Button::new("Save").shortcut_text("Ctrl+S"))
-                .on_hover_text(
-                    "Save everything: network, states, clamps, T, training, random stream",
-                )
-                .clicked()
-            {
-                self.request_save(pending);
-                ui.close();
-            }
-            if ui
-                .add(egui::Button::new("Save as…").shortcut_text("Ctrl+Shift+S"))
-                .clicked()
-            {
-                self.choose(Purpose::SaveAs);
-                ui.close();
-            }
+            let mut item = |ui: &mut egui::Ui, label: &str, shortcut: &str, tip: &str, intent: Intent| {
+                let mut button = egui::Button::new(label);
+                if !shortcut.is_empty() {
+                    button = button.shortcut_text(shortcut);
+                }
+                let response = ui.add(button);
+                let response = if tip.is_empty() { response } else { response.on_hover_text(tip) };
+                if response.clicked() {
+                    intents.push(intent);
+                    ui.close();
+                }
+            };
+            item(ui, "Open…", "Ctrl+O", "Open a saved session (.ron); you can also drop one on the window", Intent::Open);
+            item(ui, "Save", "Ctrl+S", "Save everything: network, states, clamps, T, training, random stream", Intent::Save);
+            item(ui, "Save as…", "Ctrl+Shift+S", "", Intent::SaveAs);
             ui.menu_button("Recent files", |ui| {
-                if self.recent.is_empty() {
+                if self.recent.paths().is_empty() {
                     ui.weak("none yet");
                 }
-                for path in self.recent.clone() {
-                    if ui.button(path.display().to_string()).clicked() {
-                        self.request_open_path(path);
-                        ui.close();
-                    }
+                for path in self.recent.paths() {
+                    item(ui, &path.display().to_string(), "", "", Intent::OpenPath(path.clone()));
                 }
             });
             ui.menu_button("Examples", |ui| {
                 for (k, (label, _)) in EXAMPLES.iter().enumerate() {
-                    if ui.button(*label).clicked() {
-                        self.defer_or_run(Deferred::Example(k));
-                        ui.close();
-                    }
+                    item(ui, label, "", "", Intent::OpenExample(k));
                 }
             });
             ui.separator();
-            if ui
-                .button("Import weights (JSON)…")
-                .on_hover_text(
-                    "RBM: {\"n_visible\", \"n_hidden\", \"W\", \"b\", \"c\"}; \
-                     Boltzmann machine: {\"n\", \"W\", \"b\"}",
-                )
-                .clicked()
-            {
-                self.choose(Purpose::ImportWeights);
-                ui.close();
-            }
+            item(
+                ui,
+                "Import weights (JSON)…",
+                "",
+                "RBM: {\"n_visible\", \"n_hidden\", \"W\", \"b\", \"c\"}; \
+                 Boltzmann machine: {\"n\", \"W\", \"b\"}",
+                Intent::ImportWeights,
+            );
             ui.menu_button("Export", |ui| {
                 for purpose in [
                     Purpose::ExportWeights,
@@ -527,11 +521,8 @@ impl Files {
                     Purpose::ExportTrace,
                     Purpose::ExportTrainingSet,
                 ] {
-                    let label = purpose.title().trim_start_matches("Export ");
-                    if ui.button(capitalise(label)).clicked() {
-                        self.choose(purpose);
-                        ui.close();
-                    }
+                    let label = capitalise(purpose.title().trim_start_matches("Export "));
+                    item(ui, &label, "", "", Intent::Export(purpose));
                 }
             });
         });
@@ -545,7 +536,6 @@ impl Files {
         trace: &std::collections::VecDeque<TracePoint>,
         pending: &mut Vec<Command>,
     ) -> Option<(String, bool)> {
-        let mut message = None;
         if let Some(action) = self.confirm.clone() {
             let mut answer = None;
             egui::Modal::new(egui::Id::unique("unsaved changes")).show(ctx, |ui| {
@@ -561,88 +551,33 @@ impl Files {
                 });
             });
             match answer {
+                // The flag stays until something replaces the session: a load that fails
+                // leaves the work, and its changes, where they were.
                 Some(true) => {
                     self.confirm = None;
-                    self.dirty = false;
                     self.run_deferred(action);
                 }
-                Some(false) => self.confirm = None,
+                Some(false) => self.cancel_confirm(),
                 None => {}
             }
         }
-        let mut chosen = None;
-        let mut close = false;
-        if let Some(picker) = &mut self.picker {
-            egui::Window::new(picker.purpose.title())
-                .collapsible(false)
-                .default_width(460.0)
-                .show(ctx, |ui| {
-                    ui.weak("No system file dialog answered, so here is BoltzViz's own.");
-                    ui.horizontal(|ui| {
-                        ui.label("Folder:");
-                        let mut folder = picker.folder.display().to_string();
-                        if ui.text_edit_singleline(&mut folder).changed() {
-                            picker.folder = PathBuf::from(folder);
-                        }
-                        if ui.button("Up").clicked()
-                            && let Some(parent) = picker.folder.parent()
-                        {
-                            picker.folder = parent.to_owned();
-                        }
-                    });
-                    egui::ScrollArea::vertical()
-                        .max_height(240.0)
-                        .show(ui, |ui| {
-                            for (name, is_dir) in
-                                list_folder(&picker.folder, picker.purpose.extension())
-                            {
-                                let label = if is_dir {
-                                    format!("{name}/")
-                                } else {
-                                    name.clone()
-                                };
-                                if ui.selectable_label(picker.name == name, label).clicked() {
-                                    if is_dir {
-                                        picker.folder = picker.folder.join(&name);
-                                    } else {
-                                        picker.name = name;
-                                    }
-                                }
-                            }
-                        });
-                    ui.horizontal(|ui| {
-                        ui.label("File name:");
-                        ui.text_edit_singleline(&mut picker.name);
-                    });
-                    ui.horizontal(|ui| {
-                        let ok = if picker.purpose.saves() {
-                            "Save"
-                        } else {
-                            "Open"
-                        };
-                        if ui
-                            .add_enabled(!picker.name.trim().is_empty(), egui::Button::new(ok))
-                            .clicked()
-                        {
-                            chosen = Some((picker.purpose, picker.folder.join(picker.name.trim())));
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                });
+        let (purpose, picker) = self.picker.as_mut()?;
+        let purpose = *purpose;
+        match picker.ui(ctx) {
+            PickerAnswer::Waiting => None,
+            PickerAnswer::Cancelled => {
+                self.picker = None;
+                None
+            }
+            PickerAnswer::Chosen(path) => {
+                self.picker = None;
+                self.use_path(purpose, path, snapshot, trace, pending)
+            }
         }
-        if let Some((purpose, path)) = chosen {
-            self.picker = None;
-            message = self.use_path(purpose, path, snapshot, trace, pending);
-        } else if close {
-            self.picker = None;
-        }
-        message
     }
 
-    /// Ctrl+O / Ctrl+S / Ctrl+Shift+S and files dropped on the window.
-    pub fn input(&mut self, ctx: &egui::Context, pending: &mut Vec<Command>) {
+    /// Ctrl+O / Ctrl+S / Ctrl+Shift+S and files dropped on the window, as intents.
+    pub fn input(ctx: &egui::Context, intents: &mut Vec<Intent>) {
         let (open, save, save_as, dropped) = ctx.input_mut(|i| {
             let save_as = i.consume_key(
                 egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
@@ -656,27 +591,19 @@ impl Files {
             )
         });
         if open {
-            self.request_open();
+            intents.push(Intent::Open);
         }
         if save_as {
-            self.choose(Purpose::SaveAs);
+            intents.push(Intent::SaveAs);
         } else if save {
-            self.request_save(pending);
+            intents.push(Intent::Save);
         }
         for file in dropped {
             let path = file.path().to_owned();
-            match path.extension().and_then(|e| e.to_str()) {
-                Some("json") => {
-                    self.use_path(
-                        Purpose::ImportWeights,
-                        path,
-                        &Snapshot::default(),
-                        &Default::default(),
-                        pending,
-                    );
-                }
-                _ => self.request_open_path(path),
-            }
+            intents.push(match path.extension().and_then(|e| e.to_str()) {
+                Some("json") => Intent::ImportPath(path),
+                _ => Intent::OpenPath(path),
+            });
         }
     }
 
@@ -735,47 +662,3 @@ fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
     }
 }
 
-/// Sub-folders and files with `extension`, folders first, each sorted.
-fn list_folder(folder: &Path, extension: &str) -> Vec<(String, bool)> {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return Vec::new();
-    };
-    let mut listed: Vec<(String, bool)> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let is_dir = e.file_type().ok()?.is_dir();
-            let name = e.file_name().to_string_lossy().into_owned();
-            let wanted = is_dir || name.ends_with(&format!(".{extension}"));
-            (wanted && !name.starts_with('.')).then_some((name, is_dir))
-        })
-        .collect();
-    listed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    listed
-}
-
-fn recent_file() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("boltzviz").join("recent.txt"))
-}
-
-fn load_recent() -> Vec<PathBuf> {
-    recent_file()
-        .and_then(|f| std::fs::read_to_string(f).ok())
-        .map(|text| text.lines().take(RECENT).map(PathBuf::from).collect())
-        .unwrap_or_default()
-}
-
-fn save_recent(recent: &[PathBuf]) {
-    let Some(file) = recent_file() else { return };
-    let text: String = recent
-        .iter()
-        .map(|p| format!("{}\n", p.display()))
-        .collect();
-    if let Some(dir) = file.parent() {
-        // Best effort: recent files are a convenience, never worth an error.
-        let _ = std::fs::create_dir_all(dir);
-        let _ = persist::atomic::write_bytes(&file, text.as_bytes());
-    }
-}

@@ -40,6 +40,8 @@ pub struct GridData<'a> {
     pub biases: &'a [f32],
     /// Temperature for the hover formula.
     pub temperature: f64,
+    /// The unit the last single-unit step updated (ringed).
+    pub last_unit: Option<usize>,
 }
 
 /// Draws a grid of at most `max_side` points; paints when `brush` is given. Returns the edits.
@@ -88,6 +90,15 @@ pub fn grid_ui(
             );
         }
     }
+    if let Some(k) = data.last_unit.filter(|&k| k < w * h) {
+        let min = rect.min + vec2((k % w) as f32 * cell, (k / w) as f32 * cell);
+        painter.rect_stroke(
+            Rect::from_min_size(min, Vec2::splat(cell)),
+            cell * 0.12,
+            Stroke::new((cell * 0.1).max(2.0), theme::LAST_UNIT),
+            egui::StrokeKind::Inside,
+        );
+    }
     painter.rect_stroke(
         rect,
         2.0,
@@ -130,36 +141,62 @@ pub fn grid_ui(
         ));
     }
     if let Some((mode, size)) = brush {
-        let pointer = ui.input(|i| {
+        let (primary_down, secondary_down, pointer) = ui.input(|i| {
             (
                 i.pointer.primary_down(),
                 i.pointer.secondary_down(),
                 i.pointer.interact_pos(),
             )
         });
-        if let (primary, secondary, Some(pos)) = pointer
-            && (primary || secondary)
-            && (response.is_pointer_button_down_on()
-                || response.dragged()
-                || response.clicked()
-                || response.secondary_clicked())
-            && let Some(center) = unit_at(pos)
+        // Held and moving: paint along the path from where the pointer was last frame, so a
+        // fast stroke leaves no gaps. A click that pressed and let go within one frame paints
+        // its cell too.
+        let held = (primary_down || secondary_down)
+            && (response.is_pointer_button_down_on() || response.dragged());
+        let clicked_on = response.clicked();
+        let clicked_off = response.secondary_clicked();
+        let last_id = response.id.with("last pointer");
+        if (held || clicked_on || clicked_off)
+            && let Some(pos) = pointer.or(response.interact_pointer_pos())
         {
+            let on = if held { primary_down } else { clicked_on };
+            let from = if held {
+                ui.data(|d| d.get_temp::<egui::Pos2>(last_id)).unwrap_or(pos)
+            } else {
+                pos
+            };
+            let steps = ((pos - from).length() / (cell * 0.34)).ceil().max(1.0) as usize;
+            let mut centres: Vec<usize> = (0..=steps)
+                .filter_map(|k| unit_at(from.lerp(pos, k as f32 / steps as f32)))
+                .collect();
+            centres.dedup();
             let radius = size.saturating_sub(1) as isize;
-            let (cc, cr) = ((center % w) as isize, (center / w) as isize);
-            for dr in -radius..=radius {
-                for dc in -radius..=radius {
-                    let (c, r) = (cc + dc, cr + dr);
-                    if c < 0 || r < 0 || c >= w as isize || r >= h as isize {
-                        continue;
-                    }
-                    let k = r as usize * w + c as usize;
-                    match mode {
-                        Brush::Draw => edits.draw.push((k, u8::from(primary))),
-                        Brush::Clamp => edits.clamp.push((k, primary)),
+            let mut painted = std::collections::HashSet::new();
+            for center in centres {
+                let (cc, cr) = ((center % w) as isize, (center / w) as isize);
+                for dr in -radius..=radius {
+                    for dc in -radius..=radius {
+                        let (c, r) = (cc + dc, cr + dr);
+                        if c < 0 || r < 0 || c >= w as isize || r >= h as isize {
+                            continue;
+                        }
+                        let k = r as usize * w + c as usize;
+                        if !painted.insert(k) {
+                            continue;
+                        }
+                        match mode {
+                            Brush::Draw => edits.draw.push((k, u8::from(on))),
+                            Brush::Clamp => edits.clamp.push((k, on)),
+                        }
                     }
                 }
             }
+            if held {
+                ui.data_mut(|d| d.insert_temp(last_id, pos));
+            }
+        }
+        if !held {
+            ui.data_mut(|d| d.remove::<egui::Pos2>(last_id));
         }
     }
     edits

@@ -4,10 +4,10 @@
 
 use super::capacity_panel::CapacityPanel;
 use super::files::Files;
-use super::{UiState, View, theme};
+use super::{Intent, UiState, View, theme};
 use crate::engine::math::sigmoid;
 use crate::sim::Snapshot;
-use crate::sim::protocol::Command;
+use crate::sim::protocol::ModelKind;
 
 /// What the lesson has seen since its scene opened.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +24,8 @@ struct Seen {
 struct Lesson {
     title: &'static str,
     scene: &'static str,
+    /// The kind of model the scene holds: the text reads only a model of this kind.
+    kind: ModelKind,
     view: View,
     text: fn(&Snapshot, &UiState) -> String,
     task: &'static str,
@@ -143,6 +145,7 @@ const LESSONS: [Lesson; 6] = [
     Lesson {
         title: "1. Energy and recall",
         scene: include_str!("../../assets/lessons/1-energy-and-recall.ron"),
+        kind: ModelKind::Hopfield,
         view: View::Network,
         text: recall_text,
         task: "Press \"Add noise\" to corrupt the letter, then Run (Space) and watch E fall until the \
@@ -154,6 +157,7 @@ const LESSONS: [Lesson; 6] = [
     Lesson {
         title: "2. Spurious states and capacity",
         scene: include_str!("../../assets/lessons/2-spurious-and-capacity.ron"),
+        kind: ModelKind::Hopfield,
         view: View::Network,
         text: capacity_text,
         task: "Run the capacity sweep below for the Hebbian rule, then for Storkey's, and compare \
@@ -163,13 +167,14 @@ const LESSONS: [Lesson; 6] = [
     Lesson {
         title: "3. Temperature",
         scene: include_str!("../../assets/lessons/3-temperature.ron"),
+        kind: ModelKind::Boltzmann,
         view: View::Distribution,
         text: temperature_text,
         task: "Run (Space), then move T above 2 and watch the histogram flatten toward uniform.",
         check: |snap, _, _| {
             snap.temperature >= 2.0
                 && snap.distribution.as_ref().is_some_and(|d| {
-                    let top = d.states.iter().map(|s| s.3).fold(0.0, f64::max);
+                    let top = d.states.iter().map(|s| s.sampled).fold(0.0, f64::max);
                     d.samples >= 300 && top < 0.1
                 })
         },
@@ -177,6 +182,7 @@ const LESSONS: [Lesson; 6] = [
     Lesson {
         title: "4. Escaping local minima",
         scene: include_str!("../../assets/lessons/4-escaping-minima.ron"),
+        kind: ModelKind::Boltzmann,
         view: View::Compare,
         text: escape_text,
         task: "Press Anneal: T falls from high to low while both nets run. When it has finished, \
@@ -188,6 +194,7 @@ const LESSONS: [Lesson; 6] = [
     Lesson {
         title: "5. Learning with hidden units",
         scene: include_str!("../../assets/lessons/5-hidden-units.ron"),
+        kind: ModelKind::Boltzmann,
         view: View::Learning,
         text: hidden_text,
         task: "Step Positive phase, Negative phase and Apply update once, then press Train and \
@@ -203,6 +210,7 @@ const LESSONS: [Lesson; 6] = [
     Lesson {
         title: "6. Restricted Boltzmann machines",
         scene: include_str!("../../assets/lessons/6-rbm.ron"),
+        kind: ModelKind::Rbm,
         view: View::Learning,
         text: rbm_text,
         task: "Press Positive phase, then Negative phase to see one CD walk, then Apply update. \
@@ -217,6 +225,8 @@ pub struct Lessons {
     /// Whether the panel is open.
     pub open: bool,
     index: usize,
+    /// The lesson asked for its scene and the session has not been replaced since.
+    awaiting_scene: bool,
     seen: Seen,
     done: [bool; 6],
     /// The capacity panel (lesson 2, also on its own).
@@ -236,12 +246,23 @@ impl Lessons {
         self.done.get(k).copied().unwrap_or(false)
     }
 
-    /// The simulation replaced its session (a scene arrived): start watching afresh.
+    /// The simulation replaced its session: the lesson's scene if it asked for one (start
+    /// watching afresh), otherwise some other session that the lesson does not describe.
     pub fn on_replaced(&mut self) {
         self.seen = Seen {
-            scene_loaded: true,
+            scene_loaded: std::mem::take(&mut self.awaiting_scene),
             ..Seen::default()
         };
+    }
+
+    /// The person kept their work instead of the lesson's scene.
+    pub fn on_scene_cancelled(&mut self) {
+        self.awaiting_scene = false;
+    }
+
+    /// Whether the session on screen is this lesson's scene.
+    pub fn scene_on_screen(&self, snap: &Snapshot) -> bool {
+        self.seen.scene_loaded && snap.settings.kind == LESSONS[self.index].kind
     }
 
     /// An annealing schedule ran to its end (fast runs finish between two snapshots).
@@ -251,7 +272,7 @@ impl Lessons {
 
     /// Reads each new snapshot for the checks.
     pub fn observe(&mut self, snap: &Snapshot) {
-        if !self.open || !self.seen.scene_loaded {
+        if !self.open || !self.scene_on_screen(snap) {
             return;
         }
         let seen = &mut self.seen;
@@ -270,10 +291,12 @@ impl Lessons {
         }
     }
 
+    /// Shows lesson `k` and asks for its scene (the File menu asks about unsaved work first).
     fn go_to(&mut self, k: usize, files: &mut Files, state: &mut UiState) {
         self.index = k.min(LESSONS.len() - 1);
         let lesson = &LESSONS[self.index];
         self.seen = Seen::default();
+        self.awaiting_scene = true;
         state.view = lesson.view;
         files.request_scene(lesson.title, lesson.scene);
     }
@@ -284,27 +307,19 @@ impl Lessons {
         self.go_to(k, files, state);
     }
 
-    /// Opens the panel on the first lesson (or where it was).
+    /// Opens the panel on the lesson it was on, with that lesson's scene, or closes it.
     pub fn toggle(&mut self, files: &mut Files, state: &mut UiState) {
         self.open = !self.open;
-        if self.open && !self.seen.scene_loaded {
+        if self.open {
             self.go_to(self.index, files, state);
         }
     }
 
-    /// The panel.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        snap: &Snapshot,
-        state: &mut UiState,
-        files: &mut Files,
-        _pending: &mut Vec<Command>,
-    ) {
+    /// The panel. Back, Next and Restart raise intents; the text only reads the lesson's own
+    /// scene.
+    pub fn ui(&mut self, ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState) {
         let lesson = &LESSONS[self.index];
-        ui.horizontal(|ui| {
-            ui.heading(lesson.title);
-        });
+        ui.heading(lesson.title);
         ui.horizontal(|ui| {
             for k in 0..LESSONS.len() {
                 let mark = if self.done[k] { " done" } else { "" };
@@ -312,17 +327,30 @@ impl Lessons {
             }
         });
         ui.separator();
-        ui.label((lesson.text)(snap, state));
-        ui.add_space(6.0);
-        ui.strong("Try this");
-        ui.label(lesson.task);
-        ui.add_space(4.0);
-        if self.done[self.index] {
-            ui.colored_label(theme::GOOD, "Done! Press Next when you are ready.");
-        } else if !self.seen.scene_loaded {
-            ui.weak("opening the lesson's scene…");
+        if self.scene_on_screen(snap) {
+            ui.label((lesson.text)(snap, state));
+            ui.add_space(6.0);
+            ui.strong("Try this");
+            ui.label(lesson.task);
+            ui.add_space(4.0);
+            if self.done[self.index] {
+                ui.colored_label(theme::GOOD, "Done! Press Next when you are ready.");
+            } else {
+                ui.weak("Not yet: the lesson is watching the simulation.");
+            }
+        } else if self.awaiting_scene {
+            ui.weak("Opening the lesson's scene…");
         } else {
-            ui.weak("Not yet: the lesson is watching the simulation.");
+            ui.label(
+                "The model on screen is not this lesson's scene, so the lesson cannot describe it.",
+            );
+            if ui
+                .button("Open the lesson's scene")
+                .on_hover_text("Asks first if there are unsaved changes")
+                .clicked()
+            {
+                state.intents.push(Intent::OpenLesson(self.index));
+            }
         }
         if self.index == 1 {
             ui.separator();
@@ -334,20 +362,20 @@ impl Lessons {
                 .add_enabled(self.index > 0, egui::Button::new("Back"))
                 .clicked()
             {
-                self.go_to(self.index - 1, files, state);
+                state.intents.push(Intent::OpenLesson(self.index - 1));
             }
             if ui
                 .add_enabled(self.index + 1 < LESSONS.len(), egui::Button::new("Next"))
                 .clicked()
             {
-                self.go_to(self.index + 1, files, state);
+                state.intents.push(Intent::OpenLesson(self.index + 1));
             }
             if ui
                 .button("Restart lesson")
                 .on_hover_text("Open this lesson's scene again")
                 .clicked()
             {
-                self.go_to(self.index, files, state);
+                state.intents.push(Intent::OpenLesson(self.index));
             }
         });
     }

@@ -6,16 +6,24 @@ pub mod controls;
 pub mod export_images;
 pub mod files;
 pub mod grid;
+pub mod headless;
 pub mod heatmap;
+pub mod intent;
 pub mod landscape;
 pub mod lessons;
+pub mod picker;
+pub mod recent;
 pub mod theme;
+pub mod ui_tree;
 pub mod views;
 
-use crate::sim::protocol::{Command, TracePoint};
+pub use intent::Intent;
+
+use crate::sim::protocol::{Command, Replacement, StopReason, TracePoint};
 use crate::sim::worker::SendError;
 use crate::sim::{Event, SimHandle, Simulation, Snapshot};
 use std::collections::VecDeque;
+use std::time::Instant;
 
 /// The views of the central area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -74,41 +82,59 @@ impl View {
 
 /// Points kept in the energy trace (a ring buffer, so memory stays flat).
 pub const TRACE_CAPACITY: usize = 5_000;
+/// How long a message that is not an error stays in the status bar.
+const MESSAGE_SECS: f64 = 6.0;
 
-/// View state owned by the app and passed to the panels.
+/// A size being typed for a new blank grid, and the grid it was typed over (a draft over
+/// another grid is stale and dropped).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GridDraft {
+    /// (columns, rows) typed.
+    pub size: (usize, usize),
+    /// The grid on screen when it was typed.
+    pub based_on: (usize, usize),
+}
+
+/// Values being edited that the simulation has not been sent yet. Each control shows its
+/// draft while there is one and the simulation's value otherwise.
+#[derive(Clone, Debug, Default)]
+pub struct Drafts {
+    /// Hidden units while the slider is held (sent on release).
+    pub hidden: Option<usize>,
+    /// A blank grid's size (sent by Blank grid).
+    pub grid: Option<GridDraft>,
+    /// A seed (sent by Reset).
+    pub seed: Option<u64>,
+}
+
+/// View state owned by the app and passed to the panels. Nothing here is a session setting.
 pub struct UiState {
     /// Current view.
     pub view: View,
     /// Show P(on) as grey levels instead of states.
     pub show_probability: bool,
-    /// Brush mode and size.
+    /// Brush mode.
     pub brush: grid::Brush,
     /// Brush side in units.
     pub brush_size: usize,
-    /// Slider temperature (the simulation's T is what the snapshot says).
-    pub temperature: f64,
-    /// The seed field.
-    pub seed: u64,
-    /// Noise fraction for "Add noise".
+    /// Noise fraction for "Add noise" (a tool, like the brush).
     pub noise: f64,
-    /// Sweeps per second; None = as fast as possible.
-    pub speed: Option<f64>,
-    /// Annealing schedule being edited: start T, end T, steps, sweeps per step.
-    pub anneal: (f64, f64, usize, usize),
-    /// The energy trace.
+    /// The energy trace as received.
     pub trace: VecDeque<TracePoint>,
+    /// Which trace of the simulation `trace` holds.
+    pub trace_generation: u64,
     /// Trace follows new data (false: paused for zooming).
     pub trace_live: bool,
     /// The last error or message.
     pub message: Option<(String, bool)>,
-    /// Hidden units for new models.
-    pub hidden: usize,
-    /// Learning rate field.
-    pub learning_rate: f64,
-    /// Size of a new blank drawing grid (columns, rows).
-    pub grid_size: (usize, usize),
+    /// When the message was set.
+    pub message_at: Instant,
     /// The visible unit last under the pointer (for the lessons' live formulas).
     pub hovered_unit: Option<usize>,
+    /// Values being edited.
+    pub drafts: Drafts,
+    /// App-level actions asked for this frame.
+    pub intents: Vec<Intent>,
 }
 
 impl Default for UiState {
@@ -118,19 +144,31 @@ impl Default for UiState {
             show_probability: false,
             brush: grid::Brush::Draw,
             brush_size: 1,
-            temperature: 0.0,
-            seed: 1,
             noise: 0.1,
-            speed: Some(20.0),
-            anneal: (8.0, 0.05, 30, 10),
             trace: VecDeque::with_capacity(TRACE_CAPACITY),
+            trace_generation: 0,
             trace_live: true,
             message: None,
-            hidden: 16,
-            learning_rate: 0.05,
-            grid_size: (28, 28),
+            message_at: Instant::now(),
             hovered_unit: None,
+            drafts: Drafts::default(),
+            intents: Vec::new(),
         }
+    }
+}
+
+impl UiState {
+    /// Shows a message in the status bar (errors stay, others fade after a few seconds).
+    pub fn say(&mut self, message: (String, bool)) {
+        self.message = Some(message);
+        self.message_at = Instant::now();
+    }
+
+    /// The message to show now, if any.
+    pub fn current_message(&self) -> Option<&(String, bool)> {
+        self.message
+            .as_ref()
+            .filter(|(_, error)| *error || self.message_at.elapsed().as_secs_f64() < MESSAGE_SECS)
     }
 }
 
@@ -179,17 +217,17 @@ impl BoltzVizApp {
         match Simulation::opening_scene() {
             Ok(mut sim) => {
                 app.snapshot = sim.snapshot();
+                app.take_trace();
                 match SimHandle::spawn(sim, move || waker_ctx.request_repaint()) {
                     Ok(handle) => app.sim = Some(handle),
-                    Err(e) => {
-                        app.state.message =
-                            Some((format!("could not start the simulation thread: {e}"), true))
-                    }
+                    Err(e) => app
+                        .state
+                        .say((format!("could not start the simulation thread: {e}"), true)),
                 }
             }
-            Err(e) => {
-                app.state.message = Some((format!("could not build the opening scene: {e}"), true))
-            }
+            Err(e) => app
+                .state
+                .say((format!("could not build the opening scene: {e}"), true)),
         }
         app
     }
@@ -249,89 +287,107 @@ impl BoltzVizApp {
                 Ok(()) => self.files.note_command(&noted),
                 Err(SendError::Busy) => {
                     keep.push(noted);
-                    self.state.message =
-                        Some(("busy: the simulation is catching up".into(), false));
+                    self.state
+                        .say(("busy: the simulation is catching up".into(), false));
                 }
-                Err(SendError::Stopped) => {
-                    self.state.message = Some(("the simulation thread has stopped".into(), true))
-                }
+                Err(SendError::Stopped) => self
+                    .state
+                    .say(("the simulation thread has stopped".into(), true)),
             }
         }
         self.pending = keep;
     }
 
+    /// Moves the snapshot's new trace points into the kept trace; a new trace generation
+    /// (new model, reset, loaded session) starts it afresh.
+    fn take_trace(&mut self) {
+        let snap = &mut self.snapshot;
+        let trace = &mut self.state.trace;
+        if snap.trace_generation != self.state.trace_generation {
+            trace.clear();
+            self.state.trace_generation = snap.trace_generation;
+        }
+        for p in snap.new_trace.drain(..) {
+            if trace.len() == TRACE_CAPACITY {
+                trace.pop_front();
+            }
+            trace.push_back(p);
+        }
+    }
+
     fn take_updates(&mut self) {
         let Some(sim) = &self.sim else { return };
-        if let Some(mut snap) = sim.take_snapshot() {
-            for p in snap.new_trace.drain(..) {
-                if self.state.trace.len() == TRACE_CAPACITY {
-                    self.state.trace.pop_front();
-                }
-                self.state.trace.push_back(p);
-            }
-            // The slider follows the simulation when T changed there (annealing, a loaded
-            // session), not on every snapshot: that would pull it back while it is dragged.
-            if snap.temperature != self.snapshot.temperature {
-                self.state.temperature = snap.temperature;
-            }
-            // Likewise the hidden-unit slider follows a model built or loaded elsewhere.
-            if snap.spec.hidden != self.snapshot.spec.hidden && snap.spec.hidden > 0 {
-                self.state.hidden = snap.spec.hidden;
-            }
+        if let Some(snap) = sim.take_snapshot() {
             self.snapshot = snap;
+            self.take_trace();
         }
+        let Some(sim) = &self.sim else { return };
         let mut replaced = false;
         for event in sim.events() {
             let message = match event {
                 Event::Failed(msg) => Some((msg, true)),
-                Event::PhaseDone(what) => Some((format!("{what} done"), false)),
-                Event::Stopped(why) => {
-                    if why.contains("annealing") {
-                        self.lessons.on_anneal_finished();
-                    }
-                    Some((why, false))
+                Event::PhaseDone(phase) => Some((format!("{} done", phase.label()), false)),
+                Event::Stopped(StopReason::AnnealFinished) => {
+                    self.lessons.on_anneal_finished();
+                    Some(("annealing finished".to_owned(), false))
                 }
+                Event::Stopped(StopReason::Paused) => None,
                 Event::Replaced(what) => {
-                    self.state.trace.clear();
+                    self.lessons.on_replaced();
                     replaced = true;
-                    Some((what, false))
+                    Some((
+                        match what {
+                            Replacement::Session => "session loaded",
+                            Replacement::Weights => "weights imported",
+                        }
+                        .to_owned(),
+                        false,
+                    ))
                 }
                 Event::Captured(saved) => {
                     self.files.on_captured(saved);
                     None
                 }
             };
-            if message.is_some() {
-                self.state.message = message;
+            if let Some(message) = message {
+                self.state.say(message);
             }
         }
-        if replaced {
-            // The scene's first snapshot may still be on its way; the next one counts.
-            self.lessons.on_replaced();
-        } else {
+        // The new session's first snapshot may still be on its way; the next one counts.
+        if !replaced {
             self.lessons.observe(&self.snapshot);
         }
         let (snapshot, trace) = (&self.snapshot, &self.state.trace);
         if let Some(message) = self.files.poll(snapshot, trace, &mut self.pending) {
-            self.state.message = Some(message);
+            self.state.say(message);
         }
     }
 
+    /// Keyboard shortcuts: only when no text field has focus and no dialog is open (a dialog's
+    /// keys are its own; Escape closes it).
     fn shortcuts(&mut self, ctx: &egui::Context) {
+        if self.files.dialog_open() {
+            if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+                self.state.intents.push(Intent::CloseDialog);
+            }
+            return;
+        }
         if ctx.egui_wants_keyboard_input() {
             return;
         }
+        files::Files::input(ctx, &mut self.state.intents);
+        let plain = |i: &egui::InputState, key| i.modifiers.is_none() && i.key_pressed(key);
         let (space, s, u, r, l) = ctx.input(|i| {
             (
-                i.key_pressed(egui::Key::Space),
-                i.key_pressed(egui::Key::S),
-                i.key_pressed(egui::Key::U),
-                i.key_pressed(egui::Key::R),
-                i.key_pressed(egui::Key::L),
+                plain(i, egui::Key::Space),
+                plain(i, egui::Key::S),
+                plain(i, egui::Key::U),
+                plain(i, egui::Key::R),
+                plain(i, egui::Key::L),
             )
         });
         if l {
-            self.lessons.toggle(&mut self.files, &mut self.state);
+            self.state.intents.push(Intent::ToggleLessons);
         }
         if space {
             self.pending.push(if self.snapshot.running {
@@ -348,9 +404,32 @@ impl BoltzVizApp {
         }
         if r {
             self.pending.push(Command::Reset {
-                seed: self.state.seed,
+                seed: self
+                    .state
+                    .drafts
+                    .seed
+                    .take()
+                    .unwrap_or(self.snapshot.settings.seed),
             });
-            self.state.trace.clear();
+        }
+    }
+
+    /// Carries out the intents of this frame, in order.
+    fn handle_intents(&mut self) {
+        for intent in std::mem::take(&mut self.state.intents) {
+            match intent {
+                Intent::ToggleLessons => {
+                    self.lessons.toggle(&mut self.files, &mut self.state);
+                }
+                Intent::OpenLesson(k) => self.open_lesson(k),
+                Intent::ToggleCapacity => {
+                    self.lessons.capacity_window = !self.lessons.capacity_window;
+                }
+                other => self.files.handle(other, &mut self.pending),
+            }
+        }
+        if self.files.take_scene_cancelled() {
+            self.lessons.on_scene_cancelled();
         }
     }
 
@@ -398,9 +477,9 @@ pub fn write_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(),
 impl eframe::App for BoltzVizApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.take_updates();
-        self.files.input(ctx, &mut self.pending);
         self.files.window_ui(ctx);
         self.shortcuts(ctx);
+        self.handle_intents();
         self.send_pending();
         self.capture_if_due(ctx);
         self.frames += 1;
@@ -421,7 +500,7 @@ impl eframe::App for BoltzVizApp {
         } = self;
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
-                files.menu_ui(ui, pending);
+                files.menu_ui(ui, &mut state.intents);
                 ui.heading("BoltzViz");
                 ui.separator();
                 for view in View::ALL {
@@ -430,17 +509,17 @@ impl eframe::App for BoltzVizApp {
                 ui.separator();
                 if ui
                     .selectable_label(lessons.open, "Lessons")
-                    .on_hover_text("Six guided lessons with live formulas (L)")
+                    .on_hover_text("Six guided lessons with live formulas (L); each opens its own scene")
                     .clicked()
                 {
-                    lessons.toggle(files, state);
+                    state.intents.push(Intent::ToggleLessons);
                 }
                 if ui
                     .selectable_label(lessons.capacity_window, "Capacity")
                     .on_hover_text("Hopfield capacity sweeps: recall against patterns stored, with theory marks")
                     .clicked()
                 {
-                    lessons.capacity_window = !lessons.capacity_window;
+                    state.intents.push(Intent::ToggleCapacity);
                 }
                 files.status_ui(ui);
             });
@@ -451,7 +530,7 @@ impl eframe::App for BoltzVizApp {
                 .resizable(true)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
-                        .show(ui, |ui| lessons.ui(ui, snapshot, state, files, pending));
+                        .show(ui, |ui| lessons.ui(ui, snapshot, state));
                 });
         }
         egui::Panel::bottom("status").show(ui, |ui| views::status_ui(ui, snapshot, state));
@@ -476,8 +555,12 @@ impl eframe::App for BoltzVizApp {
             lessons.capacity_window = open;
         }
         if let Some(message) = files.windows_ui(ui.ctx(), snapshot, &state.trace, pending) {
-            state.message = Some(message);
+            state.say(message);
         }
+        if files.take_scene_cancelled() {
+            lessons.on_scene_cancelled();
+        }
+        self.handle_intents();
         self.send_pending();
     }
 }

@@ -4,8 +4,8 @@ use super::grid::{GridData, grid_ui};
 use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui, probability_image_ui};
 use super::{UiState, View, theme};
 use crate::engine::anneal::Schedule;
-use crate::sim::protocol::{Command, ModelKind, RbmWalkView, Snapshot};
-use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, PlotPoints, VLine};
+use crate::sim::protocol::{Command, ModelKind, RbmWalkView, Snapshot, TraceMark};
+use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, PlotPoints, Points, VLine};
 
 /// Draws the current view.
 pub fn view_ui(
@@ -22,7 +22,7 @@ pub fn view_ui(
         View::Weights => weights_ui(ui, snap, heatmaps),
         View::Landscape => super::landscape::landscape_ui(ui, snap),
         View::Learning => {
-            super::controls::learning_ui(ui, snap, state, out);
+            super::controls::learning_ui(ui, snap, out);
             ui.separator();
             learning_ui(ui, snap, heatmaps);
         }
@@ -38,6 +38,7 @@ fn visible_data<'a>(snap: &'a Snapshot, states: &'a [u8]) -> GridData<'a> {
         inputs: &snap.visible_input,
         biases: &snap.visible_bias,
         temperature: snap.temperature,
+        last_unit: snap.last_unit.map(|u| u.unit),
     }
 }
 
@@ -66,7 +67,8 @@ fn network_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
                 state.hovered_unit = edits.hovered;
             }
             send_edits(edits, out);
-            recall_ui(ui, snap, snap.nearest, snap.spurious);
+            let at_rest = snap.temperature == 0.0 && snap.fixed_point;
+            recall_ui(ui, snap, snap.nearest, snap.spurious, at_rest);
         });
         if !snap.hidden.is_empty() {
             ui.vertical(|ui| {
@@ -79,19 +81,34 @@ fn network_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
                     inputs: &[],
                     biases: &[],
                     temperature: snap.temperature,
+                    last_unit: snap
+                        .last_unit
+                        .and_then(|u| u.unit.checked_sub(snap.visible.len())),
                 };
                 grid_ui(ui, "hidden", &data, 200.0, state.show_probability, None);
             });
         }
     });
-    energy_plot_ui(ui, snap, state, false);
+    energy_plot_ui(ui, snap, state, out, false);
 }
 
-fn recall_ui(ui: &mut egui::Ui, snap: &Snapshot, nearest: Option<(usize, f64)>, spurious: bool) {
+/// The nearest stored pattern. "Recalled" is said only of a net that has come to rest on it:
+/// T = 0 dynamics at a fixed point (`at_rest`). A sampler at T > 0 passes through patterns
+/// without stopping, so it is only said to match one now.
+fn recall_ui(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    nearest: Option<(usize, f64)>,
+    spurious: bool,
+    at_rest: bool,
+) {
     if let Some((k, m)) = nearest {
         let text = format!("nearest stored pattern: {} (overlap m = {m:+.2})", k + 1);
-        if m >= 1.0 {
+        if m >= 1.0 && at_rest {
             ui.colored_label(theme::GOOD, format!("{text} — recalled"));
+        } else if m >= 1.0 {
+            ui.label(format!("{text} — matches it now (sampling at T > 0 moves on)"))
+                .on_hover_text("At T > 0 the state keeps changing; set T = 0 to see where it comes to rest");
         } else {
             ui.label(text);
         }
@@ -106,13 +123,23 @@ fn recall_ui(ui: &mut egui::Ui, snap: &Snapshot, nearest: Option<(usize, f64)>, 
 }
 
 /// The energy trace: E over sweeps for both networks, with the stored patterns' energies.
-pub fn energy_plot_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, with_descent: bool) {
+pub fn energy_plot_ui(
+    ui: &mut egui::Ui,
+    snap: &Snapshot,
+    state: &mut UiState,
+    out: &mut Vec<Command>,
+    with_descent: bool,
+) {
     ui.horizontal(|ui| {
         ui.strong("Energy");
         ui.checkbox(&mut state.trace_live, "Follow")
             .on_hover_text("Off: pause the view to zoom and pan");
-        if ui.button("Clear trace").clicked() {
-            state.trace.clear();
+        if ui
+            .button("Clear trace")
+            .on_hover_text("Start the trace again from the current state")
+            .clicked()
+        {
+            out.push(Command::ClearTrace);
         }
         ui.label(format!("E = {:.3}", snap.energy));
     });
@@ -143,6 +170,31 @@ pub fn energy_plot_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, w
         for (k, e) in snap.pattern_energies.iter().enumerate().take(10) {
             plot_ui.hline(HLine::new(format!("pattern {}", k + 1), *e).color(theme::REFERENCE));
         }
+        // Where the trace starts and where the person drew, clamped or added noise.
+        for mark in [
+            TraceMark::Start,
+            TraceMark::Drawn,
+            TraceMark::Clamped,
+            TraceMark::Noise,
+            TraceMark::Pattern,
+            TraceMark::Edited,
+            TraceMark::Weights,
+        ] {
+            let points: PlotPoints = state
+                .trace
+                .iter()
+                .filter(|p| p.mark == Some(mark))
+                .map(|p| [p.sweep, p.energy])
+                .collect();
+            if !points.points().is_empty() {
+                plot_ui.points(
+                    Points::new(mark.label(), points)
+                        .shape(theme::trace_mark_shape(mark))
+                        .radius(theme::TRACE_MARK_RADIUS)
+                        .color(theme::trace_mark_colour(mark)),
+                );
+            }
+        }
     });
 }
 
@@ -157,7 +209,8 @@ fn compare_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
             };
             grid_ui(ui, "descent", &data, 300.0, false, None);
             ui.label(format!("E = {:.3}", snap.descent_energy));
-            recall_ui(ui, snap, snap.descent_nearest, false);
+            // The descent twin runs at T = 0; it rests once its energy stops falling.
+            recall_ui(ui, snap, snap.descent_nearest, false, true);
         });
         ui.add_space(20.0);
         ui.vertical(|ui| {
@@ -172,10 +225,11 @@ fn compare_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
             );
             send_edits(edits, out);
             ui.label(format!("E = {:.3}", snap.energy));
-            recall_ui(ui, snap, snap.nearest, false);
+            let at_rest = snap.temperature == 0.0 && snap.fixed_point;
+            recall_ui(ui, snap, snap.nearest, false, at_rest);
         });
     });
-    energy_plot_ui(ui, snap, state, true);
+    energy_plot_ui(ui, snap, state, out, true);
 }
 
 fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
@@ -196,14 +250,14 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
         .states
         .iter()
         .enumerate()
-        .map(|(k, s)| Bar::new(k as f64, s.2).width(0.45).fill(theme::EXACT))
+        .map(|(k, s)| Bar::new(k as f64, s.exact).width(0.45).fill(theme::EXACT))
         .collect();
     let sampled: Vec<Bar> = dist
         .states
         .iter()
         .enumerate()
         .map(|(k, s)| {
-            Bar::new(k as f64 + 0.45, s.3)
+            Bar::new(k as f64 + 0.45, s.sampled)
                 .width(0.45)
                 .fill(theme::SAMPLED)
         })
@@ -386,25 +440,48 @@ pub fn schedule_plot_ui(ui: &mut egui::Ui, schedule: &Schedule, snap: &Snapshot)
         .show_axes([true, true])
         .show(ui, |p| {
             p.line(Line::new("T(sweep)", PlotPoints::from(points)).color(theme::EXACT));
-            if let Some((_, done)) = &snap.anneal {
-                p.vline(VLine::new("now", *done as f64).color(theme::SAMPLED));
+            if let Some(progress) = &snap.anneal {
+                p.vline(VLine::new("now", progress.done as f64).color(theme::SAMPLED));
             }
         });
 }
 
-/// The status bar.
+/// The status bar: what the simulation is doing now.
 pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
     ui.horizontal(|ui| {
-        ui.label(format!("sweep {:.0}", snap.sweeps));
+        let l = &snap.learning;
+        if l.training {
+            ui.label(format!("training · update {}", l.updates));
+            ui.separator();
+            ui.label(format!("{:.1} updates/s", l.updates_per_sec));
+        } else {
+            ui.label(format!("sweep {:.0}", snap.sweeps));
+            ui.separator();
+            ui.label(format!("{:.0} sweeps/s", snap.sweeps_per_sec));
+        }
         ui.separator();
         ui.label(format!("T = {:.3}", snap.temperature));
         ui.separator();
         ui.label(format!("E = {:.3}", snap.energy));
         ui.separator();
-        ui.label(format!("{:.0} sweeps/s", snap.sweeps_per_sec));
-        ui.separator();
-        ui.label(if snap.running { "running" } else { "paused" });
-        if let Some((msg, is_error)) = &state.message {
+        let doing = if l.training {
+            "training"
+        } else if snap.anneal.is_some() {
+            "annealing"
+        } else if snap.running {
+            "running"
+        } else {
+            "paused"
+        };
+        ui.label(doing);
+        if let Some(step) = &snap.last_unit {
+            ui.separator();
+            ui.label(format!(
+                "last update: unit {} · x = {:.2} · P(on) = {:.2} · s = {}",
+                step.unit, step.input, step.p_on, step.value
+            ));
+        }
+        if let Some((msg, is_error)) = state.current_message() {
             ui.separator();
             ui.colored_label(if *is_error { theme::ERROR } else { theme::GOOD }, msg);
         }

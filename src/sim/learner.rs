@@ -1,0 +1,329 @@
+//! Learning, step by step or continuously: the positive phase (data clamped), the negative
+//! phase (running free), the update ΔW = η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻), and the learning curve.
+//! For an RBM the same steps walk one CD-k chain.
+
+use super::curve::push_thinned;
+use super::model::Model;
+use super::protocol::{LearningView, Phase, RbmWalkView};
+use crate::engine::boltzmann::Chain;
+use crate::engine::exact;
+use crate::engine::learning::{self, LearningSettings, PhaseStats};
+use crate::engine::math::sigmoid;
+use crate::engine::patterns::PatternSet;
+use crate::engine::rbm_train::{
+    RbmTrainConfig, RbmTrainer, cd_walk, matrix_from_patterns, reconstruction_error,
+};
+use crate::engine::{EngineError, SimRng};
+use std::sync::Arc;
+
+/// Nets up to this many units (RBMs up to this many hidden units) get an exact learning curve.
+const MAX_EXACT_CURVE_UNITS: usize = 20;
+/// Patterns an RBM's stepped CD walk and its ⟨vh⟩ panels use.
+const WALK_BATCH: usize = 20;
+
+/// An RBM's ⟨vᵢhⱼ⟩ of the data and of the reconstruction (nv × nh each, row-major).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RbmStatistics {
+    /// ⟨vᵢ P(hⱼ | v)⟩ over the data.
+    pub data: Arc<Vec<f32>>,
+    /// The same after k Gibbs steps.
+    pub reconstruction: Arc<Vec<f32>>,
+}
+
+/// The learning state of a session.
+#[derive(Clone, Debug, Default)]
+pub struct Learner {
+    /// Boltzmann learning settings (an RBM keeps its own in its trainer).
+    pub settings: LearningSettings,
+    /// Persistent negative chains of Boltzmann learning.
+    pub negative_chains: Vec<Chain>,
+    /// The last ⟨sᵢsⱼ⟩⁺.
+    pub positive: Option<PhaseStats>,
+    /// The last ⟨sᵢsⱼ⟩⁻.
+    pub negative: Option<PhaseStats>,
+    /// An RBM's last statistics.
+    pub rbm_stats: Option<RbmStatistics>,
+    /// An RBM's CD walk of the first pattern, as stepped.
+    pub rbm_walk: Option<RbmWalkView>,
+    /// Updates applied.
+    pub updates: usize,
+    /// (update, value), thinned but never cut.
+    pub curve: Vec<[f64; 2]>,
+    /// Continuous training is on.
+    pub training: bool,
+}
+
+fn first_rows(patterns: &[Vec<u8>], k: usize) -> Vec<Vec<u8>> {
+    patterns.iter().take(k).cloned().collect()
+}
+
+fn outer_mean(a: &ndarray::Array2<f32>, b: &ndarray::Array2<f32>) -> Vec<f32> {
+    let m = a.t().dot(b) / a.nrows().max(1) as f32;
+    m.iter().copied().collect()
+}
+
+impl Learner {
+    /// η of whichever learning applies to `model`.
+    pub fn learning_rate(&self, model: &Model) -> f64 {
+        match model {
+            Model::Net(_) => self.settings.learning_rate,
+            Model::Rbm(m) => f64::from(m.trainer.config().learning_rate),
+        }
+    }
+
+    /// Sets η (> 0) for whichever learning applies to `model`.
+    pub fn set_learning_rate(&mut self, model: &mut Model, eta: f64) -> Result<(), EngineError> {
+        if !(eta.is_finite() && eta > 0.0 && eta <= 10.0) {
+            return Err(EngineError::BadParameter(format!(
+                "learning rate must be > 0 and at most 10, got {eta}"
+            )));
+        }
+        match model {
+            Model::Net(_) => self.settings.learning_rate = eta,
+            Model::Rbm(m) => m.trainer.set_config(RbmTrainConfig {
+                learning_rate: eta as f32,
+                ..m.trainer.config().clone()
+            })?,
+        }
+        Ok(())
+    }
+
+    /// Collects ⟨sᵢsⱼ⟩⁺ (an RBM: walks CD-k for the first patterns and shows its data side).
+    pub fn positive_phase(
+        &mut self,
+        model: &mut Model,
+        set: &PatternSet,
+        rng: &mut SimRng,
+    ) -> Result<Phase, EngineError> {
+        if set.patterns.is_empty() {
+            return Err(EngineError::EmptyData);
+        }
+        match model {
+            Model::Net(m) => {
+                self.positive = Some(learning::positive_phase(
+                    &m.bm,
+                    &set.patterns,
+                    &self.settings.positive,
+                    1.0,
+                    rng,
+                )?);
+            }
+            Model::Rbm(m) => {
+                self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 1, rng)?;
+                if let Some(walk) = &self.rbm_walk {
+                    m.chains.visible.row_mut(0).iter_mut().zip(&walk.v0).for_each(|(x, &v)| *x = v);
+                }
+            }
+        }
+        Ok(Phase::Positive)
+    }
+
+    /// Walks CD-k from the first [`WALK_BATCH`] patterns and keeps the statistics and the
+    /// first pattern's walk at `stage`.
+    fn walk_rbm(
+        &mut self,
+        rbm: &crate::engine::rbm::Rbm,
+        k: usize,
+        set: &PatternSet,
+        stage: u8,
+        rng: &mut SimRng,
+    ) -> Result<(), EngineError> {
+        let batch = first_rows(&set.patterns, WALK_BATCH);
+        let walk = cd_walk(rbm, matrix_from_patterns(&batch)?, k, rng);
+        self.rbm_stats = Some(RbmStatistics {
+            data: Arc::new(outer_mean(&walk.v0, &walk.h0_probs)),
+            reconstruction: Arc::new(outer_mean(&walk.vk, &walk.hk_probs)),
+        });
+        let first = |a: &ndarray::Array2<f32>| a.row(0).to_vec();
+        self.rbm_walk = Some(RbmWalkView {
+            stage,
+            k,
+            v0: first(&walk.v0),
+            h0: first(&walk.h0_probs),
+            vk: first(&walk.vk_probs),
+            hk: first(&walk.hk_probs),
+        });
+        Ok(())
+    }
+
+    /// Collects ⟨sᵢsⱼ⟩⁻ (an RBM: shows the reconstruction side of its walk).
+    pub fn negative_phase(
+        &mut self,
+        model: &mut Model,
+        set: &PatternSet,
+        rng: &mut SimRng,
+    ) -> Result<Phase, EngineError> {
+        match model {
+            Model::Net(m) => {
+                self.negative = Some(learning::negative_phase(
+                    &m.bm,
+                    &mut self.negative_chains,
+                    &self.settings,
+                    1.0,
+                    rng,
+                )?);
+            }
+            Model::Rbm(_) => {
+                if self.rbm_stats.is_none() {
+                    self.positive_phase(model, set, rng)?;
+                }
+                if let Some(walk) = &mut self.rbm_walk {
+                    walk.stage = 2;
+                }
+            }
+        }
+        Ok(Phase::Negative)
+    }
+
+    /// W += η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻) from the stepped phases (an RBM: one CD epoch on the first
+    /// patterns).
+    pub fn apply_update(
+        &mut self,
+        model: &mut Model,
+        set: &PatternSet,
+        rng: &mut SimRng,
+    ) -> Result<Phase, EngineError> {
+        match model {
+            Model::Net(m) => {
+                let (Some(pos), Some(neg)) = (&self.positive, &self.negative) else {
+                    return Err(EngineError::BadParameter(
+                        "run the positive and the negative phase before applying an update".into(),
+                    ));
+                };
+                let update = learning::compute_update(&m.bm, pos, neg, &self.settings)?;
+                learning::apply_update(&mut m.bm, &update)?;
+                m.chain.refresh(&m.bm);
+                m.twin.refresh(&m.bm);
+            }
+            Model::Rbm(m) => {
+                let data = matrix_from_patterns(&first_rows(&set.patterns, WALK_BATCH))?;
+                let config = RbmTrainConfig {
+                    batch_size: data.nrows().max(1),
+                    ..m.trainer.config().clone()
+                };
+                let mut trainer = RbmTrainer::new(&m.rbm, config)?;
+                trainer.train_epoch(&mut m.rbm, &data, rng)?;
+            }
+        }
+        self.updates += 1;
+        self.record_curve_point(model, set)?;
+        Ok(Phase::Update)
+    }
+
+    /// Starts or stops continuous training.
+    pub fn set_training(&mut self, set: &PatternSet, on: bool) -> Result<(), EngineError> {
+        if on && set.patterns.is_empty() {
+            return Err(EngineError::EmptyData);
+        }
+        self.training = on;
+        Ok(())
+    }
+
+    /// One step of continuous training: both phases and the update for a Boltzmann machine
+    /// (the phases are kept, so their panels move with training), one epoch for an RBM.
+    pub fn train_step(
+        &mut self,
+        model: &mut Model,
+        set: &PatternSet,
+        rng: &mut SimRng,
+    ) -> Result<(), EngineError> {
+        match model {
+            Model::Net(m) => {
+                let pos = learning::positive_phase(&m.bm, &set.patterns, &self.settings.positive, 1.0, rng)?;
+                let neg = learning::negative_phase(&m.bm, &mut self.negative_chains, &self.settings, 1.0, rng)?;
+                let update = learning::compute_update(&m.bm, &pos, &neg, &self.settings)?;
+                learning::apply_update(&mut m.bm, &update)?;
+                m.chain.refresh(&m.bm);
+                m.twin.refresh(&m.bm);
+                self.positive = Some(pos);
+                self.negative = Some(neg);
+            }
+            Model::Rbm(m) => {
+                let data = matrix_from_patterns(&set.patterns)?;
+                m.trainer.train_epoch(&mut m.rbm, &data, rng)?;
+                self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 2, rng)?;
+            }
+        }
+        self.updates += 1;
+        self.record_curve_point(model, set)
+    }
+
+    fn record_curve_point(&mut self, model: &Model, set: &PatternSet) -> Result<(), EngineError> {
+        let value = match model {
+            Model::Net(m) if m.bm.n() <= MAX_EXACT_CURVE_UNITS => {
+                exact::kl_data_model(&m.bm, 1.0, &set.patterns)?
+            }
+            Model::Net(m) => {
+                let total: f64 = set
+                    .patterns
+                    .iter()
+                    .map(|p| {
+                        let mut s = p.clone();
+                        s.resize(m.bm.n(), 0);
+                        (0..p.len())
+                            .map(|i| (sigmoid(m.bm.input(&s, i)) - f64::from(p[i])).powi(2))
+                            .sum::<f64>()
+                            / p.len() as f64
+                    })
+                    .sum();
+                total / set.patterns.len().max(1) as f64
+            }
+            Model::Rbm(m)
+                if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS && self.updates.is_multiple_of(5) =>
+            {
+                exact::rbm_log_likelihood(&m.rbm, &set.patterns)?
+            }
+            Model::Rbm(m) if m.rbm.n_hidden() > MAX_EXACT_CURVE_UNITS => {
+                reconstruction_error(&m.rbm, &matrix_from_patterns(&set.patterns)?)
+            }
+            Model::Rbm(_) => return Ok(()),
+        };
+        push_thinned(&mut self.curve, [self.updates as f64, value]);
+        Ok(())
+    }
+
+    fn curve_label(model: &Model) -> &'static str {
+        match model {
+            Model::Net(m) if m.bm.n() <= MAX_EXACT_CURVE_UNITS => "exact KL(data || model), nats",
+            Model::Net(_) => "one-step reconstruction error (visible, given the data)",
+            Model::Rbm(m) if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS => {
+                "exact log-likelihood per pattern, nats"
+            }
+            Model::Rbm(_) => "reconstruction error per pixel",
+        }
+    }
+
+    /// What the Learning view shows.
+    pub fn view(&self, model: &Model, set: &PatternSet, updates_per_sec: f64) -> LearningView {
+        let (positive, negative, shape) = match (model, &self.rbm_stats) {
+            (Model::Rbm(m), Some(stats)) => (
+                Some(stats.data.clone()),
+                // Stepping: the reconstruction side shows once the negative phase is pressed.
+                (self.rbm_walk.as_ref().is_none_or(|w| w.stage >= 2))
+                    .then(|| stats.reconstruction.clone()),
+                (m.rbm.n_visible(), m.rbm.n_hidden()),
+            ),
+            (Model::Net(m), _) => {
+                let to32 = |s: &Option<PhaseStats>| {
+                    s.as_ref()
+                        .map(|s| Arc::new(s.pair.iter().map(|&x| x as f32).collect::<Vec<f32>>()))
+                };
+                (to32(&self.positive), to32(&self.negative), (m.bm.n(), m.bm.n()))
+            }
+            _ => (None, None, (0, 0)),
+        };
+        LearningView {
+            positive,
+            negative,
+            shape,
+            curve: self.curve.clone(),
+            curve_label: Self::curve_label(model).into(),
+            updates: self.updates,
+            learning_rate: self.learning_rate(model),
+            training_patterns: set.patterns.len(),
+            training: self.training,
+            updates_per_sec,
+            rbm_walk: self.rbm_walk.clone(),
+        }
+    }
+}

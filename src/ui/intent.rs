@@ -1,0 +1,35 @@
+//! What the person asked the app (not the simulation) to do: one enum, collected from menus,
+//! buttons and shortcuts during a frame and carried out in one place after every panel has
+//! drawn ([`super::BoltzVizApp`]'s `handle_intents`).
+
+use super::files::Purpose;
+use std::path::PathBuf;
+
+/// An app-level action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Intent {
+    /// Choose a session file to open (asks about unsaved changes once a file is chosen).
+    Open,
+    /// Open this session file (recent files, drag and drop, the command line).
+    OpenPath(PathBuf),
+    /// Save to the current file, or ask for a name.
+    Save,
+    /// Save under a new name.
+    SaveAs,
+    /// Choose a weights file to import (asks about unsaved changes once it is chosen).
+    ImportWeights,
+    /// Import this weights file.
+    ImportPath(PathBuf),
+    /// Export something (weights, images, trace, training set).
+    Export(Purpose),
+    /// Open the k-th example session.
+    OpenExample(usize),
+    /// Show or hide the lessons (showing loads the lesson's scene).
+    ToggleLessons,
+    /// Open lesson k (0-based) with its scene.
+    OpenLesson(usize),
+    /// Show or hide the capacity window.
+    ToggleCapacity,
+    /// Close the open dialog (Escape).
+    CloseDialog,
+}
