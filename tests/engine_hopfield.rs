@@ -6,8 +6,8 @@
 //! of a recall fraction near 0.95 is about √(0.05·0.95 / (TRIALS·p)) ≤ 0.02.
 
 use boltzviz::engine::SimRng;
-use boltzviz::engine::capacity::{CapacityConfig, capacity_sweep};
 use boltzviz::engine::boltzmann::UpdateOrder;
+use boltzviz::engine::capacity::{CapacityConfig, capacity_sweep};
 use boltzviz::engine::hopfield::{Convergence, Hopfield, HopfieldRule};
 
 const TRIALS: usize = 12;

@@ -5,7 +5,9 @@
 use boltzviz::engine::hopfield::HopfieldRule;
 use boltzviz::persist::atomic::write_atomically;
 use boltzviz::persist::{self, PersistError, session_from_str, session_to_string};
-use boltzviz::sim::protocol::{Command, ModelKind, ModelSpec, TrainingSource, UpdateOrder as Order};
+use boltzviz::sim::protocol::{
+    Command, ModelKind, ModelSpec, TrainingSource, UpdateOrder as Order,
+};
 use boltzviz::sim::{SavedSimulation, Simulation};
 use std::io::Write;
 

@@ -47,7 +47,8 @@ fn a_store_that_fails_leaves_nothing_behind_and_the_next_store_works() {
     sim.apply(Command::Draw((0..30).map(|i| (i * 3, 1)).collect()))
         .expect("draw");
     let stored_before = sim.training_set().patterns.len();
-    sim.apply(Command::StorePattern).expect("a new drawing stores");
+    sim.apply(Command::StorePattern)
+        .expect("a new drawing stores");
     assert_eq!(sim.training_set().patterns.len(), stored_before + 1);
 }
 
@@ -156,7 +157,8 @@ fn the_trace_starts_at_the_starting_point_and_marks_every_edit() {
     assert_eq!(noise_point.energy, noisy.energy);
     assert!(noisy.energy > clean.energy, "noise raised the energy");
     sim.apply(Command::Step(3)).expect("sweeps");
-    sim.apply(Command::SetClamp(vec![(0, true)])).expect("clamp");
+    sim.apply(Command::SetClamp(vec![(0, true)]))
+        .expect("clamp");
     let later = sim.snapshot();
     assert_eq!(
         marks(&later),
@@ -166,7 +168,10 @@ fn the_trace_starts_at_the_starting_point_and_marks_every_edit() {
     let generation = later.trace_generation;
     sim.apply(Command::Reset { seed: 3 }).expect("reset");
     let reset = sim.snapshot();
-    assert!(reset.trace_generation > generation, "a reset starts a new trace");
+    assert!(
+        reset.trace_generation > generation,
+        "a reset starts a new trace"
+    );
     assert_eq!(marks(&reset), vec![Some(TraceMark::Start)]);
 }
 
@@ -177,8 +182,11 @@ fn the_learning_curve_keeps_its_first_point_however_long_training_runs() {
     sim.apply(Command::Train(true)).expect("train");
     let mut first = None;
     while sim.snapshot().learning.updates < 5_000 {
-        sim.advance(std::time::Duration::from_millis(50), std::time::Duration::ZERO)
-            .expect("advance");
+        sim.advance(
+            std::time::Duration::from_millis(50),
+            std::time::Duration::ZERO,
+        )
+        .expect("advance");
         first = first.or_else(|| sim.snapshot().learning.curve.first().copied());
     }
     let curve = sim.snapshot().learning.curve;
@@ -191,7 +199,8 @@ fn the_learning_curve_keeps_its_first_point_however_long_training_runs() {
 fn a_single_unit_step_says_which_unit_it_updated_with_its_input() {
     let mut sim =
         Simulation::new(spec(ModelKind::Boltzmann, TrainingSource::Parity, 4)).expect("bm");
-    sim.apply(Command::SetOrder(UpdateOrder::Sequential)).expect("order");
+    sim.apply(Command::SetOrder(UpdateOrder::Sequential))
+        .expect("order");
     sim.apply(Command::SetTemperature(0.0)).expect("T = 0");
     let before = sim.snapshot();
     sim.apply(Command::StepUnit).expect("unit");
@@ -205,7 +214,10 @@ fn a_single_unit_step_says_which_unit_it_updated_with_its_input() {
     } else {
         before.visible[0]
     };
-    assert_eq!(step.value, expected, "T = 0: [x > 0], a tie keeps the value");
+    assert_eq!(
+        step.value, expected,
+        "T = 0: [x > 0], a tie keeps the value"
+    );
     sim.apply(Command::Step(1)).expect("sweep");
     assert_eq!(sim.snapshot().last_unit, None, "a sweep is not one unit");
 }
@@ -213,7 +225,8 @@ fn a_single_unit_step_says_which_unit_it_updated_with_its_input() {
 #[test]
 fn the_settings_published_are_the_ones_the_session_holds() {
     let mut sim = Simulation::opening_scene().expect("opening scene");
-    sim.apply(Command::SetOrder(UpdateOrder::Synchronous)).expect("order");
+    sim.apply(Command::SetOrder(UpdateOrder::Synchronous))
+        .expect("order");
     sim.apply(Command::SetSpeed(None)).expect("speed");
     sim.apply(Command::SetTemperature(0.7)).expect("T");
     let s = sim.snapshot().settings;
@@ -223,10 +236,17 @@ fn the_settings_published_are_the_ones_the_session_holds() {
     assert_eq!(s.hidden, 0, "a Hopfield net has no hidden units");
     assert_eq!(s.grid, (10, 10));
     // A new model keeps how the person runs it.
-    sim.apply(Command::SetModel(spec(ModelKind::Rbm, TrainingSource::Digits, 12)))
-        .expect("rbm");
+    sim.apply(Command::SetModel(spec(
+        ModelKind::Rbm,
+        TrainingSource::Digits,
+        12,
+    )))
+    .expect("rbm");
     let s = sim.snapshot().settings;
-    assert_eq!((s.order, s.speed, s.temperature), (UpdateOrder::Synchronous, None, 0.7));
+    assert_eq!(
+        (s.order, s.speed, s.temperature),
+        (UpdateOrder::Synchronous, None, 0.7)
+    );
     assert_eq!((s.hidden, s.grid, s.kind), (12, (8, 8), ModelKind::Rbm));
     sim.apply(Command::SetLearningRate(0.3)).expect("η");
     sim.apply(Command::SetCdK(5)).expect("k");

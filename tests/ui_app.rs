@@ -308,6 +308,9 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
     });
     h.get_by_label("As fast as possible").click();
     h.run_steps(4);
+    // The left panel scrolls on this 1000-point-high window.
+    h.get_by_label("Anneal").scroll_to_me();
+    h.run_steps(4);
     h.get_by_label("Anneal").click();
     wait_long(&mut h, "lesson 4 noticing the escape", |a| {
         a.lessons().is_done(3)

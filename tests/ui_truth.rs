@@ -58,7 +58,9 @@ struct Expected {
 }
 
 fn expected(text: &str) -> Expected {
-    let saved = session_from_str(text).expect("a shipped file loads").to_saved();
+    let saved = session_from_str(text)
+        .expect("a shipped file loads")
+        .to_saved();
     let (learning_rate, hidden) = match &saved.model {
         Model::Net(m) => (saved.learning.learning_rate, m.bm.n_hidden()),
         Model::Rbm(m) => (
@@ -78,19 +80,37 @@ fn expected(text: &str) -> Expected {
 }
 
 fn assert_controls_show(h: &App, e: &Expected, what: &str) {
-    assert!(close(numeric(h, "Temperature T"), e.temperature), "{what}: T");
-    assert_eq!(toggled(h, "As fast as possible"), e.speed.is_none(), "{what}: pacing");
+    assert!(
+        close(numeric(h, "Temperature T"), e.temperature),
+        "{what}: T"
+    );
+    assert_eq!(
+        toggled(h, "As fast as possible"),
+        e.speed.is_none(),
+        "{what}: pacing"
+    );
     match e.speed {
         Some(sps) => assert!(close(numeric(h, "Sweeps per second"), sps), "{what}: speed"),
         None => assert!(h.query_by_label("Sweeps per second").is_none(), "{what}"),
     }
-    assert!(close(numeric(h, "Learning rate η"), e.learning_rate), "{what}: η");
+    assert!(
+        close(numeric(h, "Learning rate η"), e.learning_rate),
+        "{what}: η"
+    );
     if e.kind == ModelKind::Hopfield {
         assert!(h.query_by_label("Hidden units").is_none(), "{what}");
     } else {
-        assert_eq!(numeric(h, "Hidden units"), e.hidden as f64, "{what}: hidden");
+        assert_eq!(
+            numeric(h, "Hidden units"),
+            e.hidden as f64,
+            "{what}: hidden"
+        );
     }
-    assert_eq!(numeric(h, "Grid columns"), e.grid.0 as f64, "{what}: columns");
+    assert_eq!(
+        numeric(h, "Grid columns"),
+        e.grid.0 as f64,
+        "{what}: columns"
+    );
     assert_eq!(numeric(h, "Grid rows"), e.grid.1 as f64, "{what}: rows");
     for (order, label) in [
         (UpdateOrder::Random, "Random"),
@@ -127,12 +147,19 @@ fn controls_show_every_shipped_scene_and_session() {
         assert_controls_show(&h, &e, &format!("lesson {}", k + 1));
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sessions");
-    for name in ["letters-hopfield.ron", "digits-rbm.ron", "parity-boltzmann.ron"] {
+    for name in [
+        "letters-hopfield.ron",
+        "digits-rbm.ron",
+        "parity-boltzmann.ron",
+    ] {
         let path = root.join(name);
         let e = expected(&std::fs::read_to_string(&path).expect("reads"));
         h.state_mut().open_session(path);
         wait_for(&mut h, "the session", |a| {
-            a.files().current.as_ref().is_some_and(|p| p.ends_with(name))
+            a.files()
+                .current
+                .as_ref()
+                .is_some_and(|p| p.ends_with(name))
                 && a.snapshot().settings.grid == e.grid
         });
         h.run_steps(4);
@@ -155,7 +182,9 @@ fn lessons_own_their_scene_and_ask_before_replacing_work() {
     h.state_mut().open_session(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sessions/digits-rbm.ron"),
     );
-    wait_for(&mut h, "the RBM", |a| a.snapshot().settings.kind == ModelKind::Rbm);
+    wait_for(&mut h, "the RBM", |a| {
+        a.snapshot().settings.kind == ModelKind::Rbm
+    });
     h.get_by_label("Lessons").click();
     wait_for(&mut h, "lesson 1's scene again", |a| {
         a.snapshot().settings.kind == ModelKind::Hopfield
@@ -171,7 +200,10 @@ fn lessons_own_their_scene_and_ask_before_replacing_work() {
     h.run_steps(3);
     assert_eq!(h.state().lessons().index(), 1);
     assert!(!h.state().lessons().scene_on_screen(h.state().snapshot()));
-    assert!(h.query_by_label("Try this").is_none(), "no lesson text over another model");
+    assert!(
+        h.query_by_label("Try this").is_none(),
+        "no lesson text over another model"
+    );
     assert!(h.query_by_label("Open the lesson's scene").is_some());
     assert!(h.state().files().dirty, "the work is still there, unsaved");
 }
@@ -192,8 +224,12 @@ fn a_failed_open_keeps_the_unsaved_flag_and_imports_ask_first() {
     wait_for(&mut h, "the refusal", |a| {
         a.state().message.as_ref().is_some_and(|(_, error)| *error)
     });
-    assert!(h.state().files().dirty, "nothing was replaced, so the work is still unsaved");
-    let weights = std::env::temp_dir().join(format!("boltzviz-ui-truth-{}.json", std::process::id()));
+    assert!(
+        h.state().files().dirty,
+        "nothing was replaced, so the work is still unsaved"
+    );
+    let weights =
+        std::env::temp_dir().join(format!("boltzviz-ui-truth-{}.json", std::process::id()));
     let rbm = boltzviz::engine::rbm::Rbm::random(
         4,
         2,
@@ -208,7 +244,10 @@ fn a_failed_open_keeps_the_unsaved_flag_and_imports_ask_first() {
     .expect("writes");
     common::drop_file(&mut h, weights.clone());
     h.run_steps(3);
-    assert!(h.query_by_label("Discard").is_some(), "an import asks before replacing work");
+    assert!(
+        h.query_by_label("Discard").is_some(),
+        "an import asks before replacing work"
+    );
     h.get_by_label("Cancel").click();
     h.run_steps(5);
     assert_eq!(h.state().snapshot().settings.kind, ModelKind::Hopfield);
@@ -251,7 +290,13 @@ fn random_keeps_clamps_and_reset_is_repeatable() {
     wait_for(&mut h, "one unit on", |a| {
         a.snapshot().visible.iter().filter(|&&s| s == 1).count() == 1
     });
-    let unit = h.state().snapshot().visible.iter().position(|&s| s == 1).expect("on");
+    let unit = h
+        .state()
+        .snapshot()
+        .visible
+        .iter()
+        .position(|&s| s == 1)
+        .expect("on");
     h.get_by_label("Clamp what I drew").click();
     wait_for(&mut h, "the clamp", |a| a.snapshot().clamped[unit]);
     for _ in 0..5 {
@@ -261,20 +306,33 @@ fn random_keeps_clamps_and_reset_is_repeatable() {
             .expect("the Random button")
             .click();
         wait_for(&mut h, "a random grid", |a| {
-            a.state().trace.iter().filter(|p| p.mark == Some(TraceMark::Edited)).count() > 0
+            a.state()
+                .trace
+                .iter()
+                .filter(|p| p.mark == Some(TraceMark::Edited))
+                .count()
+                > 0
                 && a.snapshot().trace_generation == generation
         });
-        assert_eq!(h.state().snapshot().visible[unit], 1, "the clamped unit kept its value");
+        assert_eq!(
+            h.state().snapshot().visible[unit],
+            1,
+            "the clamped unit kept its value"
+        );
     }
     h.state_mut().open_session(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("assets/sessions/parity-boltzmann.ron"),
     );
     discard(&mut h);
-    wait_for(&mut h, "the parity machine", |a| a.snapshot().hidden.len() == 4);
+    wait_for(&mut h, "the parity machine", |a| {
+        a.snapshot().hidden.len() == 4
+    });
     let generation = h.state().snapshot().trace_generation;
     h.key_press(egui::Key::R);
-    wait_for(&mut h, "a reset", |a| a.snapshot().trace_generation > generation);
+    wait_for(&mut h, "a reset", |a| {
+        a.snapshot().trace_generation > generation
+    });
     let first = h.state().snapshot().clone();
     h.get_by_label("Step").click();
     wait_for(&mut h, "a sweep", |a| a.snapshot().sweeps == 1.0);
@@ -282,7 +340,10 @@ fn random_keeps_clamps_and_reset_is_repeatable() {
     wait_for(&mut h, "a second reset", |a| a.snapshot().sweeps == 0.0);
     let second = h.state().snapshot();
     assert_eq!(first.hidden, second.hidden);
-    assert_eq!(first.energy, second.energy, "E at sweep 0 is the same after each reset");
+    assert_eq!(
+        first.energy, second.energy,
+        "E at sweep 0 is the same after each reset"
+    );
 }
 
 /// Finding 6: the trace starts at the starting point and marks edits; the status bar says
@@ -311,7 +372,9 @@ fn the_trace_keeps_the_start_and_the_status_bar_says_what_runs() {
             .join("assets/sessions/parity-boltzmann.ron"),
     );
     discard(&mut h);
-    wait_for(&mut h, "the parity machine", |a| a.snapshot().hidden.len() == 4);
+    wait_for(&mut h, "the parity machine", |a| {
+        a.snapshot().hidden.len() == 4
+    });
     let updates = h.state().snapshot().learning.updates;
     h.get_by_label("Train").click();
     wait_long(&mut h, "some updates", |a| {
@@ -335,7 +398,9 @@ fn strokes_are_continuous_and_verdicts_are_honest() {
     let mut h = harness();
     first_snapshot(&mut h);
     h.get_by_label("Clear").click();
-    wait_for(&mut h, "a clear grid", |a| a.snapshot().visible.iter().all(|&s| s == 0));
+    wait_for(&mut h, "a clear grid", |a| {
+        a.snapshot().visible.iter().all(|&s| s == 0)
+    });
     let rect = h.get_by_label("visible grid").rect();
     let cell = rect.width() / 10.0;
     let at = |c: f32| egui::pos2(rect.min.x + (c + 0.5) * cell, rect.min.y + 0.5 * cell);
@@ -345,11 +410,15 @@ fn strokes_are_continuous_and_verdicts_are_honest() {
         pressed,
         modifiers: egui::Modifiers::NONE,
     };
-    h.input_mut().events.push(egui::Event::PointerMoved(at(0.0)));
+    h.input_mut()
+        .events
+        .push(egui::Event::PointerMoved(at(0.0)));
     h.input_mut().events.push(press(at(0.0), true));
     h.step();
     // One pointer sample at the far end of the row: the cells between are painted too.
-    h.input_mut().events.push(egui::Event::PointerMoved(at(9.0)));
+    h.input_mut()
+        .events
+        .push(egui::Event::PointerMoved(at(9.0)));
     h.step();
     h.input_mut().events.push(press(at(9.0), false));
     h.step();
@@ -367,6 +436,9 @@ fn strokes_are_continuous_and_verdicts_are_honest() {
         a.snapshot().temperature == 1.0 && a.snapshot().nearest.is_some_and(|(_, m)| m >= 1.0)
     });
     h.run_steps(4);
-    assert!(h.query_by_label_contains("— recalled").is_none(), "sampling is not recall");
+    assert!(
+        h.query_by_label_contains("— recalled").is_none(),
+        "sampling is not recall"
+    );
     assert!(h.query_by_label_contains("matches it now").is_some());
 }

@@ -8,8 +8,8 @@
 //! Units `0..n_visible` are visible, the rest hidden. A [`Chain`] keeps every unit's input up
 //! to date incrementally, so one update costs O(1) and a flip O(n).
 
-use super::math::{sigmoid, zero_temperature_value};
 use super::error::{EngineError, check_finite, check_len, check_temperature};
+use super::math::{sigmoid, zero_temperature_value};
 use super::register_sweep::{self, FastWeights, FastWeightsCache};
 use super::rng::SimRng;
 use serde::{Deserialize, Serialize};

@@ -6,8 +6,8 @@
 //! retrievable (Amit, Gutfreund & Sompolinsky 1985), with near-perfect recall below about
 //! 0.105 N (N / (2 ln N) for perfect recall of all bits as N → ∞).
 
-use super::error::EngineError;
 use super::boltzmann::UpdateOrder;
+use super::error::EngineError;
 use super::hopfield::{Hopfield, HopfieldRule};
 use super::rng::SimRng;
 use serde::{Deserialize, Serialize};

@@ -34,7 +34,10 @@ mod tests {
         }
         assert_eq!(points[0], [0.0, 0.0]);
         assert_eq!(points.last(), Some(&[99_999.0, -99_999.0]));
-        assert!(points.windows(2).all(|w| w[0][0] < w[1][0]), "still in order");
+        assert!(
+            points.windows(2).all(|w| w[0][0] < w[1][0]),
+            "still in order"
+        );
         assert!(points.len() > MAX_CURVE_POINTS / 2);
     }
 }

@@ -111,7 +111,12 @@ impl Learner {
             Model::Rbm(m) => {
                 self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 1, rng)?;
                 if let Some(walk) = &self.rbm_walk {
-                    m.chains.visible.row_mut(0).iter_mut().zip(&walk.v0).for_each(|(x, &v)| *x = v);
+                    m.chains
+                        .visible
+                        .row_mut(0)
+                        .iter_mut()
+                        .zip(&walk.v0)
+                        .for_each(|(x, &v)| *x = v);
                 }
             }
         }
@@ -229,8 +234,20 @@ impl Learner {
     ) -> Result<(), EngineError> {
         match model {
             Model::Net(m) => {
-                let pos = learning::positive_phase(&m.bm, &set.patterns, &self.settings.positive, 1.0, rng)?;
-                let neg = learning::negative_phase(&m.bm, &mut self.negative_chains, &self.settings, 1.0, rng)?;
+                let pos = learning::positive_phase(
+                    &m.bm,
+                    &set.patterns,
+                    &self.settings.positive,
+                    1.0,
+                    rng,
+                )?;
+                let neg = learning::negative_phase(
+                    &m.bm,
+                    &mut self.negative_chains,
+                    &self.settings,
+                    1.0,
+                    rng,
+                )?;
                 let update = learning::compute_update(&m.bm, &pos, &neg, &self.settings)?;
                 learning::apply_update(&mut m.bm, &update)?;
                 m.chain.refresh(&m.bm);
@@ -308,7 +325,11 @@ impl Learner {
                     s.as_ref()
                         .map(|s| Arc::new(s.pair.iter().map(|&x| x as f32).collect::<Vec<f32>>()))
                 };
-                (to32(&self.positive), to32(&self.negative), (m.bm.n(), m.bm.n()))
+                (
+                    to32(&self.positive),
+                    to32(&self.negative),
+                    (m.bm.n(), m.bm.n()),
+                )
             }
             _ => (None, None, (0, 0)),
         };

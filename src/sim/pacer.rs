@@ -51,8 +51,7 @@ impl Pacer {
     pub fn allowance(&mut self, since_last: Duration, flat_out: bool) -> f64 {
         match (self.limit, flat_out) {
             (Some(sps), false) => {
-                self.credit =
-                    (self.credit + sps * since_last.as_secs_f64()).min(sps * 0.1 + 1.0);
+                self.credit = (self.credit + sps * since_last.as_secs_f64()).min(sps * 0.1 + 1.0);
                 self.credit
             }
             _ => f64::INFINITY,

@@ -61,7 +61,6 @@ impl Default for ModelSpec {
     }
 }
 
-
 /// A single-unit update as it happened: unit i, its input xᵢ, P(on) and the value it took.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct UnitStep {
@@ -77,7 +76,10 @@ pub struct UnitStep {
 
 /// An annealing schedule being run: its (T, sweeps) steps and the sweeps done so far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(from = "(Vec<(f64, usize)>, usize)", into = "(Vec<(f64, usize)>, usize)")]
+#[serde(
+    from = "(Vec<(f64, usize)>, usize)",
+    into = "(Vec<(f64, usize)>, usize)"
+)]
 pub struct AnnealProgress {
     /// (T, sweeps at T), in order.
     pub steps: Vec<(f64, usize)>,

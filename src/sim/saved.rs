@@ -5,8 +5,8 @@
 //! Display-only state (the energy trace, the histogram, caches, speed measurements) is not
 //! saved; a restored simulation starts paused.
 
-use super::model::{ImportedModel, MAX_HIDDEN, Model, net_model, rbm_model};
 use super::learner::{Learner, RbmStatistics};
+use super::model::{ImportedModel, MAX_HIDDEN, Model, net_model, rbm_model};
 use super::pacer::Pacer;
 use super::protocol::{AnnealProgress, ModelKind, ModelSpec, TrainingSource, UpdateOrder};
 use super::simulation::{Simulation, default_schedule};

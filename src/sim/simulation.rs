@@ -223,9 +223,9 @@ impl Simulation {
                 self.edit_clamps(|c| c.iter_mut().zip(&visible).for_each(|(c, &v)| *c = v == 1));
             }
             Command::ReleaseAll => self.edit_clamps(|c| c.iter_mut().for_each(|c| *c = false)),
-            Command::Clear => {
-                self.edit_visible(TraceMark::Edited, true, |v, _| v.iter_mut().for_each(|x| *x = 0))
-            }
+            Command::Clear => self.edit_visible(TraceMark::Edited, true, |v, _| {
+                v.iter_mut().for_each(|x| *x = 0)
+            }),
             Command::Invert => self.edit_visible(TraceMark::Edited, true, |v, _| {
                 v.iter_mut().for_each(|x| *x = 1 - *x)
             }),
@@ -253,15 +253,21 @@ impl Simulation {
             }
             Command::StorePattern => self.store_pattern()?,
             Command::PositivePhase => {
-                let phase = self.learner.positive_phase(&mut self.model, &self.set, &mut self.rng)?;
+                let phase =
+                    self.learner
+                        .positive_phase(&mut self.model, &self.set, &mut self.rng)?;
                 self.events.push(Event::PhaseDone(phase));
             }
             Command::NegativePhase => {
-                let phase = self.learner.negative_phase(&mut self.model, &self.set, &mut self.rng)?;
+                let phase =
+                    self.learner
+                        .negative_phase(&mut self.model, &self.set, &mut self.rng)?;
                 self.events.push(Event::PhaseDone(phase));
             }
             Command::ApplyUpdate => {
-                let phase = self.learner.apply_update(&mut self.model, &self.set, &mut self.rng)?;
+                let phase = self
+                    .learner
+                    .apply_update(&mut self.model, &self.set, &mut self.rng)?;
                 self.weights_changed();
                 self.mark_trace(TraceMark::Weights);
                 self.events.push(Event::PhaseDone(phase));
@@ -275,7 +281,9 @@ impl Simulation {
                     self.pacer.stop();
                 }
             }
-            Command::SetLearningRate(eta) => self.learner.set_learning_rate(&mut self.model, eta)?,
+            Command::SetLearningRate(eta) => {
+                self.learner.set_learning_rate(&mut self.model, eta)?
+            }
             Command::SetCdK(k) => {
                 let Model::Rbm(m) = &mut self.model else {
                     return Err(EngineError::BadParameter(
@@ -304,9 +312,10 @@ impl Simulation {
                 });
             }
             Command::SetOrder(order) => self.order = order,
-            Command::SetSpeed(limit) => {
-                self.pacer.set_limit(limit).map_err(EngineError::BadParameter)?
-            }
+            Command::SetSpeed(limit) => self
+                .pacer
+                .set_limit(limit)
+                .map_err(EngineError::BadParameter)?,
             Command::Reset { seed } => self.reset(seed),
             Command::ClearTrace => self.restart_trace(),
             Command::Capture => self.events.push(Event::Captured(Box::new(self.to_saved()))),
@@ -550,7 +559,11 @@ impl Simulation {
         self.last_unit = Some(UnitStep {
             unit: i,
             input,
-            p_on: if m.chain.clamped()[i] { f64::from(m.chain.state()[i]) } else { p },
+            p_on: if m.chain.clamped()[i] {
+                f64::from(m.chain.state()[i])
+            } else {
+                p
+            },
             value: m.chain.state()[i],
         });
         self.sweeps += 1.0 / n as f64;

@@ -8,7 +8,9 @@ use super::UiState;
 use super::grid::Brush;
 use crate::engine::anneal::Schedule;
 use crate::engine::hopfield::HopfieldRule;
-use crate::sim::protocol::{Command, ModelKind, ModelSpec, Settings, Snapshot, TrainingSource, UpdateOrder};
+use crate::sim::protocol::{
+    Command, ModelKind, ModelSpec, Settings, Snapshot, TrainingSource, UpdateOrder,
+};
 
 /// Hidden units offered when a model that has none becomes one that needs them.
 const DEFAULT_HIDDEN: usize = 16;
@@ -89,7 +91,9 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
         .response
         .on_hover_text("The training set; it also fixes the visible grid (letters 10×10, digits 8×8, bars 4×4, parity 3 units).");
     if source != settings.source {
-        out.push(Command::SetModel(spec_from(settings, |s| s.source = source)));
+        out.push(Command::SetModel(spec_from(settings, |s| {
+            s.source = source
+        })));
     }
     if settings.kind == ModelKind::Hopfield {
         let mut rule = settings.rule;
@@ -123,7 +127,10 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
             state.drafts.hidden = Some(hidden);
         }
         let let_go = response.drag_stopped() || (response.changed() && !response.dragged());
-        if let_go && let Some(h) = state.drafts.hidden.take() && h != settings.hidden {
+        if let_go
+            && let Some(h) = state.drafts.hidden.take()
+            && h != settings.hidden
+        {
             out.push(Command::SetModel(spec_from(settings, |s| s.hidden = h)));
         }
     }
@@ -132,7 +139,9 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
         let (mut w, mut h) = draft.map_or(settings.grid, |d| d.size);
         let response = ui.add(egui::DragValue::new(&mut w).range(1..=64).suffix(" wide"));
         let changed_w = named(response, "Grid columns", w as f64)
-            .on_hover_text("Columns of the visible grid (a new blank grid when you press Blank grid)")
+            .on_hover_text(
+                "Columns of the visible grid (a new blank grid when you press Blank grid)",
+            )
             .changed();
         ui.label("×");
         let response = ui.add(egui::DragValue::new(&mut h).range(1..=64).suffix(" high"));
@@ -154,7 +163,10 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
             .clicked()
         {
             state.drafts.grid = None;
-            out.push(Command::NewGrid { width: w, height: h });
+            out.push(Command::NewGrid {
+                width: w,
+                height: h,
+            });
         }
     });
 }
@@ -202,8 +214,16 @@ fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec
     ui.horizontal(|ui| {
         ui.label("Order");
         for (o, name, tip) in [
-            (UpdateOrder::Random, "Random", "a random unit at each update"),
-            (UpdateOrder::Sequential, "Sequential", "units 0, 1, …, n-1 in turn"),
+            (
+                UpdateOrder::Random,
+                "Random",
+                "a random unit at each update",
+            ),
+            (
+                UpdateOrder::Sequential,
+                "Sequential",
+                "units 0, 1, …, n-1 in turn",
+            ),
             (
                 UpdateOrder::Synchronous,
                 "Synchronous",
@@ -274,7 +294,10 @@ fn temperature_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
     }
     ui.horizontal(|ui| {
         for (value, tip) in [
-            (0.0, "Deterministic: sᵢ = [xᵢ > 0], exactly Hopfield dynamics"),
+            (
+                0.0,
+                "Deterministic: sᵢ = [xᵢ > 0], exactly Hopfield dynamics",
+            ),
             (1.0, "The temperature learning uses"),
             (3.0, "Hot: every state is nearly as likely as any other"),
         ] {
@@ -298,23 +321,39 @@ fn temperature_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
     };
     let mut changed = false;
     ui.horizontal(|ui| {
-        let response =
-            ui.add(egui::DragValue::new(&mut t_start).range(0.01..=50.0).speed(0.1).prefix("from "));
+        let response = ui.add(
+            egui::DragValue::new(&mut t_start)
+                .range(0.01..=50.0)
+                .speed(0.1)
+                .prefix("from "),
+        );
         changed |= named(response, "Anneal from T", t_start)
             .on_hover_text("Anneal: start temperature")
             .changed();
-        let response =
-            ui.add(egui::DragValue::new(&mut t_end).range(0.001..=50.0).speed(0.01).prefix("to "));
+        let response = ui.add(
+            egui::DragValue::new(&mut t_end)
+                .range(0.001..=50.0)
+                .speed(0.01)
+                .prefix("to "),
+        );
         changed |= named(response, "Anneal to T", t_end)
             .on_hover_text("Anneal: end temperature")
             .changed();
     });
     ui.horizontal(|ui| {
-        let response = ui.add(egui::DragValue::new(&mut steps).range(1..=500).prefix("steps "));
+        let response = ui.add(
+            egui::DragValue::new(&mut steps)
+                .range(1..=500)
+                .prefix("steps "),
+        );
         changed |= named(response, "Anneal steps", steps as f64)
             .on_hover_text("Anneal: number of temperatures, geometric: Tₖ = T₀ (T₁/T₀)^(k/(K-1))")
             .changed();
-        let response = ui.add(egui::DragValue::new(&mut sweeps).range(1..=1000).prefix("sweeps "));
+        let response = ui.add(
+            egui::DragValue::new(&mut sweeps)
+                .range(1..=1000)
+                .prefix("sweeps "),
+        );
         changed |= named(response, "Sweeps per step", sweeps as f64)
             .on_hover_text("Anneal: sweeps at each temperature")
             .changed();
@@ -375,8 +414,16 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
         .on_hover_text("Side of the square brush in units (2k - 1)");
     ui.horizontal_wrapped(|ui| {
         let buttons: [(&str, &str, Command); 6] = [
-            ("Clear", "All visible units off (clamped units keep their value)", Command::Clear),
-            ("Invert", "sᵢ becomes 1 - sᵢ (clamped units keep their value)", Command::Invert),
+            (
+                "Clear",
+                "All visible units off (clamped units keep their value)",
+                Command::Clear,
+            ),
+            (
+                "Invert",
+                "sᵢ becomes 1 - sᵢ (clamped units keep their value)",
+                Command::Invert,
+            ),
             (
                 "Random",
                 "Each unit on with probability ½ (clamped units keep their value)",
@@ -405,7 +452,9 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
             .on_hover_text("Fraction of units to flip");
         if ui
             .button("Add noise")
-            .on_hover_text("Flip this fraction of the visible units (clamped units keep their value)")
+            .on_hover_text(
+                "Flip this fraction of the visible units (clamped units keep their value)",
+            )
             .clicked()
         {
             out.push(Command::AddNoise(state.noise));
@@ -417,7 +466,9 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
         for k in 0..count {
             if ui
                 .small_button(format!("{}", k + 1))
-                .on_hover_text("Put this training pattern on the grid (clamped units keep their value)")
+                .on_hover_text(
+                    "Put this training pattern on the grid (clamped units keep their value)",
+                )
                 .clicked()
             {
                 out.push(Command::ShowPattern(k));
@@ -447,7 +498,11 @@ pub fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
     if settings.kind == ModelKind::Rbm {
         let mut k = settings.cd_k;
         if ui
-            .add(egui::Slider::new(&mut k, 1..=crate::sim::simulation::MAX_CD_K).logarithmic(true).text("Gibbs steps k"))
+            .add(
+                egui::Slider::new(&mut k, 1..=crate::sim::simulation::MAX_CD_K)
+                    .logarithmic(true)
+                    .text("Gibbs steps k"),
+            )
             .on_hover_text("CD-k: k Gibbs steps from the data before ⟨vh⟩⁻ is read")
             .changed()
         {
@@ -457,7 +512,9 @@ pub fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         if ui
             .button("Positive phase")
-            .on_hover_text("Clamp the visible units to each pattern, sample the hidden ones: ⟨sᵢsⱼ⟩⁺")
+            .on_hover_text(
+                "Clamp the visible units to each pattern, sample the hidden ones: ⟨sᵢsⱼ⟩⁺",
+            )
             .clicked()
         {
             out.push(Command::PositivePhase);
@@ -507,9 +564,7 @@ fn source_label(source: TrainingSource, set_name: &str) -> String {
         TrainingSource::Digits => "Digits".into(),
         TrainingSource::BarsAndStripes => "Bars and stripes".into(),
         TrainingSource::Parity => "3-bit parity".into(),
-        TrainingSource::Drawn if set_name.is_empty() || set_name == "Drawn" => {
-            "My drawings".into()
-        }
+        TrainingSource::Drawn if set_name.is_empty() || set_name == "Drawn" => "My drawings".into(),
         TrainingSource::Drawn => set_name.to_owned(),
     }
 }

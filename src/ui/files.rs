@@ -475,27 +475,50 @@ impl Files {
     /// The File menu: every item raises an intent.
     pub fn menu_ui(&self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         ui.menu_button("File", |ui| {
-            let mut item = |ui: &mut egui::Ui, label: &str, shortcut: &str, tip: &str, intent: Intent| {
-                let mut button = egui::Button::new(label);
-                if !shortcut.is_empty() {
-                    button = button.shortcut_text(shortcut);
-                }
-                let response = ui.add(button);
-                let response = if tip.is_empty() { response } else { response.on_hover_text(tip) };
-                if response.clicked() {
-                    intents.push(intent);
-                    ui.close();
-                }
-            };
-            item(ui, "Open…", "Ctrl+O", "Open a saved session (.ron); you can also drop one on the window", Intent::Open);
-            item(ui, "Save", "Ctrl+S", "Save everything: network, states, clamps, T, training, random stream", Intent::Save);
+            let mut item =
+                |ui: &mut egui::Ui, label: &str, shortcut: &str, tip: &str, intent: Intent| {
+                    let mut button = egui::Button::new(label);
+                    if !shortcut.is_empty() {
+                        button = button.shortcut_text(shortcut);
+                    }
+                    let response = ui.add(button);
+                    let response = if tip.is_empty() {
+                        response
+                    } else {
+                        response.on_hover_text(tip)
+                    };
+                    if response.clicked() {
+                        intents.push(intent);
+                        ui.close();
+                    }
+                };
+            item(
+                ui,
+                "Open…",
+                "Ctrl+O",
+                "Open a saved session (.ron); you can also drop one on the window",
+                Intent::Open,
+            );
+            item(
+                ui,
+                "Save",
+                "Ctrl+S",
+                "Save everything: network, states, clamps, T, training, random stream",
+                Intent::Save,
+            );
             item(ui, "Save as…", "Ctrl+Shift+S", "", Intent::SaveAs);
             ui.menu_button("Recent files", |ui| {
                 if self.recent.paths().is_empty() {
                     ui.weak("none yet");
                 }
                 for path in self.recent.paths() {
-                    item(ui, &path.display().to_string(), "", "", Intent::OpenPath(path.clone()));
+                    item(
+                        ui,
+                        &path.display().to_string(),
+                        "",
+                        "",
+                        Intent::OpenPath(path.clone()),
+                    );
                 }
             });
             ui.menu_button("Examples", |ui| {
@@ -661,4 +684,3 @@ fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
         path.with_extension(extension)
     }
 }
-

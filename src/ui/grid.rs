@@ -161,7 +161,8 @@ pub fn grid_ui(
         {
             let on = if held { primary_down } else { clicked_on };
             let from = if held {
-                ui.data(|d| d.get_temp::<egui::Pos2>(last_id)).unwrap_or(pos)
+                ui.data(|d| d.get_temp::<egui::Pos2>(last_id))
+                    .unwrap_or(pos)
             } else {
                 pos
             };

@@ -529,8 +529,7 @@ impl eframe::App for BoltzVizApp {
                 .default_size(360.0)
                 .resizable(true)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
-                        .show(ui, |ui| lessons.ui(ui, snapshot, state));
+                    egui::ScrollArea::vertical().show(ui, |ui| lessons.ui(ui, snapshot, state));
                 });
         }
         egui::Panel::bottom("status").show(ui, |ui| views::status_ui(ui, snapshot, state));

@@ -34,7 +34,9 @@ impl Picker {
             .collapsible(false)
             .default_width(460.0)
             .show(ctx, |ui| {
-                ui.weak("No system file dialog answered, so here is BoltzViz's own. Escape closes it.");
+                ui.weak(
+                    "No system file dialog answered, so here is BoltzViz's own. Escape closes it.",
+                );
                 ui.horizontal(|ui| {
                     ui.label("Folder:");
                     let mut folder = self.folder.display().to_string();
@@ -47,18 +49,24 @@ impl Picker {
                         self.folder = parent.to_owned();
                     }
                 });
-                egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
-                    for (name, is_dir) in list_folder(&self.folder, self.extension) {
-                        let label = if is_dir { format!("{name}/") } else { name.clone() };
-                        if ui.selectable_label(self.name == name, label).clicked() {
-                            if is_dir {
-                                self.folder = self.folder.join(&name);
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        for (name, is_dir) in list_folder(&self.folder, self.extension) {
+                            let label = if is_dir {
+                                format!("{name}/")
                             } else {
-                                self.name = name;
+                                name.clone()
+                            };
+                            if ui.selectable_label(self.name == name, label).clicked() {
+                                if is_dir {
+                                    self.folder = self.folder.join(&name);
+                                } else {
+                                    self.name = name;
+                                }
                             }
                         }
-                    }
-                });
+                    });
                 ui.horizontal(|ui| {
                     ui.label("File name:");
                     ui.text_edit_singleline(&mut self.name)

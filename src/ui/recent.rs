@@ -34,7 +34,11 @@ impl RecentFiles {
         self.paths.insert(0, path);
         self.paths.truncate(RECENT);
         let Some(file) = recent_file() else { return };
-        let text: String = self.paths.iter().map(|p| format!("{}\n", p.display())).collect();
+        let text: String = self
+            .paths
+            .iter()
+            .map(|p| format!("{}\n", p.display()))
+            .collect();
         if let Some(dir) = file.parent() {
             let _ = std::fs::create_dir_all(dir);
             let _ = persist::atomic::write_bytes(&file, text.as_bytes());

@@ -76,5 +76,9 @@ pub fn capture(request: TreeRequest) -> Vec<UiNode> {
     std::thread::sleep(Duration::from_millis(50));
     let (output, _) = headless.frame_output(request.view);
     let final_nodes = nodes(&output);
-    if final_nodes.is_empty() { last } else { final_nodes }
+    if final_nodes.is_empty() {
+        last
+    } else {
+        final_nodes
+    }
 }

@@ -107,8 +107,12 @@ fn recall_ui(
         if m >= 1.0 && at_rest {
             ui.colored_label(theme::GOOD, format!("{text} — recalled"));
         } else if m >= 1.0 {
-            ui.label(format!("{text} — matches it now (sampling at T > 0 moves on)"))
-                .on_hover_text("At T > 0 the state keeps changing; set T = 0 to see where it comes to rest");
+            ui.label(format!(
+                "{text} — matches it now (sampling at T > 0 moves on)"
+            ))
+            .on_hover_text(
+                "At T > 0 the state keeps changing; set T = 0 to see where it comes to rest",
+            );
         } else {
             ui.label(text);
         }

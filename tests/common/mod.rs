@@ -12,7 +12,6 @@ pub fn harness() -> Harness<'static, BoltzVizApp> {
         .build_eframe(|cc| BoltzVizApp::new(&cc.egui_ctx))
 }
 
-
 /// Runs frames until `done` holds for the app (the simulation answers on its own thread),
 /// failing after `limit`.
 pub fn wait_up_to(
