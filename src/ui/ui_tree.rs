@@ -29,12 +29,22 @@ pub fn nodes(output: &egui::FullOutput) -> Vec<UiNode> {
     let Some(update) = &output.platform_output.accesskit_update else {
         return Vec::new();
     };
+    // A slider is named by the label beside it (AccessKit's labelled-by relation).
+    let labels: std::collections::HashMap<_, _> = update
+        .nodes
+        .iter()
+        .filter_map(|(id, node)| Some((*id, node.label().or(node.value())?.to_owned())))
+        .collect();
     update
         .nodes
         .iter()
         .map(|(_, node)| UiNode {
             role: format!("{:?}", node.role()),
-            label: node.label().map(str::to_owned),
+            label: node.label().map(str::to_owned).or_else(|| {
+                node.labelled_by()
+                    .iter()
+                    .find_map(|id| labels.get(id).cloned())
+            }),
             value: node.value().map(str::to_owned),
             numeric_value: node.numeric_value(),
             toggled: node.toggled().map(|t| t == egui::accesskit::Toggled::True),
