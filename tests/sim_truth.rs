@@ -4,6 +4,7 @@
 
 use boltzviz::engine::hopfield::HopfieldRule;
 use boltzviz::persist::session_to_string;
+use boltzviz::sim::model::Model;
 use boltzviz::sim::protocol::{
     Command, ModelKind, ModelSpec, TraceMark, TrainingSource, UpdateOrder,
 };
@@ -154,7 +155,26 @@ fn the_trace_starts_at_the_starting_point_and_marks_every_edit() {
     let noise_point = noisy.new_trace.last().expect("a point");
     assert_eq!(noise_point.mark, Some(TraceMark::Noise));
     assert_eq!(noise_point.sweep, 0.0);
-    assert_eq!(noise_point.energy, noisy.energy);
+    // The Hopfield energy of the noisy grid in ±1 spins, E = −½ Σᵢⱼ Jᵢⱼ σᵢσⱼ with Hebbian
+    // J = (1/N) Σ_μ ξᵘξᵘᵀ (zero diagonal), computed here from the letters themselves.
+    let letters = boltzviz::engine::patterns::letters().patterns;
+    let spin = |b: u8| 2.0 * f64::from(b) - 1.0;
+    let n = noisy.visible.len();
+    let mut e = 0.0;
+    for i in 0..n {
+        for j in 0..n {
+            if i != j {
+                let jij: f64 =
+                    letters.iter().map(|p| spin(p[i]) * spin(p[j])).sum::<f64>() / n as f64;
+                e -= 0.5 * jij * spin(noisy.visible[i]) * spin(noisy.visible[j]);
+            }
+        }
+    }
+    assert!(
+        (noise_point.energy - e).abs() < 1e-9,
+        "E = {e}, traced {}",
+        noise_point.energy
+    );
     assert!(noisy.energy > clean.energy, "noise raised the energy");
     sim.apply(Command::Step(3)).expect("sweeps");
     sim.apply(Command::SetClamp(vec![(0, true)]))
@@ -203,13 +223,31 @@ fn a_single_unit_step_says_which_unit_it_updated_with_its_input() {
         .expect("order");
     sim.apply(Command::SetTemperature(0.0)).expect("T = 0");
     let before = sim.snapshot();
+    // xᵢ = Σⱼ wᵢⱼ sⱼ + bᵢ summed afresh from the weights and the whole state (visible + hidden).
+    let Model::Net(m) = sim.model() else {
+        panic!("a Boltzmann machine")
+    };
+    let state: Vec<u8> = before
+        .visible
+        .iter()
+        .chain(&before.hidden)
+        .copied()
+        .collect();
+    let input: f64 = (0..m.bm.n())
+        .map(|j| m.bm.weight(0, j) * f64::from(state[j]))
+        .sum::<f64>()
+        + m.bm.biases()[0];
     sim.apply(Command::StepUnit).expect("unit");
     let step = sim.snapshot().last_unit.expect("the step is published");
     assert_eq!(step.unit, 0, "sequential order starts at unit 0");
-    assert_eq!(step.input as f32, before.visible_input[0]);
-    let expected = if step.input > 0.0 {
+    assert!(
+        (step.input - input).abs() < 1e-12,
+        "x = {input}, published {}",
+        step.input
+    );
+    let expected = if input > 0.0 {
         1
-    } else if step.input < 0.0 {
+    } else if input < 0.0 {
         0
     } else {
         before.visible[0]

@@ -143,7 +143,7 @@ fn examples_open_from_the_file_menu_and_unsaved_changes_are_guarded() {
     h.run_steps(4);
     h.get_by_label("An RBM trained on the digits").click();
     wait_for(&mut h, "the RBM example", |a| {
-        a.snapshot().spec.kind == ModelKind::Rbm && a.snapshot().grid == (8, 8)
+        a.snapshot().settings.kind == ModelKind::Rbm && a.snapshot().settings.grid == (8, 8)
     });
     assert!(
         !h.state().files().dirty,
@@ -162,7 +162,7 @@ fn examples_open_from_the_file_menu_and_unsaved_changes_are_guarded() {
     h.run_steps(4);
     h.get_by_label("Cancel").click();
     h.run_steps(20);
-    assert_eq!(h.state().snapshot().spec.kind, ModelKind::Rbm);
+    assert_eq!(h.state().snapshot().settings.kind, ModelKind::Rbm);
 
     // Discard: the parity machine replaces it.
     h.get_by_label("File").click();
@@ -173,7 +173,7 @@ fn examples_open_from_the_file_menu_and_unsaved_changes_are_guarded() {
     h.run_steps(4);
     h.get_by_label("Discard").click();
     wait_for(&mut h, "the parity example", |a| {
-        a.snapshot().spec.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
+        a.snapshot().settings.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
     });
 }
 
@@ -195,7 +195,7 @@ fn a_blank_28_by_28_grid_can_be_drawn_on() {
     h.run_steps(4);
     h.get_by_label("Blank grid").click();
     wait_for(&mut h, "a 28 × 28 grid", |a| {
-        a.snapshot().grid == (28, 28) && a.snapshot().visible.len() == 784
+        a.snapshot().settings.grid == (28, 28) && a.snapshot().visible.len() == 784
     });
     h.get_by_label("Clear").click();
     wait_for(&mut h, "a clear grid", |a| {
@@ -217,7 +217,7 @@ fn rbm_phases_step_through_the_cd_walk() {
     h.run_steps(4);
     h.get_by_label("RBM").click();
     wait_for(&mut h, "an RBM", |a| {
-        a.snapshot().spec.kind == boltzviz::sim::ModelKind::Rbm
+        a.snapshot().settings.kind == boltzviz::sim::ModelKind::Rbm
     });
     h.get_by_label("Positive phase").click();
     wait_for(&mut h, "the data half of the walk", |a| {
@@ -304,7 +304,7 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
     // 4. Escaping local minima: annealing ends below the stuck descent.
     next_lesson(&mut h);
     wait_for(&mut h, "lesson 4's scene", |a| {
-        a.lessons().index() == 3 && a.snapshot().grid == (6, 6)
+        a.lessons().index() == 3 && a.snapshot().settings.grid == (6, 6)
     });
     h.get_by_label("As fast as possible").click();
     h.run_steps(4);
@@ -335,7 +335,7 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
     // 6. RBM: one CD walk stepped, one update.
     next_lesson(&mut h);
     wait_for(&mut h, "lesson 6's scene", |a| {
-        a.lessons().index() == 5 && a.snapshot().spec.kind == ModelKind::Rbm
+        a.lessons().index() == 5 && a.snapshot().settings.kind == ModelKind::Rbm
     });
     for button in ["Positive phase", "Negative phase", "Apply update"] {
         h.get_by_label(button).click();
@@ -386,7 +386,7 @@ fn dropping_a_session_opens_it_and_a_broken_one_changes_nothing() {
             .is_some_and(|(m, error)| *error && m.contains("symmetric"))
     });
     assert_eq!(
-        h.state().snapshot().spec.kind,
+        h.state().snapshot().settings.kind,
         ModelKind::Hopfield,
         "the session stayed"
     );
@@ -394,7 +394,7 @@ fn dropping_a_session_opens_it_and_a_broken_one_changes_nothing() {
     let good = assets.join("assets/sessions/parity-boltzmann.ron");
     common::drop_file(&mut h, good);
     wait_for(&mut h, "the dropped session", |a| {
-        a.snapshot().spec.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
+        a.snapshot().settings.kind == ModelKind::Boltzmann && a.snapshot().hidden.len() == 4
     });
     assert!(
         h.state()

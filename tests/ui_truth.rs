@@ -130,6 +130,16 @@ const LESSON_SCENES: [&str; 6] = [
     include_str!("../assets/lessons/6-rbm.ron"),
 ];
 
+/// Opens the parity example over unsaved work (answering Discard) and waits for it.
+fn open_parity_discarding_work(h: &mut App) {
+    h.state_mut().open_session(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/sessions/parity-boltzmann.ron"),
+    );
+    discard(h);
+    wait_for(h, "the parity machine", |a| a.snapshot().hidden.len() == 4);
+}
+
 /// Finding 1: after a lesson scene or a session loads, every control shows the loaded value.
 #[test]
 fn controls_show_every_shipped_scene_and_session() {
@@ -300,34 +310,20 @@ fn random_keeps_clamps_and_reset_is_repeatable() {
     h.get_by_label("Clamp what I drew").click();
     wait_for(&mut h, "the clamp", |a| a.snapshot().clamped[unit]);
     for _ in 0..5 {
-        let generation = h.state().snapshot().trace_generation;
+        let before = h.state().snapshot().visible.clone();
         h.get_all_by_label("Random")
             .find(|n| n.accesskit_node().toggled().is_none())
             .expect("the Random button")
             .click();
-        wait_for(&mut h, "a random grid", |a| {
-            a.state()
-                .trace
-                .iter()
-                .filter(|p| p.mark == Some(TraceMark::Edited))
-                .count()
-                > 0
-                && a.snapshot().trace_generation == generation
-        });
+        // 99 free units redrawn: the grid changes (the fixed seeds make this certain here).
+        wait_for(&mut h, "a random grid", |a| a.snapshot().visible != before);
         assert_eq!(
             h.state().snapshot().visible[unit],
             1,
             "the clamped unit kept its value"
         );
     }
-    h.state_mut().open_session(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("assets/sessions/parity-boltzmann.ron"),
-    );
-    discard(&mut h);
-    wait_for(&mut h, "the parity machine", |a| {
-        a.snapshot().hidden.len() == 4
-    });
+    open_parity_discarding_work(&mut h);
     let generation = h.state().snapshot().trace_generation;
     h.key_press(egui::Key::R);
     wait_for(&mut h, "a reset", |a| {
@@ -367,14 +363,7 @@ fn the_trace_keeps_the_start_and_the_status_bar_says_what_runs() {
             .any(|p| p.mark == Some(TraceMark::Noise) && p.sweep == 1.0)
     });
     assert!(h.state().files().dirty, "noise is an unsaved change");
-    h.state_mut().open_session(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("assets/sessions/parity-boltzmann.ron"),
-    );
-    discard(&mut h);
-    wait_for(&mut h, "the parity machine", |a| {
-        a.snapshot().hidden.len() == 4
-    });
+    open_parity_discarding_work(&mut h);
     let updates = h.state().snapshot().learning.updates;
     h.get_by_label("Train").click();
     wait_long(&mut h, "some updates", |a| {

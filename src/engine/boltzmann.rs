@@ -31,7 +31,8 @@ pub enum UpdateOrder {
     /// Units 0, 1, …, n−1 in turn.
     #[default]
     Sequential,
-    /// n units drawn uniformly at random, with replacement.
+    /// Units in random order: a Boltzmann chain draws n units uniformly with replacement; the
+    /// ±1 Hopfield engine ([`super::hopfield`]) visits a fresh random permutation each sweep.
     Random,
     /// Every unit at once from the old state (Little dynamics; at T = 0 it may 2-cycle).
     Synchronous,

@@ -224,8 +224,9 @@ impl Learner {
         Ok(())
     }
 
-    /// One step of continuous training: both phases and the update for a Boltzmann machine
-    /// (the phases are kept, so their panels move with training), one epoch for an RBM.
+    /// One step of continuous training: for a Boltzmann machine exactly the three stepped
+    /// buttons (so the phase panels move with training), for an RBM one epoch over all the
+    /// patterns and a fresh CD walk for its panels.
     pub fn train_step(
         &mut self,
         model: &mut Model,
@@ -233,36 +234,20 @@ impl Learner {
         rng: &mut SimRng,
     ) -> Result<(), EngineError> {
         match model {
-            Model::Net(m) => {
-                let pos = learning::positive_phase(
-                    &m.bm,
-                    &set.patterns,
-                    &self.settings.positive,
-                    1.0,
-                    rng,
-                )?;
-                let neg = learning::negative_phase(
-                    &m.bm,
-                    &mut self.negative_chains,
-                    &self.settings,
-                    1.0,
-                    rng,
-                )?;
-                let update = learning::compute_update(&m.bm, &pos, &neg, &self.settings)?;
-                learning::apply_update(&mut m.bm, &update)?;
-                m.chain.refresh(&m.bm);
-                m.twin.refresh(&m.bm);
-                self.positive = Some(pos);
-                self.negative = Some(neg);
+            Model::Net(_) => {
+                self.positive_phase(model, set, rng)?;
+                self.negative_phase(model, set, rng)?;
+                self.apply_update(model, set, rng)?;
+                Ok(())
             }
             Model::Rbm(m) => {
                 let data = matrix_from_patterns(&set.patterns)?;
                 m.trainer.train_epoch(&mut m.rbm, &data, rng)?;
                 self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 2, rng)?;
+                self.updates += 1;
+                self.record_curve_point(model, set)
             }
         }
-        self.updates += 1;
-        self.record_curve_point(model, set)
     }
 
     fn record_curve_point(&mut self, model: &Model, set: &PatternSet) -> Result<(), EngineError> {

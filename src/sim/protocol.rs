@@ -442,12 +442,9 @@ impl Default for Settings {
 /// What the UI draws: the latest state of everything on screen.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
-    /// Every setting of the session.
+    /// Every setting of the session (the model's kind, grid, hidden units and seed among
+    /// them).
     pub settings: Settings,
-    /// The spec of the current model.
-    pub spec: ModelSpec,
-    /// Visible grid width and height.
-    pub grid: (usize, usize),
     /// Hidden grid width and height (0 if none).
     pub hidden_grid: (usize, usize),
     /// Visible states (0/1).
@@ -509,6 +506,4 @@ pub struct Snapshot {
     pub distribution: Option<DistributionView>,
     /// The energy landscape (nets of at most 12 units).
     pub landscape: Option<LandscapeView>,
-    /// Seed.
-    pub seed: u64,
 }

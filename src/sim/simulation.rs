@@ -18,7 +18,7 @@ use super::protocol::{
 use super::view_cache::ViewCache;
 use crate::engine::anneal::Schedule;
 use crate::engine::boltzmann::UpdateOrder;
-use crate::engine::math::p_on;
+use crate::engine::math::{p_on, zero_temperature_value};
 use crate::engine::patterns::PatternSet;
 use crate::engine::{EngineError, SimRng};
 use std::sync::Arc;
@@ -680,8 +680,6 @@ impl Simulation {
         let training = self.learner.training;
         let mut snap = Snapshot {
             settings: self.settings(),
-            spec: self.spec.clone(),
-            grid: (self.set.width, self.set.height),
             temperature: t,
             sweeps: self.sweeps,
             energy,
@@ -693,7 +691,6 @@ impl Simulation {
             running: self.is_running(),
             anneal: self.anneal.clone(),
             weights_generation: self.weights_generation,
-            seed: self.spec.seed,
             ..Snapshot::default()
         };
         match &self.model {
@@ -723,16 +720,12 @@ impl Simulation {
                         m.bm.energy(&s) + m.energy_offset
                     })
                     .collect();
-                snap.spurious = self.spec.kind == ModelKind::Hopfield
-                    && (0..n).all(|i| {
-                        m.chain.clamped()[i]
-                            || crate::engine::math::zero_temperature_value(inputs[i], s[i]) == s[i]
-                    })
-                    && !self.set.patterns.iter().any(|p| p.as_slice() == &s[..nv]);
                 snap.fixed_point = (0..n).all(|i| {
-                    m.chain.clamped()[i]
-                        || crate::engine::math::zero_temperature_value(inputs[i], s[i]) == s[i]
+                    m.chain.clamped()[i] || zero_temperature_value(inputs[i], s[i]) == s[i]
                 });
+                snap.spurious = self.spec.kind == ModelKind::Hopfield
+                    && snap.fixed_point
+                    && !self.set.patterns.iter().any(|p| p.as_slice() == &s[..nv]);
             }
             Model::Rbm(m) => {
                 snap.visible = binary_row(&m.chains.visible);

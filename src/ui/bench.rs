@@ -125,10 +125,10 @@ pub fn frame_benchmark(duration: Duration) -> Result<FrameReport, String> {
     let sweeps_per_sec_with_ui = first_sweeps.map_or(0.0, |(t, s)| {
         (app.snapshot.sweeps - s) / t.elapsed().as_secs_f64()
     });
-    if app.snapshot.grid != (28, 28) {
+    if app.snapshot.settings.grid != (28, 28) {
         return Err(format!(
             "the 784 × 500 RBM did not load (grid {:?}): {:?}",
-            app.snapshot.grid, app.state.message
+            app.snapshot.settings.grid, app.state.message
         ));
     }
     times.sort_by(f64::total_cmp);

@@ -12,6 +12,8 @@ use crate::sim::protocol::{
     Command, ModelKind, ModelSpec, Settings, Snapshot, TrainingSource, UpdateOrder,
 };
 
+/// Sweeps per second when "As fast as possible" is switched off.
+const PACED_SPEED: f64 = 20.0;
 /// Hidden units offered when a model that has none becomes one that needs them.
 const DEFAULT_HIDDEN: usize = 16;
 
@@ -36,14 +38,23 @@ pub fn controls_ui(
     }
 }
 
-/// Gives a drag value the name a screen reader (and a test) reads, beside its number.
-fn named(response: egui::Response, label: &str, value: f64) -> egui::Response {
+/// A drag value with the name a screen reader (and a test) reads beside its number, and a
+/// tooltip. Returns whether the person changed it.
+fn named_drag<T: egui::emath::Numeric>(
+    ui: &mut egui::Ui,
+    value: &mut T,
+    configure: impl FnOnce(egui::DragValue<'_>) -> egui::DragValue<'_>,
+    label: &str,
+    tip: &str,
+) -> bool {
+    let response = ui.add(configure(egui::DragValue::new(value)));
+    let number = value.to_f64();
     response.widget_info(|| {
-        let mut info = egui::WidgetInfo::drag_value(true, value);
+        let mut info = egui::WidgetInfo::drag_value(true, number);
         info.label = Some(label.to_owned());
         info
     });
-    response
+    response.on_hover_text(tip).changed()
 }
 
 /// The spec that rebuilds the model on screen with `change` applied.
@@ -137,17 +148,21 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
     ui.horizontal(|ui| {
         let draft = state.drafts.grid.filter(|d| d.based_on == settings.grid);
         let (mut w, mut h) = draft.map_or(settings.grid, |d| d.size);
-        let response = ui.add(egui::DragValue::new(&mut w).range(1..=64).suffix(" wide"));
-        let changed_w = named(response, "Grid columns", w as f64)
-            .on_hover_text(
-                "Columns of the visible grid (a new blank grid when you press Blank grid)",
-            )
-            .changed();
+        let changed_w = named_drag(
+            ui,
+            &mut w,
+            |d| d.range(1..=64).suffix(" wide"),
+            "Grid columns",
+            "Columns of the visible grid (a new blank grid when you press Blank grid)",
+        );
         ui.label("×");
-        let response = ui.add(egui::DragValue::new(&mut h).range(1..=64).suffix(" high"));
-        let changed_h = named(response, "Grid rows", h as f64)
-            .on_hover_text("Rows of the visible grid")
-            .changed();
+        let changed_h = named_drag(
+            ui,
+            &mut h,
+            |d| d.range(1..=64).suffix(" high"),
+            "Grid rows",
+            "Rows of the visible grid",
+        );
         if changed_w || changed_h {
             state.drafts.grid = Some(super::GridDraft {
                 size: (w, h),
@@ -246,7 +261,11 @@ fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec
         .on_hover_text("No limit on sweeps per second")
         .changed()
     {
-        out.push(Command::SetSpeed(if fast { None } else { Some(20.0) }));
+        out.push(Command::SetSpeed(if fast {
+            None
+        } else {
+            Some(PACED_SPEED)
+        }));
     }
     if let Some(mut sps) = settings.speed
         && ui
@@ -263,11 +282,13 @@ fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec
     ui.horizontal(|ui| {
         let mut seed = state.drafts.seed.unwrap_or(settings.seed);
         ui.label("Seed");
-        let response = ui.add(egui::DragValue::new(&mut seed));
-        if named(response, "Seed", seed as f64)
-            .on_hover_text("One u64 seed reproduces a run bit for bit; Reset starts from it")
-            .changed()
-        {
+        if named_drag(
+            ui,
+            &mut seed,
+            |d| d,
+            "Seed",
+            "One u64 seed reproduces a run bit for bit; Reset starts from it",
+        ) {
             state.drafts.seed = Some(seed);
         }
         if state.drafts.seed.is_some_and(|s| s != settings.seed) {
@@ -321,42 +342,36 @@ fn temperature_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
     };
     let mut changed = false;
     ui.horizontal(|ui| {
-        let response = ui.add(
-            egui::DragValue::new(&mut t_start)
-                .range(0.01..=50.0)
-                .speed(0.1)
-                .prefix("from "),
+        changed |= named_drag(
+            ui,
+            &mut t_start,
+            |d| d.range(0.01..=50.0).speed(0.1).prefix("from "),
+            "Anneal from T",
+            "Anneal: start temperature",
         );
-        changed |= named(response, "Anneal from T", t_start)
-            .on_hover_text("Anneal: start temperature")
-            .changed();
-        let response = ui.add(
-            egui::DragValue::new(&mut t_end)
-                .range(0.001..=50.0)
-                .speed(0.01)
-                .prefix("to "),
+        changed |= named_drag(
+            ui,
+            &mut t_end,
+            |d| d.range(0.001..=50.0).speed(0.01).prefix("to "),
+            "Anneal to T",
+            "Anneal: end temperature",
         );
-        changed |= named(response, "Anneal to T", t_end)
-            .on_hover_text("Anneal: end temperature")
-            .changed();
     });
     ui.horizontal(|ui| {
-        let response = ui.add(
-            egui::DragValue::new(&mut steps)
-                .range(1..=500)
-                .prefix("steps "),
+        changed |= named_drag(
+            ui,
+            &mut steps,
+            |d| d.range(1..=500).prefix("steps "),
+            "Anneal steps",
+            "Anneal: number of temperatures, geometric: Tₖ = T₀ (T₁/T₀)^(k/(K-1))",
         );
-        changed |= named(response, "Anneal steps", steps as f64)
-            .on_hover_text("Anneal: number of temperatures, geometric: Tₖ = T₀ (T₁/T₀)^(k/(K-1))")
-            .changed();
-        let response = ui.add(
-            egui::DragValue::new(&mut sweeps)
-                .range(1..=1000)
-                .prefix("sweeps "),
+        changed |= named_drag(
+            ui,
+            &mut sweeps,
+            |d| d.range(1..=1000).prefix("sweeps "),
+            "Sweeps per step",
+            "Anneal: sweeps at each temperature",
         );
-        changed |= named(response, "Sweeps per step", sweeps as f64)
-            .on_hover_text("Anneal: sweeps at each temperature")
-            .changed();
     });
     if changed {
         out.push(Command::SetSchedule(Schedule::Geometric {

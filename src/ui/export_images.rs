@@ -17,7 +17,7 @@ fn rgb(c: egui::Color32) -> [u8; 3] {
 
 /// The visible grid, on units in the "on" colour.
 pub fn grid_image(snapshot: &Snapshot) -> Option<RgbImage> {
-    let (w, h) = snapshot.grid;
+    let (w, h) = snapshot.settings.grid;
     if w * h == 0 || snapshot.visible.len() != w * h {
         return None;
     }
@@ -49,8 +49,8 @@ pub fn heatmap_image(snapshot: &Snapshot) -> Option<RgbImage> {
 /// with a one-cell gap (RBMs only).
 pub fn filters_image(snapshot: &Snapshot) -> Option<RgbImage> {
     let (nv, nh) = snapshot.weights_shape;
-    let (gw, gh) = snapshot.grid;
-    if snapshot.spec.kind != ModelKind::Rbm || nv != gw * gh || nh == 0 {
+    let (gw, gh) = snapshot.settings.grid;
+    if snapshot.settings.kind != ModelKind::Rbm || nv != gw * gh || nh == 0 {
         return None;
     }
     let w = &snapshot.weights;

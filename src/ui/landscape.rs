@@ -144,7 +144,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, snap: &Snapshot) {
 fn state_tooltip(ui: &mut egui::Ui, view: &LandscapeView, k: usize, snap: &Snapshot) {
     let l = &view.landscape;
     let bits = state_of(k, l.n);
-    let (w, h) = snap.grid;
+    let (w, h) = snap.settings.grid;
     let cell = 12.0;
     let visible = (w * h).min(l.n);
     let rows = if visible == 0 {

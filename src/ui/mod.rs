@@ -556,9 +556,6 @@ impl eframe::App for BoltzVizApp {
         if let Some(message) = files.windows_ui(ui.ctx(), snapshot, &state.trace, pending) {
             state.say(message);
         }
-        if files.take_scene_cancelled() {
-            lessons.on_scene_cancelled();
-        }
         self.handle_intents();
         self.send_pending();
     }

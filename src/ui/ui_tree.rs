@@ -76,19 +76,11 @@ pub fn capture(request: TreeRequest) -> Vec<UiNode> {
     if let Some(k) = request.lesson {
         headless.app.state.intents.push(Intent::OpenLesson(k));
     }
-    let mut last = Vec::new();
     for _ in 0..request.frames.max(2) {
-        let (output, spent) = headless.frame_output(request.view);
-        last = nodes(&output);
+        let (_, spent) = headless.frame_output(request.view);
         HeadlessApp::pace(spent);
     }
-    // A last frame after the simulation has surely answered everything sent.
+    // A last frame once the simulation has surely answered everything sent.
     std::thread::sleep(Duration::from_millis(50));
-    let (output, _) = headless.frame_output(request.view);
-    let final_nodes = nodes(&output);
-    if final_nodes.is_empty() {
-        last
-    } else {
-        final_nodes
-    }
+    nodes(&headless.frame_output(request.view).0)
 }

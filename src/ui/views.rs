@@ -31,7 +31,7 @@ pub fn view_ui(
 
 fn visible_data<'a>(snap: &'a Snapshot, states: &'a [u8]) -> GridData<'a> {
     GridData {
-        size: snap.grid,
+        size: snap.settings.grid,
         states,
         p_on: &snap.visible_p_on,
         clamped: &snap.clamped,
@@ -117,7 +117,7 @@ fn recall_ui(
             ui.label(text);
         }
     }
-    if spurious && snap.spec.kind == ModelKind::Hopfield {
+    if spurious && snap.settings.kind == ModelKind::Hopfield {
         ui.colored_label(
             theme::WARN,
             "stable at T = 0 but no stored pattern: a spurious minimum",
@@ -147,12 +147,19 @@ pub fn energy_plot_ui(
         }
         ui.label(format!("E = {:.3}", snap.energy));
     });
-    let main: PlotPoints = state.trace.iter().map(|p| [p.sweep, p.energy]).collect();
-    let descent: PlotPoints = state
-        .trace
-        .iter()
-        .map(|p| [p.sweep, p.descent_energy])
-        .collect();
+    // The line follows the dynamics: at each sweep count the state it went on from (the last
+    // point there). Edits at one sweep are the markers below; a line through them would
+    // double back on itself.
+    let settled = || {
+        let trace = &state.trace;
+        trace
+            .iter()
+            .zip(trace.iter().skip(1).map(Some).chain([None]))
+            .filter(|(p, next)| next.is_none_or(|n| n.sweep != p.sweep))
+            .map(|(p, _)| p)
+    };
+    let main: PlotPoints = settled().map(|p| [p.sweep, p.energy]).collect();
+    let descent: PlotPoints = settled().map(|p| [p.sweep, p.descent_energy]).collect();
     let mut plot = Plot::new("energy")
         .height(theme::PLOT_HEIGHT)
         .legend(Legend::default())
@@ -324,7 +331,7 @@ fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
         egui::vec2(520.0, 420.0),
         "w",
     );
-    if snap.spec.kind == ModelKind::Rbm {
+    if snap.settings.kind == ModelKind::Rbm {
         ui.separator();
         ui.strong("Receptive fields: each hidden unit's weights drawn on the visible grid");
         filters_ui(
@@ -332,7 +339,7 @@ fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
             heatmaps,
             &snap.weights,
             snap.weights_shape,
-            snap.grid,
+            snap.settings.grid,
             snap.weights_generation,
         );
     }
@@ -344,7 +351,7 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
         "ΔW = η (<s_is_j>+ - <s_is_j>-) with η = {:.3}.   {} training patterns, {} updates.",
         l.learning_rate, l.training_patterns, l.updates
     ));
-    if snap.spec.kind == ModelKind::Rbm {
+    if snap.settings.kind == ModelKind::Rbm {
         ui.label("RBM: the positive phase is data to hidden (<vh>+), the negative phase is reconstruction to hidden after k Gibbs steps (<vh>-).");
         if let Some(walk) = &l.rbm_walk {
             rbm_walk_ui(ui, heatmaps, walk, snap);
@@ -504,9 +511,9 @@ fn rbm_walk_ui(
     let side = 84.0;
     ui.horizontal_top(|ui| {
         let steps: [(&str, &str, &Vec<f32>, (usize, usize), u8); 4] = [
-            ("walk_v0", "data v0", &walk.v0, snap.grid, 1),
+            ("walk_v0", "data v0", &walk.v0, snap.settings.grid, 1),
             ("walk_h0", "P(h | v0)", &walk.h0, snap.hidden_grid, 1),
-            ("walk_vk", "reconstruction", &walk.vk, snap.grid, 2),
+            ("walk_vk", "reconstruction", &walk.vk, snap.settings.grid, 2),
             (
                 "walk_hk",
                 "P(h | reconstruction)",
