@@ -20,11 +20,7 @@
 
 // Index loops mirror the maths (wᵢⱼ, sᵢ) and read better than zipped iterators there; the model
 // enum holds one of two models at a time, so its size difference does not matter.
-#![allow(
-    clippy::needless_range_loop,
-    clippy::large_enum_variant,
-    clippy::type_complexity
-)]
+#![allow(clippy::needless_range_loop, clippy::large_enum_variant)]
 
 pub mod cli;
 pub mod engine;

@@ -142,19 +142,40 @@ fn continued_stream_is_not_trivially_equal() {
 }
 
 #[test]
-fn shipped_examples_load_and_match_their_builders() {
-    for (name, _, build) in boltzviz::cli::examples::EXAMPLES {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("assets/sessions")
-            .join(name);
+fn shipped_sessions_are_registered_load_and_match_their_builders() {
+    use boltzviz::cli::examples::{EXAMPLES, LESSON_SCENES};
+    use boltzviz::persist::shipped;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let builders = EXAMPLES
+        .iter()
+        .map(|b| ("sessions", b))
+        .chain(LESSON_SCENES.iter().map(|b| ("lessons", b)));
+    let registered: Vec<&str> = shipped::EXAMPLES
+        .iter()
+        .chain(&shipped::LESSON_SCENES)
+        .map(|s| s.file)
+        .collect();
+    let built: Vec<&str> = builders.clone().map(|(_, (name, _))| *name).collect();
+    assert_eq!(
+        registered, built,
+        "the registry and write-examples list the same files"
+    );
+    for (shipped, (folder, (name, build))) in shipped::EXAMPLES
+        .iter()
+        .chain(&shipped::LESSON_SCENES)
+        .zip(builders)
+    {
+        let path = root.join(folder).join(name);
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            on_disk, shipped.text,
+            "{name}: the app carries the file on disk"
+        );
         let sim = persist::load_session(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if name.contains("rbm") {
+        if let boltzviz::sim::model::Model::Rbm(m) = sim.model() {
             // Its training runs through matrixmultiply, whose kernels (FMA or not) depend on
             // the processor: check the file, not the last bit of a rebuild.
-            let boltzviz::sim::model::Model::Rbm(m) = sim.model() else {
-                panic!("{name} is not an RBM");
-            };
-            assert_eq!((m.rbm.n_visible(), m.rbm.n_hidden()), (64, 16));
+            assert_eq!(m.rbm.n_visible(), 64, "{name}: an RBM of the digits");
             continue;
         }
         let rebuilt: SavedSimulation = build().expect("builds");

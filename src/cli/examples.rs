@@ -12,31 +12,25 @@ use crate::sim::protocol::{Command, ModelKind, ModelSpec, TrainingSource};
 use crate::sim::{SavedSimulation, Simulation};
 use std::path::Path;
 
-/// The examples: (file name, menu label, builder).
-pub const EXAMPLES: [(&str, &str, fn() -> Result<SavedSimulation, EngineError>); 3] = [
-    (
-        "letters-hopfield.ron",
-        "Letters in a Hopfield net",
-        letters_hopfield,
-    ),
-    ("digits-rbm.ron", "An RBM trained on the digits", digits_rbm),
-    (
-        "parity-boltzmann.ron",
-        "Hidden units that learned parity",
-        parity_boltzmann,
-    ),
+/// A function that builds a shipped session from fixed seeds.
+pub type Builder = fn() -> Result<SavedSimulation, EngineError>;
+
+/// The examples' builders, by file name (labels and texts: [`crate::persist::shipped`]).
+pub const EXAMPLES: [(&str, Builder); 3] = [
+    ("letters-hopfield.ron", letters_hopfield),
+    ("digits-rbm.ron", digits_rbm),
+    ("parity-boltzmann.ron", parity_boltzmann),
 ];
 
 /// Writes every example into `dir`.
 pub fn write_examples(dir: &Path) -> Result<(), PersistError> {
-    let builds = EXAMPLES.iter().map(|&(name, _, build)| (name, build));
-    write_all(dir, builds)
+    write_all(dir, EXAMPLES.iter().copied())
 }
 
 /// Builds each session and saves it as `dir/name`.
 fn write_all<'a>(
     dir: &Path,
-    builds: impl Iterator<Item = (&'a str, fn() -> Result<SavedSimulation, EngineError>)>,
+    builds: impl Iterator<Item = (&'a str, Builder)>,
 ) -> Result<(), PersistError> {
     std::fs::create_dir_all(dir).map_err(|error| PersistError::Write {
         path: dir.to_owned(),
@@ -134,7 +128,7 @@ pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
 }
 
 /// The lessons' scenes: (file name, builder), shipped in `assets/lessons/`.
-pub const LESSON_SCENES: [(&str, fn() -> Result<SavedSimulation, EngineError>); 6] = [
+pub const LESSON_SCENES: [(&str, Builder); 6] = [
     ("1-energy-and-recall.ron", lesson_recall),
     ("2-spurious-and-capacity.ron", lesson_capacity),
     ("3-temperature.ron", lesson_temperature),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod interchange;
 pub mod session;
+pub mod shipped;
 
 pub use error::PersistError;
 pub use session::{load_session, save_session, session_from_str, session_to_string};

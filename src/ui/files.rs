@@ -11,7 +11,7 @@ use super::intent::Intent;
 use super::picker::{Picker, PickerAnswer};
 use super::recent::RecentFiles;
 use super::{export_images, theme};
-use crate::persist::{self, PersistError};
+use crate::persist::{self, PersistError, shipped};
 use crate::sim::model::ImportedModel;
 use crate::sim::protocol::{Command, TracePoint};
 use crate::sim::{SavedSimulation, Simulation, Snapshot};
@@ -150,22 +150,6 @@ impl Default for Files {
     }
 }
 
-/// The example sessions shipped in `assets/sessions` (menu label, file text).
-pub const EXAMPLES: [(&str, &str); 3] = [
-    (
-        "Letters in a Hopfield net",
-        include_str!("../../assets/sessions/letters-hopfield.ron"),
-    ),
-    (
-        "An RBM trained on the digits",
-        include_str!("../../assets/sessions/digits-rbm.ron"),
-    ),
-    (
-        "Hidden units that learned parity",
-        include_str!("../../assets/sessions/parity-boltzmann.ron"),
-    ),
-];
-
 impl Files {
     /// Whether a file job is running (for a spinner).
     pub fn busy(&self) -> bool {
@@ -276,8 +260,8 @@ impl Files {
             Deferred::OpenPath(path) => self.load(path),
             Deferred::ImportPath(path) => self.import(path),
             Deferred::Example(k) => {
-                if let Some(&(label, text)) = EXAMPLES.get(k) {
-                    self.load_text(label, text);
+                if let Some(example) = shipped::EXAMPLES.get(k) {
+                    self.load_text(example.label, example.text);
                 }
             }
             Deferred::Scene(label, text) => self.load_text(label, text),
@@ -522,8 +506,8 @@ impl Files {
                 }
             });
             ui.menu_button("Examples", |ui| {
-                for (k, (label, _)) in EXAMPLES.iter().enumerate() {
-                    item(ui, label, "", "", Intent::OpenExample(k));
+                for (k, example) in shipped::EXAMPLES.iter().enumerate() {
+                    item(ui, example.label, "", "", Intent::OpenExample(k));
                 }
             });
             ui.separator();

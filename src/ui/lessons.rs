@@ -6,6 +6,7 @@ use super::capacity_panel::CapacityPanel;
 use super::files::Files;
 use super::{Intent, UiState, View, theme};
 use crate::engine::math::sigmoid;
+use crate::persist::shipped::LESSON_SCENES;
 use crate::sim::Snapshot;
 use crate::sim::protocol::ModelKind;
 
@@ -144,7 +145,7 @@ fn rbm_text(snap: &Snapshot, _: &UiState) -> String {
 const LESSONS: [Lesson; 6] = [
     Lesson {
         title: "1. Energy and recall",
-        scene: include_str!("../../assets/lessons/1-energy-and-recall.ron"),
+        scene: LESSON_SCENES[0].text,
         kind: ModelKind::Hopfield,
         view: View::Network,
         text: recall_text,
@@ -156,7 +157,7 @@ const LESSONS: [Lesson; 6] = [
     },
     Lesson {
         title: "2. Spurious states and capacity",
-        scene: include_str!("../../assets/lessons/2-spurious-and-capacity.ron"),
+        scene: LESSON_SCENES[1].text,
         kind: ModelKind::Hopfield,
         view: View::Network,
         text: capacity_text,
@@ -166,7 +167,7 @@ const LESSONS: [Lesson; 6] = [
     },
     Lesson {
         title: "3. Temperature",
-        scene: include_str!("../../assets/lessons/3-temperature.ron"),
+        scene: LESSON_SCENES[2].text,
         kind: ModelKind::Boltzmann,
         view: View::Distribution,
         text: temperature_text,
@@ -181,7 +182,7 @@ const LESSONS: [Lesson; 6] = [
     },
     Lesson {
         title: "4. Escaping local minima",
-        scene: include_str!("../../assets/lessons/4-escaping-minima.ron"),
+        scene: LESSON_SCENES[3].text,
         kind: ModelKind::Boltzmann,
         view: View::Compare,
         text: escape_text,
@@ -193,7 +194,7 @@ const LESSONS: [Lesson; 6] = [
     },
     Lesson {
         title: "5. Learning with hidden units",
-        scene: include_str!("../../assets/lessons/5-hidden-units.ron"),
+        scene: LESSON_SCENES[4].text,
         kind: ModelKind::Boltzmann,
         view: View::Learning,
         text: hidden_text,
@@ -209,7 +210,7 @@ const LESSONS: [Lesson; 6] = [
     },
     Lesson {
         title: "6. Restricted Boltzmann machines",
-        scene: include_str!("../../assets/lessons/6-rbm.ron"),
+        scene: LESSON_SCENES[5].text,
         kind: ModelKind::Rbm,
         view: View::Learning,
         text: rbm_text,

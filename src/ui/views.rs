@@ -499,6 +499,15 @@ pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
     });
 }
 
+/// One picture of the CD walk: its texture key, caption, values, grid and the stage it needs.
+struct WalkStep<'a> {
+    key: &'a str,
+    label: &'a str,
+    values: &'a [f32],
+    grid: (usize, usize),
+    stage: u8,
+}
+
 /// The CD-k walk of the first training pattern: data → P(h | data) → reconstruction →
 /// P(h | reconstruction), the right half once the negative phase has been stepped.
 fn rbm_walk_ui(
@@ -510,19 +519,48 @@ fn rbm_walk_ui(
     let generation = snap.weights_generation * 4 + u64::from(walk.stage);
     let side = 84.0;
     ui.horizontal_top(|ui| {
-        let steps: [(&str, &str, &Vec<f32>, (usize, usize), u8); 4] = [
-            ("walk_v0", "data v0", &walk.v0, snap.settings.grid, 1),
-            ("walk_h0", "P(h | v0)", &walk.h0, snap.hidden_grid, 1),
-            ("walk_vk", "reconstruction", &walk.vk, snap.settings.grid, 2),
-            (
-                "walk_hk",
-                "P(h | reconstruction)",
-                &walk.hk,
-                snap.hidden_grid,
-                2,
-            ),
+        let (visible, hidden) = (snap.settings.grid, snap.hidden_grid);
+        let steps = [
+            WalkStep {
+                key: "walk_v0",
+                label: "data v0",
+                values: &walk.v0,
+                grid: visible,
+                stage: 1,
+            },
+            WalkStep {
+                key: "walk_h0",
+                label: "P(h | v0)",
+                values: &walk.h0,
+                grid: hidden,
+                stage: 1,
+            },
+            WalkStep {
+                key: "walk_vk",
+                label: "reconstruction",
+                values: &walk.vk,
+                grid: visible,
+                stage: 2,
+            },
+            WalkStep {
+                key: "walk_hk",
+                label: "P(h | reconstruction)",
+                values: &walk.hk,
+                grid: hidden,
+                stage: 2,
+            },
         ];
-        for (k, (key, label, values, grid, stage)) in steps.into_iter().enumerate() {
+        for (
+            k,
+            WalkStep {
+                key,
+                label,
+                values,
+                grid,
+                stage,
+            },
+        ) in steps.into_iter().enumerate()
+        {
             if k > 0 {
                 ui.label(if k == 2 {
                     format!("  {} Gibbs step(s) ->  ", walk.k)
