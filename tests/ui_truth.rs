@@ -177,6 +177,69 @@ fn controls_show_every_shipped_scene_and_session() {
     }
 }
 
+/// The same through `screenshot --ui-tree`'s code path: the AccessKit nodes of a headless
+/// frame, for every shipped scene and session.
+#[test]
+fn the_ui_tree_shows_every_shipped_session_as_loaded() {
+    use boltzviz::persist::shipped;
+    use boltzviz::ui::ui_tree::{TreeRequest, UiNode, capture};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let scenes = shipped::LESSON_SCENES
+        .iter()
+        .map(|s| root.join("lessons").join(s.file));
+    let sessions = shipped::EXAMPLES
+        .iter()
+        .map(|s| root.join("sessions").join(s.file));
+    for path in scenes.chain(sessions) {
+        let e = expected(&std::fs::read_to_string(&path).expect("reads"));
+        let nodes = capture(TreeRequest {
+            view: boltzviz::ui::View::Network,
+            setup: Vec::new(),
+            session: Some(path.clone()),
+            lesson: None,
+            frames: 30,
+        });
+        let what = path.display().to_string();
+        let number = |label: &str| {
+            nodes
+                .iter()
+                .find(|n: &&UiNode| n.label.as_deref() == Some(label) && n.numeric_value.is_some())
+                .and_then(|n| n.numeric_value)
+                .unwrap_or_else(|| panic!("{what}: no number for {label}"))
+        };
+        let on = |label: &str| {
+            nodes
+                .iter()
+                .find(|n| n.label.as_deref() == Some(label) && n.toggled.is_some())
+                .and_then(|n| n.toggled)
+                .unwrap_or_else(|| panic!("{what}: no toggle {label}"))
+        };
+        assert!(close(number("Temperature T"), e.temperature), "{what}: T");
+        assert_eq!(on("As fast as possible"), e.speed.is_none(), "{what}");
+        if let Some(sps) = e.speed {
+            assert!(close(number("Sweeps per second"), sps), "{what}: speed");
+        }
+        assert!(
+            close(number("Learning rate η"), e.learning_rate),
+            "{what}: η"
+        );
+        if e.kind != ModelKind::Hopfield {
+            assert_eq!(number("Hidden units"), e.hidden as f64, "{what}: hidden");
+        }
+        assert_eq!(
+            (number("Grid columns"), number("Grid rows")),
+            (e.grid.0 as f64, e.grid.1 as f64),
+            "{what}: grid"
+        );
+        let order = match e.order {
+            UpdateOrder::Random => "Random",
+            UpdateOrder::Sequential => "Sequential",
+            UpdateOrder::Synchronous => "Synchronous",
+        };
+        assert!(on(order), "{what}: order {order}");
+    }
+}
+
 /// Finding 2: reopening the lessons reloads the lesson's scene; Next asks before dropping
 /// unsaved work, and after Cancel the lesson does not describe a model that is not its own.
 #[test]
