@@ -14,55 +14,50 @@ pub struct Shipped {
     pub text: &'static str,
 }
 
+/// A [`Shipped`] entry for `assets/$folder/$file`.
+macro_rules! shipped {
+    ($folder:literal, $file:literal, $label:literal) => {
+        Shipped {
+            file: $file,
+            label: $label,
+            text: include_str!(concat!("../../assets/", $folder, "/", $file)),
+        }
+    };
+}
+
 /// The example sessions of File → Examples (`assets/sessions/`).
 pub const EXAMPLES: [Shipped; 3] = [
-    Shipped {
-        file: "letters-hopfield.ron",
-        label: "Letters in a Hopfield net",
-        text: include_str!("../../assets/sessions/letters-hopfield.ron"),
-    },
-    Shipped {
-        file: "digits-rbm.ron",
-        label: "An RBM trained on the digits",
-        text: include_str!("../../assets/sessions/digits-rbm.ron"),
-    },
-    Shipped {
-        file: "parity-boltzmann.ron",
-        label: "Hidden units that learned parity",
-        text: include_str!("../../assets/sessions/parity-boltzmann.ron"),
-    },
+    shipped!(
+        "sessions",
+        "letters-hopfield.ron",
+        "Letters in a Hopfield net"
+    ),
+    shipped!("sessions", "digits-rbm.ron", "An RBM trained on the digits"),
+    shipped!(
+        "sessions",
+        "parity-boltzmann.ron",
+        "Hidden units that learned parity"
+    ),
 ];
 
 /// The lessons' scenes, in lesson order (`assets/lessons/`).
 pub const LESSON_SCENES: [Shipped; 6] = [
-    Shipped {
-        file: "1-energy-and-recall.ron",
-        label: "1. Energy and recall",
-        text: include_str!("../../assets/lessons/1-energy-and-recall.ron"),
-    },
-    Shipped {
-        file: "2-spurious-and-capacity.ron",
-        label: "2. Spurious states and capacity",
-        text: include_str!("../../assets/lessons/2-spurious-and-capacity.ron"),
-    },
-    Shipped {
-        file: "3-temperature.ron",
-        label: "3. Temperature",
-        text: include_str!("../../assets/lessons/3-temperature.ron"),
-    },
-    Shipped {
-        file: "4-escaping-minima.ron",
-        label: "4. Escaping local minima",
-        text: include_str!("../../assets/lessons/4-escaping-minima.ron"),
-    },
-    Shipped {
-        file: "5-hidden-units.ron",
-        label: "5. Learning with hidden units",
-        text: include_str!("../../assets/lessons/5-hidden-units.ron"),
-    },
-    Shipped {
-        file: "6-rbm.ron",
-        label: "6. Restricted Boltzmann machines",
-        text: include_str!("../../assets/lessons/6-rbm.ron"),
-    },
+    shipped!("lessons", "1-energy-and-recall.ron", "1. Energy and recall"),
+    shipped!(
+        "lessons",
+        "2-spurious-and-capacity.ron",
+        "2. Spurious states and capacity"
+    ),
+    shipped!("lessons", "3-temperature.ron", "3. Temperature"),
+    shipped!(
+        "lessons",
+        "4-escaping-minima.ron",
+        "4. Escaping local minima"
+    ),
+    shipped!(
+        "lessons",
+        "5-hidden-units.ron",
+        "5. Learning with hidden units"
+    ),
+    shipped!("lessons", "6-rbm.ron", "6. Restricted Boltzmann machines"),
 ];

@@ -57,6 +57,19 @@ fn named_drag<T: egui::emath::Numeric>(
     response.on_hover_text(tip).changed()
 }
 
+/// A row of buttons, each sending its command when clicked: (label, tooltip, command).
+fn command_buttons<const N: usize>(
+    ui: &mut egui::Ui,
+    out: &mut Vec<Command>,
+    buttons: [(&str, &str, Command); N],
+) {
+    for (label, tip, command) in buttons {
+        if ui.button(label).on_hover_text(tip).clicked() {
+            out.push(command);
+        }
+    }
+}
+
 /// The spec that rebuilds the model on screen with `change` applied.
 fn spec_from(settings: &Settings, change: impl FnOnce(&mut ModelSpec)) -> ModelSpec {
     let mut spec = ModelSpec {
@@ -202,20 +215,18 @@ fn run_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut Vec
                 Command::Run
             });
         }
-        if ui
-            .button("Step")
-            .on_hover_text("S: one sweep of n single-unit updates")
-            .clicked()
-        {
-            out.push(Command::Step(1));
-        }
-        if ui
-            .button("Unit")
-            .on_hover_text("U: one unit update: sᵢ = 1 with probability σ(xᵢ/T); the unit is ringed on the grid")
-            .clicked()
-        {
-            out.push(Command::StepUnit);
-        }
+        command_buttons(
+            ui,
+            out,
+            [
+                ("Step", "S: one sweep of n single-unit updates", Command::Step(1)),
+                (
+                    "Unit",
+                    "U: one unit update: sᵢ = 1 with probability σ(xᵢ/T); the unit is ringed on the grid",
+                    Command::StepUnit,
+                ),
+            ],
+        );
         if ui
             .button("Reset")
             .on_hover_text("R: every unit that is not clamped random from the seed (hidden ones too); counters and trace cleared")
@@ -456,11 +467,7 @@ fn drawing_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
                 Command::StorePattern,
             ),
         ];
-        for (label, tip, command) in buttons {
-            if ui.button(label).on_hover_text(tip).clicked() {
-                out.push(command);
-            }
-        }
+        command_buttons(ui, out, buttons);
     });
     ui.horizontal(|ui| {
         ui.add(egui::Slider::new(&mut state.noise, 0.0..=0.5).text("Noise"))
@@ -525,29 +532,27 @@ pub fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
         }
     }
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .button("Positive phase")
-            .on_hover_text(
-                "Clamp the visible units to each pattern, sample the hidden ones: ⟨sᵢsⱼ⟩⁺",
-            )
-            .clicked()
-        {
-            out.push(Command::PositivePhase);
-        }
-        if ui
-            .button("Negative phase")
-            .on_hover_text("Run free: ⟨sᵢsⱼ⟩⁻")
-            .clicked()
-        {
-            out.push(Command::NegativePhase);
-        }
-        if ui
-            .button("Apply update")
-            .on_hover_text("W += η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻)")
-            .clicked()
-        {
-            out.push(Command::ApplyUpdate);
-        }
+        command_buttons(
+            ui,
+            out,
+            [
+                (
+                    "Positive phase",
+                    "Clamp the visible units to each pattern, sample the hidden ones: ⟨sᵢsⱼ⟩⁺",
+                    Command::PositivePhase,
+                ),
+                (
+                    "Negative phase",
+                    "Run free: ⟨sᵢsⱼ⟩⁻",
+                    Command::NegativePhase,
+                ),
+                (
+                    "Apply update",
+                    "W += η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻)",
+                    Command::ApplyUpdate,
+                ),
+            ],
+        );
         let label = if snap.learning.training {
             "Stop training"
         } else {

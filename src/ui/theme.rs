@@ -38,32 +38,20 @@ pub const LAST_UNIT: Color32 = Color32::from_rgb(255, 90, 200);
 /// Radius of the edit markers on the energy trace.
 pub const TRACE_MARK_RADIUS: f32 = 4.0;
 
-/// The colour of an edit marker on the energy trace.
-pub fn trace_mark_colour(mark: crate::sim::protocol::TraceMark) -> Color32 {
-    use crate::sim::protocol::TraceMark;
-    match mark {
-        TraceMark::Start => Color32::from_rgb(235, 235, 235),
-        TraceMark::Drawn => Color32::from_rgb(250, 200, 60),
-        TraceMark::Clamped => CLAMP,
-        TraceMark::Noise => Color32::from_rgb(255, 110, 110),
-        TraceMark::Pattern => GOOD,
-        TraceMark::Edited => Color32::from_rgb(200, 150, 255),
-        TraceMark::Weights => Color32::from_rgb(255, 90, 200),
-    }
-}
-
-/// The marker shape of an edit on the energy trace.
-pub fn trace_mark_shape(mark: crate::sim::protocol::TraceMark) -> egui_plot::MarkerShape {
+/// The colour and marker shape of an edit on the energy trace.
+pub fn trace_mark_style(
+    mark: crate::sim::protocol::TraceMark,
+) -> (Color32, egui_plot::MarkerShape) {
     use crate::sim::protocol::TraceMark;
     use egui_plot::MarkerShape;
     match mark {
-        TraceMark::Start => MarkerShape::Circle,
-        TraceMark::Drawn => MarkerShape::Square,
-        TraceMark::Clamped => MarkerShape::Diamond,
-        TraceMark::Noise => MarkerShape::Asterisk,
-        TraceMark::Pattern => MarkerShape::Up,
-        TraceMark::Edited => MarkerShape::Cross,
-        TraceMark::Weights => MarkerShape::Down,
+        TraceMark::Start => (Color32::from_rgb(235, 235, 235), MarkerShape::Circle),
+        TraceMark::Drawn => (Color32::from_rgb(250, 200, 60), MarkerShape::Square),
+        TraceMark::Clamped => (CLAMP, MarkerShape::Diamond),
+        TraceMark::Noise => (Color32::from_rgb(255, 110, 110), MarkerShape::Asterisk),
+        TraceMark::Pattern => (GOOD, MarkerShape::Up),
+        TraceMark::Edited => (Color32::from_rgb(200, 150, 255), MarkerShape::Cross),
+        TraceMark::Weights => (Color32::from_rgb(255, 90, 200), MarkerShape::Down),
     }
 }
 

@@ -198,11 +198,12 @@ pub fn energy_plot_ui(
                 .map(|p| [p.sweep, p.energy])
                 .collect();
             if !points.points().is_empty() {
+                let (colour, shape) = theme::trace_mark_style(mark);
                 plot_ui.points(
                     Points::new(mark.label(), points)
-                        .shape(theme::trace_mark_shape(mark))
+                        .shape(shape)
                         .radius(theme::TRACE_MARK_RADIUS)
-                        .color(theme::trace_mark_colour(mark)),
+                        .color(colour),
                 );
             }
         }
