@@ -264,3 +264,34 @@ fn a_good_save_replaces_the_file_and_round_trips() {
     assert_eq!(state_text(&back), state_text(&sim));
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+/// Version-1 files (one flat simulation record) still load, into exactly the state the
+/// current file of the same scene holds: the fixtures are the shipped files as version 1
+/// wrote them, from the same builders.
+#[test]
+fn version_one_sessions_load_into_the_same_state_as_version_two() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (v1, v2) in [
+        (
+            "tests/fixtures/v1-parity-boltzmann.ron",
+            "assets/sessions/parity-boltzmann.ron",
+        ),
+        (
+            "tests/fixtures/v1-hidden-units.ron",
+            "assets/lessons/5-hidden-units.ron",
+        ),
+    ] {
+        let old_text = std::fs::read_to_string(root.join(v1)).expect("fixture");
+        assert!(old_text.contains("format_version: 1"), "{v1} is version 1");
+        let old = persist::load_session(&root.join(v1)).expect("version 1 loads");
+        let new = persist::load_session(&root.join(v2)).expect("version 2 loads");
+        assert_same(&state_text(&old), &state_text(&new), v1);
+        // The flat record's learning fields land in the learning part.
+        let updates = old_text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("updates: "))
+            .and_then(|v| v.trim_end_matches(',').parse::<usize>().ok())
+            .expect("the fixture names its update count");
+        assert_eq!(old.to_saved().learning.updates, updates, "{v1}");
+    }
+}

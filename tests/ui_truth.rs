@@ -61,21 +61,22 @@ fn expected(text: &str) -> Expected {
     let saved = session_from_str(text)
         .expect("a shipped file loads")
         .to_saved();
-    let (learning_rate, hidden) = match &saved.model {
-        Model::Net(m) => (saved.learning.learning_rate, m.bm.n_hidden()),
+    let core = &saved.core;
+    let (learning_rate, hidden) = match &core.model {
+        Model::Net(m) => (saved.learning.settings.learning_rate, m.bm.n_hidden()),
         Model::Rbm(m) => (
             f64::from(m.trainer.config().learning_rate),
             m.rbm.n_hidden(),
         ),
     };
     Expected {
-        kind: saved.spec.kind,
-        temperature: saved.temperature,
-        order: saved.order,
+        kind: core.spec.kind,
+        temperature: core.temperature,
+        order: core.order,
         speed: saved.sweeps_per_sec_limit,
         learning_rate,
         hidden,
-        grid: (saved.training_set.width, saved.training_set.height),
+        grid: (core.training_set.width, core.training_set.height),
     }
 }
 

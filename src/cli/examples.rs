@@ -49,19 +49,11 @@ pub fn letters_hopfield() -> Result<SavedSimulation, EngineError> {
 
 /// A 64 × 16 RBM after 100 epochs of CD-1 on the 1500 digits, a half-erased digit clamped.
 pub fn digits_rbm() -> Result<SavedSimulation, EngineError> {
-    let spec = ModelSpec {
-        kind: ModelKind::Rbm,
-        source: TrainingSource::Digits,
-        hidden: 16,
-        seed: 3,
-        ..ModelSpec::default()
-    };
-    let mut sim = Simulation::new(spec)?;
-    let mut saved = sim.to_saved();
-    let Model::Rbm(m) = &mut saved.model else {
+    let mut saved = untrained(ModelKind::Rbm, TrainingSource::Digits, (16, 3), [])?;
+    let Model::Rbm(m) = &mut saved.core.model else {
         return Err(EngineError::BadParameter("expected an RBM".into()));
     };
-    let data = matrix_from_patterns(&saved.training_set.patterns)?;
+    let data = matrix_from_patterns(&saved.core.training_set.patterns)?;
     let config = RbmTrainConfig {
         learning_rate: 0.05,
         momentum: 0.5,
@@ -73,7 +65,7 @@ pub fn digits_rbm() -> Result<SavedSimulation, EngineError> {
         trainer.train_epoch(&mut m.rbm, &data, &mut rng)?;
     }
     m.trainer = trainer;
-    sim = Simulation::from_saved(saved)?;
+    let mut sim = Simulation::from_saved(saved)?;
     sim.apply(Command::ShowPattern(0))?;
     sim.apply(Command::SetTemperature(1.0))?;
     Ok(sim.to_saved())
@@ -82,14 +74,7 @@ pub fn digits_rbm() -> Result<SavedSimulation, EngineError> {
 /// A Boltzmann machine with 3 visible and 4 hidden units after learning 3-bit parity (which no
 /// visible-only machine can model).
 pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
-    let spec = ModelSpec {
-        kind: ModelKind::Boltzmann,
-        source: TrainingSource::Parity,
-        hidden: 4,
-        seed: 17,
-        ..ModelSpec::default()
-    };
-    let mut saved = Simulation::new(spec)?.to_saved();
+    let mut saved = untrained(ModelKind::Boltzmann, TrainingSource::Parity, (4, 17), [])?;
     let phase = PhaseSettings {
         burn_in: 3,
         sample_sweeps: 20,
@@ -103,7 +88,7 @@ pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
         persistent: true,
         negative_chains: 20,
     };
-    let Model::Net(m) = &mut saved.model else {
+    let Model::Net(m) = &mut saved.core.model else {
         return Err(EngineError::BadParameter(
             "expected a Boltzmann machine".into(),
         ));
@@ -119,9 +104,9 @@ pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
     }
     m.chain.refresh(&m.bm);
     m.twin.refresh(&m.bm);
-    saved.learning = settings;
-    saved.negative_chains = chains;
-    saved.updates = 3000;
+    saved.learning.settings = settings;
+    saved.learning.negative_chains = chains;
+    saved.learning.updates = 3000;
     let mut sim = Simulation::from_saved(saved)?;
     sim.apply(Command::SetTemperature(1.0))?;
     Ok(sim.to_saved())
@@ -225,30 +210,41 @@ pub fn spin_glass(seed: u64) -> Result<SavedSimulation, EngineError> {
 
 /// An untrained Boltzmann machine with 4 hidden units for 3-bit parity, η = 0.3.
 fn lesson_hidden_units() -> Result<SavedSimulation, EngineError> {
-    let spec = ModelSpec {
-        kind: ModelKind::Boltzmann,
-        source: TrainingSource::Parity,
-        hidden: 4,
-        seed: 17,
-        ..ModelSpec::default()
-    };
-    let mut sim = Simulation::new(spec)?;
-    sim.apply(Command::SetLearningRate(0.3))?;
-    sim.apply(Command::SetTemperature(1.0))?;
-    Ok(sim.to_saved())
+    untrained(
+        ModelKind::Boltzmann,
+        TrainingSource::Parity,
+        (4, 17),
+        [Command::SetLearningRate(0.3), Command::SetTemperature(1.0)],
+    )
 }
 
 /// An untrained 64 × 16 RBM on the digits.
 fn lesson_rbm() -> Result<SavedSimulation, EngineError> {
+    untrained(
+        ModelKind::Rbm,
+        TrainingSource::Digits,
+        (16, 6),
+        [Command::ShowPattern(0), Command::SetTemperature(1.0)],
+    )
+}
+
+/// A new model of `kind` on `source` with (hidden units, seed), after `commands`.
+fn untrained(
+    kind: ModelKind,
+    source: TrainingSource,
+    (hidden, seed): (usize, u64),
+    commands: impl IntoIterator<Item = Command>,
+) -> Result<SavedSimulation, EngineError> {
     let spec = ModelSpec {
-        kind: ModelKind::Rbm,
-        source: TrainingSource::Digits,
-        hidden: 16,
-        seed: 6,
+        kind,
+        source,
+        hidden,
+        seed,
         ..ModelSpec::default()
     };
     let mut sim = Simulation::new(spec)?;
-    sim.apply(Command::ShowPattern(0))?;
-    sim.apply(Command::SetTemperature(1.0))?;
+    for c in commands {
+        sim.apply(c)?;
+    }
     Ok(sim.to_saved())
 }

@@ -74,36 +74,16 @@ impl Schedule {
                         "a geometric schedule needs positive temperatures, got {t_start} -> {t_end}"
                     )));
                 }
-                let k = (*steps).max(1);
-                (0..k)
-                    .map(|i| {
-                        let frac = if k == 1 {
-                            1.0
-                        } else {
-                            i as f64 / (k - 1) as f64
-                        };
-                        (t_start * (t_end / t_start).powf(frac), *sweeps)
-                    })
-                    .collect()
+                ramp(*steps, *sweeps, |frac| {
+                    t_start * (t_end / t_start).powf(frac)
+                })
             }
             Self::Linear {
                 t_start,
                 t_end,
                 steps,
                 sweeps,
-            } => {
-                let k = (*steps).max(1);
-                (0..k)
-                    .map(|i| {
-                        let frac = if k == 1 {
-                            1.0
-                        } else {
-                            i as f64 / (k - 1) as f64
-                        };
-                        (t_start + (t_end - t_start) * frac, *sweeps)
-                    })
-                    .collect()
-            }
+            } => ramp(*steps, *sweeps, |frac| t_start + (t_end - t_start) * frac),
             Self::Steps(list) => list.clone(),
         };
         if steps.is_empty() {
@@ -134,6 +114,22 @@ impl Schedule {
         }
         Ok(steps.last().map_or(0.0, |s| s.0))
     }
+}
+
+/// `steps` (at least one) temperatures `at(frac)` for frac evenly from 0 to 1 (just 1 when
+/// there is one step), each held for `sweeps` sweeps.
+fn ramp(steps: usize, sweeps: usize, at: impl Fn(f64) -> f64) -> Vec<(f64, usize)> {
+    let k = steps.max(1);
+    (0..k)
+        .map(|i| {
+            let frac = if k == 1 {
+                1.0
+            } else {
+                i as f64 / (k - 1) as f64
+            };
+            (at(frac), sweeps)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -117,44 +117,54 @@ pub(crate) fn run(
     let n = bm.n();
     assert!(n <= MAX_UNITS && state.len() == n && inputs.len() == n && clamped.len() == n);
     assert!(t > 0.0);
+    let args = RunArgs {
+        bm,
+        state,
+        inputs,
+        clamped,
+        t,
+        sweeps,
+    };
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
             // SAFETY: the processor has the features the function was compiled for.
-            return unsafe { run_avx2(bm, state, inputs, clamped, t, sweeps, rng) };
+            return unsafe { run_avx2(args, rng) };
         }
     }
-    run_with::<false>(bm, state, inputs, clamped, t, sweeps, rng)
+    run_with::<false>(args, rng)
+}
+
+/// What [`run`] was asked to do, passed on to its kernels.
+struct RunArgs<'a> {
+    bm: &'a BoltzmannMachine,
+    state: &'a mut [u8],
+    inputs: &'a mut [f64],
+    clamped: &'a [bool],
+    t: f64,
+    sweeps: usize,
 }
 
 /// [`run_with`] compiled for AVX2, so the exact recomputation of the inputs vectorizes too.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn run_avx2(
-    bm: &BoltzmannMachine,
-    state: &mut [u8],
-    inputs: &mut [f64],
-    clamped: &[bool],
-    t: f64,
-    sweeps: usize,
-    rng: &mut SimRng,
-) -> usize {
-    run_with::<true>(bm, state, inputs, clamped, t, sweeps, rng)
+fn run_avx2(args: RunArgs<'_>, rng: &mut SimRng) -> usize {
+    run_with::<true>(args, rng)
 }
 
 /// Batches of up to [`RESYNC_SWEEPS`] sweeps in single precision, each followed by the exact
 /// recomputation of the inputs.
 #[inline(always)]
-fn run_with<const AVX2: bool>(
-    bm: &BoltzmannMachine,
-    state: &mut [u8],
-    inputs: &mut [f64],
-    clamped: &[bool],
-    t: f64,
-    sweeps: usize,
-    rng: &mut SimRng,
-) -> usize {
+fn run_with<const AVX2: bool>(args: RunArgs<'_>, rng: &mut SimRng) -> usize {
+    let RunArgs {
+        bm,
+        state,
+        inputs,
+        clamped,
+        t,
+        sweeps,
+    } = args;
     let n = bm.n();
     let weights = bm.fast_weights();
     let lanes = 8 * weights.chunks;

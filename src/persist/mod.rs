@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod interchange;
 pub mod session;
+mod session_v1;
 pub mod shipped;
 
 pub use error::PersistError;

@@ -2,23 +2,29 @@
 //!
 //! ```text
 //! SessionFile(
-//!     format_version: 1,
+//!     format_version: 2,
 //!     saved_by: "BoltzViz 0.1.0",
-//!     simulation: SavedSimulation(spec: ModelSpec(kind: Hopfield, …), rng: …, model: Net(…), …),
+//!     simulation: SavedSimulation(
+//!         core: SessionCore(spec: ModelSpec(kind: Hopfield, …), rng: …, model: Net(…), …),
+//!         learning: LearningState(settings: …, updates: 0, curve: [], …),
+//!         sweeps_per_sec_limit: Some(20.0),
+//!     ),
 //! )
 //! ```
-//! Loading checks the version first (a newer file is refused with its own message), then the
+//! Version 1 (one flat simulation record) is still read. Loading checks the version first (a
+//! newer file is refused with its own message), then the
 //! syntax (with line and column), then every part of the simulation against every other.
 
 use super::PersistError;
 use super::atomic::{read_text, write_atomically};
+use super::session_v1::SessionFileV1;
 use crate::sim::{SavedSimulation, Simulation};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
 
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Session files larger than this are refused unread (a 784 × 500 RBM takes about 10 MB).
 pub const MAX_SESSION_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -60,9 +66,16 @@ pub fn session_from_str(text: &str) -> Result<Simulation, PersistError> {
             supported: FORMAT_VERSION,
         });
     }
-    let file: SessionFile =
-        ron::de::from_str(text).map_err(|e| explained(syntax_error(e), text))?;
-    Ok(Simulation::from_saved(file.simulation)?)
+    let saved = if probe.format_version < 2 {
+        let file: SessionFileV1 =
+            ron::de::from_str(text).map_err(|e| explained(syntax_error(e), text))?;
+        SavedSimulation::from(file.simulation)
+    } else {
+        let file: SessionFile =
+            ron::de::from_str(text).map_err(|e| explained(syntax_error(e), text))?;
+        file.simulation
+    };
+    Ok(Simulation::from_saved(saved)?)
 }
 
 /// Saves atomically: the old file stays whole if anything fails.

@@ -14,6 +14,7 @@ use crate::engine::rbm_train::{
     RbmTrainConfig, RbmTrainer, cd_walk, matrix_from_patterns, reconstruction_error,
 };
 use crate::engine::{EngineError, SimRng};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Nets up to this many units (RBMs up to this many hidden units) get an exact learning curve.
@@ -22,7 +23,7 @@ const MAX_EXACT_CURVE_UNITS: usize = 20;
 const WALK_BATCH: usize = 20;
 
 /// An RBM's ⟨vᵢhⱼ⟩ of the data and of the reconstruction (nv × nh each, row-major).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RbmStatistics {
     /// ⟨vᵢ P(hⱼ | v)⟩ over the data.
     pub data: Arc<Vec<f32>>,
@@ -30,27 +31,46 @@ pub struct RbmStatistics {
     pub reconstruction: Arc<Vec<f32>>,
 }
 
-/// The learning state of a session.
-#[derive(Clone, Debug, Default)]
-pub struct Learner {
+/// The part of learning a session file keeps.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct LearningState {
     /// Boltzmann learning settings (an RBM keeps its own in its trainer).
     pub settings: LearningSettings,
     /// Persistent negative chains of Boltzmann learning.
     pub negative_chains: Vec<Chain>,
-    /// The last ⟨sᵢsⱼ⟩⁺.
+    /// The last ⟨sᵢsⱼ⟩⁺, if collected and not yet applied.
     pub positive: Option<PhaseStats>,
     /// The last ⟨sᵢsⱼ⟩⁻.
     pub negative: Option<PhaseStats>,
     /// An RBM's last statistics.
-    pub rbm_stats: Option<RbmStatistics>,
-    /// An RBM's CD walk of the first pattern, as stepped.
-    pub rbm_walk: Option<RbmWalkView>,
+    #[serde(default)]
+    pub rbm_statistics: Option<RbmStatistics>,
     /// Updates applied.
     pub updates: usize,
-    /// (update, value), thinned but never cut.
+    /// The learning curve, (update, value), thinned but never cut.
     pub curve: Vec<[f64; 2]>,
+}
+
+/// The learning state of a session: what is saved, and what is only shown or running.
+#[derive(Clone, Debug, Default)]
+pub struct Learner {
+    /// What a session file keeps.
+    pub saved: LearningState,
+    /// An RBM's CD walk of the first pattern, as stepped.
+    pub rbm_walk: Option<RbmWalkView>,
     /// Continuous training is on.
     pub training: bool,
+}
+
+impl Learner {
+    /// A learner continuing from saved state (not training, no walk shown).
+    pub fn from_saved(saved: LearningState) -> Self {
+        Self {
+            saved,
+            rbm_walk: None,
+            training: false,
+        }
+    }
 }
 
 fn first_rows(patterns: &[Vec<u8>], k: usize) -> Vec<Vec<u8>> {
@@ -66,7 +86,7 @@ impl Learner {
     /// η of whichever learning applies to `model`.
     pub fn learning_rate(&self, model: &Model) -> f64 {
         match model {
-            Model::Net(_) => self.settings.learning_rate,
+            Model::Net(_) => self.saved.settings.learning_rate,
             Model::Rbm(m) => f64::from(m.trainer.config().learning_rate),
         }
     }
@@ -79,7 +99,7 @@ impl Learner {
             )));
         }
         match model {
-            Model::Net(_) => self.settings.learning_rate = eta,
+            Model::Net(_) => self.saved.settings.learning_rate = eta,
             Model::Rbm(m) => m.trainer.set_config(RbmTrainConfig {
                 learning_rate: eta as f32,
                 ..m.trainer.config().clone()
@@ -88,22 +108,37 @@ impl Learner {
         Ok(())
     }
 
+    /// One stepped phase: collect ⟨sᵢsⱼ⟩⁺, collect ⟨sᵢsⱼ⟩⁻, or apply the update.
+    pub fn step_phase(
+        &mut self,
+        phase: Phase,
+        model: &mut Model,
+        set: &PatternSet,
+        rng: &mut SimRng,
+    ) -> Result<(), EngineError> {
+        match phase {
+            Phase::Positive => self.positive_phase(model, set, rng),
+            Phase::Negative => self.negative_phase(model, set, rng),
+            Phase::Update => self.apply_update(model, set, rng),
+        }
+    }
+
     /// Collects ⟨sᵢsⱼ⟩⁺ (an RBM: walks CD-k for the first patterns and shows its data side).
-    pub fn positive_phase(
+    fn positive_phase(
         &mut self,
         model: &mut Model,
         set: &PatternSet,
         rng: &mut SimRng,
-    ) -> Result<Phase, EngineError> {
+    ) -> Result<(), EngineError> {
         if set.patterns.is_empty() {
             return Err(EngineError::EmptyData);
         }
         match model {
             Model::Net(m) => {
-                self.positive = Some(learning::positive_phase(
+                self.saved.positive = Some(learning::positive_phase(
                     &m.bm,
                     &set.patterns,
-                    &self.settings.positive,
+                    &self.saved.settings.positive,
                     1.0,
                     rng,
                 )?);
@@ -120,7 +155,7 @@ impl Learner {
                 }
             }
         }
-        Ok(Phase::Positive)
+        Ok(())
     }
 
     /// Walks CD-k from the first [`WALK_BATCH`] patterns and keeps the statistics and the
@@ -135,7 +170,7 @@ impl Learner {
     ) -> Result<(), EngineError> {
         let batch = first_rows(&set.patterns, WALK_BATCH);
         let walk = cd_walk(rbm, matrix_from_patterns(&batch)?, k, rng);
-        self.rbm_stats = Some(RbmStatistics {
+        self.saved.rbm_statistics = Some(RbmStatistics {
             data: Arc::new(outer_mean(&walk.v0, &walk.h0_probs)),
             reconstruction: Arc::new(outer_mean(&walk.vk, &walk.hk_probs)),
         });
@@ -152,24 +187,24 @@ impl Learner {
     }
 
     /// Collects ⟨sᵢsⱼ⟩⁻ (an RBM: shows the reconstruction side of its walk).
-    pub fn negative_phase(
+    fn negative_phase(
         &mut self,
         model: &mut Model,
         set: &PatternSet,
         rng: &mut SimRng,
-    ) -> Result<Phase, EngineError> {
+    ) -> Result<(), EngineError> {
         match model {
             Model::Net(m) => {
-                self.negative = Some(learning::negative_phase(
+                self.saved.negative = Some(learning::negative_phase(
                     &m.bm,
-                    &mut self.negative_chains,
-                    &self.settings,
+                    &mut self.saved.negative_chains,
+                    &self.saved.settings,
                     1.0,
                     rng,
                 )?);
             }
             Model::Rbm(_) => {
-                if self.rbm_stats.is_none() {
+                if self.saved.rbm_statistics.is_none() {
                     self.positive_phase(model, set, rng)?;
                 }
                 if let Some(walk) = &mut self.rbm_walk {
@@ -177,25 +212,25 @@ impl Learner {
                 }
             }
         }
-        Ok(Phase::Negative)
+        Ok(())
     }
 
     /// W += η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻) from the stepped phases (an RBM: one CD epoch on the first
     /// patterns).
-    pub fn apply_update(
+    fn apply_update(
         &mut self,
         model: &mut Model,
         set: &PatternSet,
         rng: &mut SimRng,
-    ) -> Result<Phase, EngineError> {
+    ) -> Result<(), EngineError> {
         match model {
             Model::Net(m) => {
-                let (Some(pos), Some(neg)) = (&self.positive, &self.negative) else {
+                let (Some(pos), Some(neg)) = (&self.saved.positive, &self.saved.negative) else {
                     return Err(EngineError::BadParameter(
                         "run the positive and the negative phase before applying an update".into(),
                     ));
                 };
-                let update = learning::compute_update(&m.bm, pos, neg, &self.settings)?;
+                let update = learning::compute_update(&m.bm, pos, neg, &self.saved.settings)?;
                 learning::apply_update(&mut m.bm, &update)?;
                 m.chain.refresh(&m.bm);
                 m.twin.refresh(&m.bm);
@@ -210,9 +245,9 @@ impl Learner {
                 trainer.train_epoch(&mut m.rbm, &data, rng)?;
             }
         }
-        self.updates += 1;
+        self.saved.updates += 1;
         self.record_curve_point(model, set)?;
-        Ok(Phase::Update)
+        Ok(())
     }
 
     /// Starts or stops continuous training.
@@ -244,7 +279,7 @@ impl Learner {
                 let data = matrix_from_patterns(&set.patterns)?;
                 m.trainer.train_epoch(&mut m.rbm, &data, rng)?;
                 self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 2, rng)?;
-                self.updates += 1;
+                self.saved.updates += 1;
                 self.record_curve_point(model, set)
             }
         }
@@ -271,7 +306,8 @@ impl Learner {
                 total / set.patterns.len().max(1) as f64
             }
             Model::Rbm(m)
-                if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS && self.updates.is_multiple_of(5) =>
+                if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS
+                    && self.saved.updates.is_multiple_of(5) =>
             {
                 exact::rbm_log_likelihood(&m.rbm, &set.patterns)?
             }
@@ -280,7 +316,7 @@ impl Learner {
             }
             Model::Rbm(_) => return Ok(()),
         };
-        push_thinned(&mut self.curve, [self.updates as f64, value]);
+        push_thinned(&mut self.saved.curve, [self.saved.updates as f64, value]);
         Ok(())
     }
 
@@ -297,7 +333,7 @@ impl Learner {
 
     /// What the Learning view shows.
     pub fn view(&self, model: &Model, set: &PatternSet, updates_per_sec: f64) -> LearningView {
-        let (positive, negative, shape) = match (model, &self.rbm_stats) {
+        let (positive, negative, shape) = match (model, &self.saved.rbm_statistics) {
             (Model::Rbm(m), Some(stats)) => (
                 Some(stats.data.clone()),
                 // Stepping: the reconstruction side shows once the negative phase is pressed.
@@ -311,8 +347,8 @@ impl Learner {
                         .map(|s| Arc::new(s.pair.iter().map(|&x| x as f32).collect::<Vec<f32>>()))
                 };
                 (
-                    to32(&self.positive),
-                    to32(&self.negative),
+                    to32(&self.saved.positive),
+                    to32(&self.saved.negative),
                     (m.bm.n(), m.bm.n()),
                 )
             }
@@ -322,9 +358,9 @@ impl Learner {
             positive,
             negative,
             shape,
-            curve: self.curve.clone(),
+            curve: self.saved.curve.clone(),
             curve_label: Self::curve_label(model).into(),
-            updates: self.updates,
+            updates: self.saved.updates,
             learning_rate: self.learning_rate(model),
             training_patterns: set.patterns.len(),
             training: self.training,

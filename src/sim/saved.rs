@@ -5,23 +5,21 @@
 //! Display-only state (the energy trace, the histogram, caches, speed measurements) is not
 //! saved; a restored simulation starts paused.
 
-use super::learner::{Learner, RbmStatistics};
+use super::learner::{Learner, LearningState, RbmStatistics};
 use super::model::{ImportedModel, MAX_HIDDEN, Model, net_model, rbm_model};
 use super::pacer::Pacer;
 use super::protocol::{AnnealProgress, ModelKind, ModelSpec, TrainingSource, UpdateOrder};
-use super::simulation::{Simulation, default_schedule};
+use super::simulation::Simulation;
 use crate::engine::anneal::{MAX_STEPS, Schedule};
-use crate::engine::boltzmann::Chain;
 use crate::engine::error::{check_len, check_temperature};
-use crate::engine::learning::{LearningSettings, PhaseStats};
 use crate::engine::patterns::PatternSet;
 use crate::engine::{EngineError, SimRng};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 
-/// A simulation's persistent state (see the module docs).
+/// The state of the network a session runs: what it is, its chains, its training set, how it
+/// runs and how far it got. [`Simulation`] holds exactly this as its `core`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SavedSimulation {
+pub struct SessionCore {
     /// What the model was built from (kind, training source, hidden units, rule, seed).
     pub spec: ModelSpec,
     /// The random generator, mid-stream.
@@ -36,61 +34,35 @@ pub struct SavedSimulation {
     pub temperature: f64,
     /// Update order.
     pub order: UpdateOrder,
-    /// Sweeps per second (None: as fast as possible).
-    pub sweeps_per_sec_limit: Option<f64>,
     /// Sweeps done (fractional within a sweep).
     pub sweeps: f64,
     /// The next unit of a sequential single-unit step.
     pub unit_cursor: usize,
-    /// Boltzmann learning settings.
-    pub learning: LearningSettings,
-    /// Persistent negative chains of Boltzmann learning.
-    pub negative_chains: Vec<Chain>,
-    /// The last positive-phase statistics, if collected and not yet applied.
-    pub positive: Option<PhaseStats>,
-    /// The last negative-phase statistics.
-    pub negative: Option<PhaseStats>,
-    /// An RBM's last ⟨vᵢhⱼ⟩ of the data and of the reconstruction (nv × nh each).
-    #[serde(default)]
-    pub rbm_statistics: Option<(Vec<f32>, Vec<f32>)>,
-    /// Learning updates applied.
-    pub updates: usize,
-    /// The learning curve: (update, value).
-    pub curve: Vec<[f64; 2]>,
-    /// An annealing schedule in progress: (steps, sweeps done within it).
+    /// An annealing schedule in progress.
     pub anneal: Option<AnnealProgress>,
-    /// The annealing schedule Anneal runs (files from before it was saved get the default).
-    #[serde(default = "default_schedule")]
+    /// The annealing schedule Anneal runs.
     pub schedule: Schedule,
+}
+
+/// A simulation's persistent state (see the module docs): three parts, each held whole by
+/// the running [`Simulation`], so saving and loading copy no field by hand.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedSimulation {
+    /// The network and how it runs.
+    pub core: SessionCore,
+    /// Learning settings, chains, statistics and curve.
+    pub learning: LearningState,
+    /// Sweeps per second (None: as fast as possible).
+    pub sweeps_per_sec_limit: Option<f64>,
 }
 
 impl Simulation {
     /// The state to save.
     pub fn to_saved(&self) -> SavedSimulation {
         SavedSimulation {
-            spec: self.spec.clone(),
-            rng: self.rng.clone(),
-            model: self.model.clone(),
-            training_set: self.set.clone(),
-            drawn: self.drawn.clone(),
-            temperature: self.temperature,
-            order: self.order,
+            core: self.core.clone(),
+            learning: self.learner.saved.clone(),
             sweeps_per_sec_limit: self.pacer.limit(),
-            sweeps: self.sweeps,
-            unit_cursor: self.unit_cursor,
-            learning: self.learner.settings.clone(),
-            negative_chains: self.learner.negative_chains.clone(),
-            positive: self.learner.positive.clone(),
-            negative: self.learner.negative.clone(),
-            rbm_statistics: self
-                .learner
-                .rbm_stats
-                .as_ref()
-                .map(|s| (s.data.to_vec(), s.reconstruction.to_vec())),
-            updates: self.learner.updates,
-            curve: self.learner.curve.clone(),
-            anneal: self.anneal.clone(),
-            schedule: self.schedule.clone(),
         }
     }
 
@@ -99,52 +71,10 @@ impl Simulation {
     /// error names the first problem found.
     pub fn from_saved(saved: SavedSimulation) -> Result<Self, EngineError> {
         check_saved(&saved)?;
-        let SavedSimulation {
-            spec,
-            rng,
-            model,
-            training_set,
-            drawn,
-            temperature,
-            order,
-            sweeps_per_sec_limit,
-            sweeps,
-            unit_cursor,
-            learning,
-            negative_chains,
-            positive,
-            negative,
-            rbm_statistics,
-            updates,
-            curve,
-            anneal,
-            schedule,
-        } = saved;
-        let learner = Learner {
-            settings: learning,
-            negative_chains,
-            positive,
-            negative,
-            rbm_stats: rbm_statistics.map(|(data, reconstruction)| RbmStatistics {
-                data: Arc::new(data),
-                reconstruction: Arc::new(reconstruction),
-            }),
-            rbm_walk: None,
-            updates,
-            curve,
-            training: false,
-        };
         let mut sim = Simulation {
-            drawn,
-            temperature,
-            order,
-            pacer: Pacer::new(sweeps_per_sec_limit),
-            sweeps,
-            unit_cursor,
-            learner,
-            anneal,
-            schedule,
-            ..Simulation::from_parts(spec, rng, model, training_set)
+            learner: Learner::from_saved(saved.learning),
+            pacer: Pacer::new(saved.sweeps_per_sec_limit),
+            ..Simulation::from_core(saved.core)
         };
         // The start of the trace shows the loaded state at its own sweep count.
         sim.apply(super::protocol::Command::ClearTrace)?;
@@ -156,7 +86,8 @@ fn bad(message: impl Into<String>) -> EngineError {
     EngineError::BadParameter(message.into())
 }
 
-fn check_saved(s: &SavedSimulation) -> Result<(), EngineError> {
+fn check_saved(saved: &SavedSimulation) -> Result<(), EngineError> {
+    let (s, learning) = (&saved.core, &saved.learning);
     if s.spec.hidden > MAX_HIDDEN {
         return Err(bad(format!(
             "{} hidden units is too many (at most {MAX_HIDDEN})",
@@ -182,12 +113,12 @@ fn check_saved(s: &SavedSimulation) -> Result<(), EngineError> {
             s.sweeps
         )));
     }
-    if let Some(limit) = s.sweeps_per_sec_limit
+    if let Some(limit) = saved.sweeps_per_sec_limit
         && !(limit.is_finite() && limit > 0.0)
     {
         return Err(bad(format!("the speed must be > 0 sweeps/s, got {limit}")));
     }
-    s.learning.validate()?;
+    learning.settings.validate()?;
     if let Some(progress) = &s.anneal {
         if progress.steps.is_empty() || progress.steps.len() > MAX_STEPS {
             return Err(bad("an annealing schedule needs 1 to 100 000 steps"));
@@ -197,7 +128,7 @@ fn check_saved(s: &SavedSimulation) -> Result<(), EngineError> {
         }
     }
     s.schedule.steps()?;
-    if s.curve.iter().flatten().any(|x| !x.is_finite()) {
+    if learning.curve.iter().flatten().any(|x| !x.is_finite()) {
         return Err(bad("the learning curve holds a value that is not finite"));
     }
     match (&s.model, s.spec.kind) {
@@ -219,13 +150,13 @@ fn check_saved(s: &SavedSimulation) -> Result<(), EngineError> {
                 )));
             }
             // Learning refreshes these chains' inputs before each negative phase.
-            for chain in &s.negative_chains {
+            for chain in &learning.negative_chains {
                 chain.validate_shape_for(&m.bm)?;
             }
-            for stats in s.positive.iter().chain(&s.negative) {
+            for stats in learning.positive.iter().chain(&learning.negative) {
                 stats.validate(m.bm.n())?;
             }
-            if s.rbm_statistics.is_some() {
+            if learning.rbm_statistics.is_some() {
                 return Err(bad(
                     "a Hopfield net or Boltzmann machine holds RBM statistics",
                 ));
@@ -236,15 +167,22 @@ fn check_saved(s: &SavedSimulation) -> Result<(), EngineError> {
             check_len("visible units of the RBM", nv, m.rbm.n_visible())?;
             m.chains.validate_for(&m.rbm)?;
             m.trainer.validate_for(&m.rbm)?;
-            if let Some((p, n)) = &s.rbm_statistics {
+            if let Some(RbmStatistics {
+                data: p,
+                reconstruction: n,
+            }) = &learning.rbm_statistics
+            {
                 let cells = m.rbm.n_visible() * m.rbm.n_hidden();
                 check_len("RBM data statistics (nv × nh)", cells, p.len())?;
                 check_len("RBM reconstruction statistics (nv × nh)", cells, n.len())?;
-                if p.iter().chain(n).any(|x| !(0.0..=1.0).contains(x)) {
+                if p.iter().chain(n.iter()).any(|x| !(0.0..=1.0).contains(x)) {
                     return Err(bad("RBM statistics must lie in [0, 1]"));
                 }
             }
-            if !s.negative_chains.is_empty() || s.positive.is_some() || s.negative.is_some() {
+            if !learning.negative_chains.is_empty()
+                || learning.positive.is_some()
+                || learning.negative.is_some()
+            {
                 return Err(bad(
                     "an RBM session holds Boltzmann-learning chains or statistics",
                 ));
@@ -264,7 +202,7 @@ impl Simulation {
     /// training set stays when its grid has as many units as the new visible layer, otherwise
     /// an empty set on a grid as square as the unit count allows takes its place.
     pub(super) fn with_imported(&self, imported: ImportedModel) -> Result<Self, EngineError> {
-        let mut rng = self.rng.clone();
+        let mut rng = self.core.rng.clone();
         let (model, kind, nv, hidden) = match imported {
             ImportedModel::Rbm(rbm) => {
                 let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
@@ -290,9 +228,9 @@ impl Simulation {
                 "{hidden} hidden units is too many (at most {MAX_HIDDEN})"
             )));
         }
-        let keeps_set = self.set.width * self.set.height == nv;
+        let keeps_set = self.core.training_set.width * self.core.training_set.height == nv;
         let set = if keeps_set {
-            self.set.clone()
+            self.core.training_set.clone()
         } else {
             let (width, height) = squarest_grid(nv);
             PatternSet {
@@ -306,11 +244,11 @@ impl Simulation {
             kind,
             hidden,
             source: if keeps_set {
-                self.spec.source
+                self.core.spec.source
             } else {
                 TrainingSource::Drawn
             },
-            ..self.spec.clone()
+            ..self.core.spec.clone()
         };
         Ok(self.keeping_settings(Simulation::from_parts(spec, rng, model, set)))
     }
@@ -329,9 +267,9 @@ pub fn squarest_grid(n: usize) -> (usize, usize) {
 impl std::fmt::Debug for Simulation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Simulation")
-            .field("spec", &self.spec)
-            .field("sweeps", &self.sweeps)
-            .field("temperature", &self.temperature)
+            .field("spec", &self.core.spec)
+            .field("sweeps", &self.core.sweeps)
+            .field("temperature", &self.core.temperature)
             .finish_non_exhaustive()
     }
 }
@@ -346,11 +284,11 @@ impl Simulation {
 
     /// The network, for reading (the CLI's `sample` and `eval`).
     pub fn model(&self) -> &Model {
-        &self.model
+        &self.core.model
     }
 
     /// The training set.
     pub fn training_set(&self) -> &PatternSet {
-        &self.set
+        &self.core.training_set
     }
 }

@@ -12,9 +12,10 @@ use super::learner::Learner;
 use super::model::{Model, build, training_set};
 use super::pacer::Pacer;
 use super::protocol::{
-    AnnealProgress, Command, Event, ModelKind, ModelSpec, Replacement, Settings, Snapshot,
+    AnnealProgress, Command, Event, ModelKind, ModelSpec, Phase, Replacement, Settings, Snapshot,
     StopReason, TraceMark, TracePoint, TrainingSource, UnitStep,
 };
+use super::saved::SessionCore;
 use super::view_cache::ViewCache;
 use crate::engine::anneal::Schedule;
 use crate::engine::boltzmann::UpdateOrder;
@@ -38,18 +39,9 @@ pub const MAX_CD_K: usize = 100;
 /// Everything the simulation owns.
 #[derive(Clone)]
 pub struct Simulation {
-    pub(super) spec: ModelSpec,
-    pub(super) rng: SimRng,
-    pub(super) model: Model,
-    pub(super) set: PatternSet,
-    pub(super) drawn: Vec<Vec<u8>>,
-    pub(super) temperature: f64,
-    pub(super) order: UpdateOrder,
-    pub(super) schedule: Schedule,
-    pub(super) anneal: Option<AnnealProgress>,
+    /// The saved state of the network and how it runs.
+    pub(super) core: SessionCore,
     pub(super) running: bool,
-    pub(super) sweeps: f64,
-    pub(super) unit_cursor: usize,
     pub(super) learner: Learner,
     pub(super) pacer: Pacer,
     pub(super) views: ViewCache,
@@ -71,19 +63,27 @@ impl Simulation {
 
     /// A fresh simulation around a model that already exists (defaults everywhere else).
     pub(super) fn from_parts(spec: ModelSpec, rng: SimRng, model: Model, set: PatternSet) -> Self {
-        let mut sim = Self {
+        Self::from_core(SessionCore {
             spec,
             rng,
             model,
-            set,
+            training_set: set,
             drawn: Vec::new(),
             temperature: 1.0,
             order: UpdateOrder::Random,
-            schedule: default_schedule(),
-            anneal: None,
-            running: false,
             sweeps: 0.0,
             unit_cursor: 0,
+            anneal: None,
+            schedule: default_schedule(),
+        })
+    }
+
+    /// A paused simulation of `core`, with no learning history, the default pace and a trace
+    /// that starts at the current state.
+    pub(super) fn from_core(core: SessionCore) -> Self {
+        let mut sim = Self {
+            core,
+            running: false,
             learner: Learner::default(),
             pacer: Pacer::new(Some(20.0)),
             views: ViewCache::default(),
@@ -100,10 +100,10 @@ impl Simulation {
     /// The same settings (T, order, pace, schedule) around another simulation's network: a
     /// new model keeps what the person chose for running it.
     pub(super) fn keeping_settings(&self, mut next: Self) -> Self {
-        next.temperature = self.temperature;
-        next.order = self.order;
+        next.core.temperature = self.core.temperature;
+        next.core.order = self.core.order;
         next.pacer = Pacer::new(self.pacer.limit());
-        next.schedule = self.schedule.clone();
+        next.core.schedule = self.core.schedule.clone();
         next.weights_generation = self.weights_generation + 1;
         next.trace_generation = self.trace_generation + 1;
         next
@@ -112,7 +112,7 @@ impl Simulation {
     /// The default opening scene: letters stored in a Hopfield net, a noisy letter on the grid.
     pub fn opening_scene() -> Result<Self, EngineError> {
         let mut sim = Self::new(ModelSpec::default())?;
-        sim.temperature = 0.0;
+        sim.core.temperature = 0.0;
         sim.apply(Command::ShowPattern(0))?;
         sim.apply(Command::AddNoise(0.2))?;
         Ok(sim)
@@ -120,7 +120,7 @@ impl Simulation {
 
     /// Whether it runs continuously.
     pub fn is_running(&self) -> bool {
-        self.running || self.learner.training || self.anneal.is_some()
+        self.running || self.learner.training || self.core.anneal.is_some()
     }
 
     /// Takes the events raised since the last call.
@@ -129,12 +129,12 @@ impl Simulation {
     }
 
     fn nv(&self) -> usize {
-        self.set.width * self.set.height
+        self.core.training_set.width * self.core.training_set.height
     }
 
     /// Hidden units the network has.
     fn hidden_units(&self) -> usize {
-        match &self.model {
+        match &self.core.model {
             Model::Net(m) => m.bm.n_hidden(),
             Model::Rbm(m) => m.rbm.n_hidden(),
         }
@@ -142,24 +142,24 @@ impl Simulation {
 
     /// Every setting, as the snapshot publishes it.
     pub fn settings(&self) -> Settings {
-        let cd_k = match &self.model {
+        let cd_k = match &self.core.model {
             Model::Rbm(m) => m.trainer.config().cd_k,
             Model::Net(_) => 1,
         };
         Settings {
-            kind: self.spec.kind,
-            source: self.spec.source,
-            pattern_set: self.set.name.clone(),
-            rule: self.spec.rule,
+            kind: self.core.spec.kind,
+            source: self.core.spec.source,
+            pattern_set: self.core.training_set.name.clone(),
+            rule: self.core.spec.rule,
             hidden: self.hidden_units(),
-            grid: (self.set.width, self.set.height),
-            seed: self.spec.seed,
-            temperature: self.temperature,
-            order: self.order,
+            grid: (self.core.training_set.width, self.core.training_set.height),
+            seed: self.core.spec.seed,
+            temperature: self.core.temperature,
+            order: self.core.order,
             speed: self.pacer.limit(),
-            learning_rate: self.learner.learning_rate(&self.model),
+            learning_rate: self.learner.learning_rate(&self.core.model),
             cd_k,
-            schedule: self.schedule.clone(),
+            schedule: self.core.schedule.clone(),
         }
     }
 
@@ -183,15 +183,15 @@ impl Simulation {
             Command::NewGrid { width, height } => self.new_grid(width, height)?,
             Command::SetTemperature(t) => {
                 crate::engine::error::check_temperature(t)?;
-                self.temperature = t;
-                self.views.reset_histogram(&self.model);
+                self.core.temperature = t;
+                self.views.reset_histogram(&self.core.model);
             }
             Command::Run => self.running = true,
             Command::Pause => {
                 let was_running = self.is_running();
                 self.running = false;
                 self.learner.training = false;
-                self.anneal = None;
+                self.core.anneal = None;
                 self.pacer.stop();
                 if was_running {
                     self.events.push(Event::Stopped(StopReason::Paused));
@@ -246,46 +246,35 @@ impl Simulation {
                 });
             }
             Command::ShowPattern(k) => {
-                let pattern = self.set.patterns.get(k).cloned().ok_or_else(|| {
-                    EngineError::BadParameter(format!("there is no training pattern {}", k + 1))
-                })?;
+                let pattern = self
+                    .core
+                    .training_set
+                    .patterns
+                    .get(k)
+                    .cloned()
+                    .ok_or_else(|| {
+                        EngineError::BadParameter(format!("there is no training pattern {}", k + 1))
+                    })?;
                 self.edit_visible(TraceMark::Pattern, true, |v, _| v.copy_from_slice(&pattern));
             }
             Command::StorePattern => self.store_pattern()?,
-            Command::PositivePhase => {
-                let phase =
-                    self.learner
-                        .positive_phase(&mut self.model, &self.set, &mut self.rng)?;
-                self.events.push(Event::PhaseDone(phase));
-            }
-            Command::NegativePhase => {
-                let phase =
-                    self.learner
-                        .negative_phase(&mut self.model, &self.set, &mut self.rng)?;
-                self.events.push(Event::PhaseDone(phase));
-            }
-            Command::ApplyUpdate => {
-                let phase = self
-                    .learner
-                    .apply_update(&mut self.model, &self.set, &mut self.rng)?;
-                self.weights_changed();
-                self.mark_trace(TraceMark::Weights);
-                self.events.push(Event::PhaseDone(phase));
-            }
+            Command::PositivePhase => self.learning_phase(Phase::Positive)?,
+            Command::NegativePhase => self.learning_phase(Phase::Negative)?,
+            Command::ApplyUpdate => self.learning_phase(Phase::Update)?,
             Command::Train(on) => {
-                if on && self.spec.kind == ModelKind::Hopfield {
+                if on && self.core.spec.kind == ModelKind::Hopfield {
                     return Err(EngineError::BadParameter("a Hopfield net stores patterns in one shot; choose a Boltzmann machine or an RBM to train".into()));
                 }
-                self.learner.set_training(&self.set, on)?;
+                self.learner.set_training(&self.core.training_set, on)?;
                 if !on {
                     self.pacer.stop();
                 }
             }
             Command::SetLearningRate(eta) => {
-                self.learner.set_learning_rate(&mut self.model, eta)?
+                self.learner.set_learning_rate(&mut self.core.model, eta)?
             }
             Command::SetCdK(k) => {
-                let Model::Rbm(m) = &mut self.model else {
+                let Model::Rbm(m) = &mut self.core.model else {
                     return Err(EngineError::BadParameter(
                         "k of CD-k belongs to an RBM; this model is not one".into(),
                     ));
@@ -303,15 +292,15 @@ impl Simulation {
             }
             Command::SetSchedule(schedule) => {
                 schedule.steps()?;
-                self.schedule = schedule;
+                self.core.schedule = schedule;
             }
             Command::Anneal => {
-                self.anneal = Some(AnnealProgress {
-                    steps: self.schedule.steps()?,
+                self.core.anneal = Some(AnnealProgress {
+                    steps: self.core.schedule.steps()?,
                     done: 0,
                 });
             }
-            Command::SetOrder(order) => self.order = order,
+            Command::SetOrder(order) => self.core.order = order,
             Command::SetSpeed(limit) => self
                 .pacer
                 .set_limit(limit)
@@ -342,8 +331,8 @@ impl Simulation {
 
     fn set_model(&mut self, spec: ModelSpec) -> Result<(), EngineError> {
         let mut rng = SimRng::seed_from_u64(spec.seed);
-        let grid = (self.set.width, self.set.height);
-        let set = training_set(spec.source, &self.drawn, grid)?;
+        let grid = (self.core.training_set.width, self.core.training_set.height);
+        let set = training_set(spec.source, &self.core.drawn, grid)?;
         if spec.source == TrainingSource::Drawn
             && set.patterns.is_empty()
             && spec.kind != ModelKind::Hopfield
@@ -354,7 +343,7 @@ impl Simulation {
         }
         let model = build(&spec, &set, &mut rng)?;
         let mut next = self.keeping_settings(Self::from_parts(spec, rng, model, set));
-        next.drawn = std::mem::take(&mut self.drawn);
+        next.core.drawn = std::mem::take(&mut self.core.drawn);
         *self = next;
         self.restart_trace();
         Ok(())
@@ -362,7 +351,7 @@ impl Simulation {
 
     fn new_grid(&mut self, width: usize, height: usize) -> Result<(), EngineError> {
         let units = width.saturating_mul(height);
-        let limit = if self.spec.kind == ModelKind::Rbm {
+        let limit = if self.core.spec.kind == ModelKind::Rbm {
             MAX_RBM_GRID_UNITS
         } else {
             MAX_NET_GRID_UNITS
@@ -374,7 +363,7 @@ impl Simulation {
         }
         let spec = ModelSpec {
             source: TrainingSource::Drawn,
-            ..self.spec.clone()
+            ..self.core.spec.clone()
         };
         let set = PatternSet {
             name: "Drawn".into(),
@@ -393,20 +382,20 @@ impl Simulation {
     /// is rebuilt on it, keeping what it stored.
     fn store_pattern(&mut self) -> Result<(), EngineError> {
         let state = self.visible_state();
-        let rebuild =
-            self.spec.source == TrainingSource::Drawn || self.spec.kind == ModelKind::Hopfield;
+        let rebuild = self.core.spec.source == TrainingSource::Drawn
+            || self.core.spec.kind == ModelKind::Hopfield;
         if !rebuild {
-            self.drawn.push(state);
+            self.core.drawn.push(state);
             return Ok(());
         }
-        if self.spec.source != TrainingSource::Drawn {
+        if self.core.spec.source != TrainingSource::Drawn {
             // Keep what the net already stores, plus the new drawing.
-            self.drawn = self.set.patterns.clone();
+            self.core.drawn = self.core.training_set.patterns.clone();
         }
-        self.drawn.push(state.clone());
+        self.core.drawn.push(state.clone());
         let spec = ModelSpec {
             source: TrainingSource::Drawn,
-            ..self.spec.clone()
+            ..self.core.spec.clone()
         };
         self.set_model(spec)?;
         self.edit_visible(TraceMark::Pattern, false, |v, _| v.copy_from_slice(&state));
@@ -416,14 +405,14 @@ impl Simulation {
     /// A new start from `seed`: every unit that is not clamped random, visible and hidden,
     /// counters and trace cleared. Two resets with one seed give the same state.
     fn reset(&mut self, seed: u64) {
-        self.spec.seed = seed;
-        self.rng = SimRng::seed_from_u64(seed);
-        self.sweeps = 0.0;
-        self.unit_cursor = 0;
-        self.anneal = None;
+        self.core.spec.seed = seed;
+        self.core.rng = SimRng::seed_from_u64(seed);
+        self.core.sweeps = 0.0;
+        self.core.unit_cursor = 0;
+        self.core.anneal = None;
         self.last_unit = None;
-        let rng = &mut self.rng;
-        match &mut self.model {
+        let rng = &mut self.core.rng;
+        match &mut self.core.model {
             Model::Net(m) => {
                 for i in 0..m.bm.n() {
                     let bit = (rng.next_u64() >> 63) as u8;
@@ -451,7 +440,7 @@ impl Simulation {
 
     fn visible_state(&self) -> Vec<u8> {
         let nv = self.nv();
-        match &self.model {
+        match &self.core.model {
             Model::Net(m) => m.chain.state()[..nv].to_vec(),
             Model::Rbm(m) => binary_row(&m.chains.visible),
         }
@@ -459,7 +448,7 @@ impl Simulation {
 
     fn clamp_mask(&self) -> Vec<bool> {
         let nv = self.nv();
-        match &self.model {
+        match &self.core.model {
             Model::Net(m) => m.chain.clamped()[..nv].to_vec(),
             Model::Rbm(m) => m.chains.clamped.clone(),
         }
@@ -475,7 +464,7 @@ impl Simulation {
     ) {
         let before = self.visible_state();
         let mut visible = before.clone();
-        edit(&mut visible, &mut self.rng);
+        edit(&mut visible, &mut self.core.rng);
         if keep_clamped {
             for ((v, &old), fixed) in visible.iter_mut().zip(&before).zip(self.clamp_mask()) {
                 if fixed {
@@ -483,7 +472,7 @@ impl Simulation {
                 }
             }
         }
-        match &mut self.model {
+        match &mut self.core.model {
             Model::Net(m) => {
                 for (i, &v) in visible.iter().enumerate() {
                     m.chain.set_unit(&m.bm, i, v);
@@ -499,13 +488,13 @@ impl Simulation {
                 .for_each(|(x, &v)| *x = f32::from(v)),
         }
         self.last_unit = None;
-        self.views.reset_histogram(&self.model);
+        self.views.reset_histogram(&self.core.model);
         self.mark_trace(mark);
     }
 
     fn edit_clamps(&mut self, edit: impl FnOnce(&mut [bool])) {
         let nv = self.nv();
-        match &mut self.model {
+        match &mut self.core.model {
             Model::Net(m) => {
                 let mut mask = m.chain.clamped().to_vec();
                 edit(&mut mask[..nv]);
@@ -520,21 +509,21 @@ impl Simulation {
 
     fn weights_changed(&mut self) {
         self.weights_generation += 1;
-        self.views.reset_histogram(&self.model);
+        self.views.reset_histogram(&self.core.model);
     }
 
     fn sweep(&mut self) -> Result<(), EngineError> {
         let t = self.current_temperature()?;
-        let order = self.order;
-        match &mut self.model {
+        let order = self.core.order;
+        match &mut self.core.model {
             Model::Net(m) => {
-                m.chain.sweep(&m.bm, t, order, &mut self.rng)?;
+                m.chain.sweep(&m.bm, t, order, &mut self.core.rng)?;
                 m.twin
-                    .sweep(&m.bm, 0.0, UpdateOrder::Sequential, &mut self.rng)?;
+                    .sweep(&m.bm, 0.0, UpdateOrder::Sequential, &mut self.core.rng)?;
             }
-            Model::Rbm(m) => m.chains.step(&m.rbm, t as f32, &mut self.rng),
+            Model::Rbm(m) => m.chains.step(&m.rbm, t as f32, &mut self.core.rng),
         }
-        self.sweeps += 1.0;
+        self.core.sweeps += 1.0;
         self.last_unit = None;
         self.after_sweep();
         Ok(())
@@ -542,20 +531,20 @@ impl Simulation {
 
     fn step_unit(&mut self) -> Result<(), EngineError> {
         let t = self.current_temperature()?;
-        let Model::Net(m) = &mut self.model else {
+        let Model::Net(m) = &mut self.core.model else {
             return self.sweep();
         };
         let n = m.bm.n();
-        let i = if self.order == UpdateOrder::Random {
-            self.rng.below(n)
+        let i = if self.core.order == UpdateOrder::Random {
+            self.core.rng.below(n)
         } else {
-            self.unit_cursor % n
+            self.core.unit_cursor % n
         };
-        self.unit_cursor = (self.unit_cursor + 1) % n;
+        self.core.unit_cursor = (self.core.unit_cursor + 1) % n;
         let input = m.chain.inputs()[i];
         let p = p_on(input, t, m.chain.state()[i]);
-        m.chain.update_unit(&m.bm, i, t, &mut self.rng);
-        m.twin.update_unit(&m.bm, i, 0.0, &mut self.rng);
+        m.chain.update_unit(&m.bm, i, t, &mut self.core.rng);
+        m.twin.update_unit(&m.bm, i, 0.0, &mut self.core.rng);
         self.last_unit = Some(UnitStep {
             unit: i,
             input,
@@ -566,38 +555,56 @@ impl Simulation {
             },
             value: m.chain.state()[i],
         });
-        self.sweeps += 1.0 / n as f64;
+        self.core.sweeps += 1.0 / n as f64;
         self.after_sweep();
+        Ok(())
+    }
+
+    /// One stepped phase of learning; an update also marks the trace (the energies moved).
+    fn learning_phase(&mut self, phase: Phase) -> Result<(), EngineError> {
+        self.learner.step_phase(
+            phase,
+            &mut self.core.model,
+            &self.core.training_set,
+            &mut self.core.rng,
+        )?;
+        if phase == Phase::Update {
+            self.weights_changed();
+            self.mark_trace(TraceMark::Weights);
+        }
+        self.events.push(Event::PhaseDone(phase));
         Ok(())
     }
 
     fn current_temperature(&self) -> Result<f64, EngineError> {
         let t = self
+            .core
             .anneal
             .as_ref()
             .and_then(AnnealProgress::temperature)
-            .unwrap_or(self.temperature);
+            .unwrap_or(self.core.temperature);
         crate::engine::error::check_temperature(t)?;
         Ok(t)
     }
 
     fn after_sweep(&mut self) {
         self.push_trace(None);
-        if let Some(progress) = &mut self.anneal {
+        if let Some(progress) = &mut self.core.anneal {
             progress.done += 1;
             if progress.done >= progress.total_sweeps() {
-                self.temperature = progress.steps.last().map_or(self.temperature, |s| s.0);
-                self.anneal = None;
+                self.core.temperature =
+                    progress.steps.last().map_or(self.core.temperature, |s| s.0);
+                self.core.anneal = None;
                 self.events.push(Event::Stopped(StopReason::AnnealFinished));
             }
         }
-        self.views.record(&self.model);
+        self.views.record(&self.core.model);
     }
 
     fn push_trace(&mut self, mark: Option<TraceMark>) {
         let (energy, descent_energy) = self.energies();
         let point = TracePoint {
-            sweep: self.sweeps,
+            sweep: self.core.sweeps,
             energy,
             descent_energy,
             mark,
@@ -625,12 +632,12 @@ impl Simulation {
     fn restart_trace(&mut self) {
         self.trace.clear();
         self.trace_generation += 1;
-        self.views.reset_histogram(&self.model);
+        self.views.reset_histogram(&self.core.model);
         self.mark_trace(TraceMark::Start);
     }
 
     fn energies(&self) -> (f64, f64) {
-        match &self.model {
+        match &self.core.model {
             Model::Net(m) => (
                 m.chain.energy(&m.bm) + m.energy_offset,
                 m.twin.energy(&m.bm) + m.energy_offset,
@@ -648,18 +655,21 @@ impl Simulation {
         let start = Instant::now();
         if self.learner.training {
             while start.elapsed() < budget {
-                self.learner
-                    .train_step(&mut self.model, &self.set, &mut self.rng)?;
+                self.learner.train_step(
+                    &mut self.core.model,
+                    &self.core.training_set,
+                    &mut self.core.rng,
+                )?;
                 self.weights_changed();
-                if matches!(self.model, Model::Rbm(_)) {
+                if matches!(self.core.model, Model::Rbm(_)) {
                     break;
                 }
             }
-            self.pacer.measure(self.learner.updates as f64);
+            self.pacer.measure(self.learner.saved.updates as f64);
             return Ok(());
         }
         // Sweeps are paid for with credit earned at the speed limit, so slow speeds still move.
-        let mut allowed = self.pacer.allowance(since_last, self.anneal.is_some());
+        let mut allowed = self.pacer.allowance(since_last, self.core.anneal.is_some());
         while start.elapsed() < budget && allowed >= 1.0 {
             self.sweep()?;
             allowed -= 1.0;
@@ -668,20 +678,20 @@ impl Simulation {
                 break;
             }
         }
-        self.pacer.measure(self.sweeps);
+        self.pacer.measure(self.core.sweeps);
         Ok(())
     }
 
     /// The snapshot to publish; takes the trace gathered since the last one.
     pub fn snapshot(&mut self) -> Snapshot {
         let nv = self.nv();
-        let t = self.current_temperature().unwrap_or(self.temperature);
+        let t = self.current_temperature().unwrap_or(self.core.temperature);
         let (energy, descent_energy) = self.energies();
         let training = self.learner.training;
         let mut snap = Snapshot {
             settings: self.settings(),
             temperature: t,
-            sweeps: self.sweeps,
+            sweeps: self.core.sweeps,
             energy,
             descent_energy,
             new_trace: std::mem::take(&mut self.trace),
@@ -689,11 +699,11 @@ impl Simulation {
             last_unit: self.last_unit,
             sweeps_per_sec: if training { 0.0 } else { self.pacer.rate() },
             running: self.is_running(),
-            anneal: self.anneal.clone(),
+            anneal: self.core.anneal.clone(),
             weights_generation: self.weights_generation,
             ..Snapshot::default()
         };
-        match &self.model {
+        match &self.core.model {
             Model::Net(m) => {
                 let n = m.bm.n();
                 let s = m.chain.state();
@@ -711,7 +721,8 @@ impl Simulation {
                 snap.weights = Arc::new(m.bm.weights().iter().map(|&w| w as f32).collect());
                 snap.weights_shape = (n, n);
                 snap.pattern_energies = self
-                    .set
+                    .core
+                    .training_set
                     .patterns
                     .iter()
                     .map(|p| {
@@ -723,9 +734,14 @@ impl Simulation {
                 snap.fixed_point = (0..n).all(|i| {
                     m.chain.clamped()[i] || zero_temperature_value(inputs[i], s[i]) == s[i]
                 });
-                snap.spurious = self.spec.kind == ModelKind::Hopfield
+                snap.spurious = self.core.spec.kind == ModelKind::Hopfield
                     && snap.fixed_point
-                    && !self.set.patterns.iter().any(|p| p.as_slice() == &s[..nv]);
+                    && !self
+                        .core
+                        .training_set
+                        .patterns
+                        .iter()
+                        .any(|p| p.as_slice() == &s[..nv]);
             }
             Model::Rbm(m) => {
                 snap.visible = binary_row(&m.chains.visible);
@@ -741,14 +757,22 @@ impl Simulation {
                 snap.descent_visible = snap.visible.clone();
             }
         }
-        snap.distribution =
-            self.views
-                .distribution(&self.model, t, self.weights_generation, self.sweeps);
-        snap.landscape = self.views.landscape(&self.model, self.weights_generation);
-        snap.nearest = nearest_pattern(&self.set.patterns, &snap.visible);
-        snap.descent_nearest = nearest_pattern(&self.set.patterns, &snap.descent_visible);
+        snap.distribution = self.views.distribution(
+            &self.core.model,
+            t,
+            self.weights_generation,
+            self.core.sweeps,
+        );
+        snap.landscape = self
+            .views
+            .landscape(&self.core.model, self.weights_generation);
+        snap.nearest = nearest_pattern(&self.core.training_set.patterns, &snap.visible);
+        snap.descent_nearest =
+            nearest_pattern(&self.core.training_set.patterns, &snap.descent_visible);
         let updates_per_sec = if training { self.pacer.rate() } else { 0.0 };
-        snap.learning = self.learner.view(&self.model, &self.set, updates_per_sec);
+        snap.learning =
+            self.learner
+                .view(&self.core.model, &self.core.training_set, updates_per_sec);
         snap
     }
 }

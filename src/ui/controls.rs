@@ -161,22 +161,23 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
     ui.horizontal(|ui| {
         let draft = state.drafts.grid.filter(|d| d.based_on == settings.grid);
         let (mut w, mut h) = draft.map_or(settings.grid, |d| d.size);
-        let changed_w = named_drag(
-            ui,
-            &mut w,
-            |d| d.range(1..=64).suffix(" wide"),
-            "Grid columns",
-            "Columns of the visible grid (a new blank grid when you press Blank grid)",
-        );
-        ui.label("×");
-        let changed_h = named_drag(
-            ui,
-            &mut h,
-            |d| d.range(1..=64).suffix(" high"),
-            "Grid rows",
-            "Rows of the visible grid",
-        );
-        if changed_w || changed_h {
+        let sides = [
+            (
+                &mut w,
+                " wide",
+                "Grid columns",
+                "Columns of the visible grid (a new blank grid when you press Blank grid)",
+            ),
+            (&mut h, " high", "Grid rows", "Rows of the visible grid"),
+        ];
+        let mut changed = false;
+        for (k, (side, suffix, name, tip)) in sides.into_iter().enumerate() {
+            if k > 0 {
+                ui.label("×");
+            }
+            changed |= named_drag(ui, side, |d| d.range(1..=64).suffix(suffix), name, tip);
+        }
+        if changed {
             state.drafts.grid = Some(super::GridDraft {
                 size: (w, h),
                 based_on: settings.grid,

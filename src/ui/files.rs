@@ -317,14 +317,14 @@ impl Files {
         std::thread::spawn(move || {
             let result = match purpose {
                 Purpose::ExportWeights => {
-                    let model = match saved.model {
+                    let model = match saved.core.model {
                         crate::sim::model::Model::Net(m) => ImportedModel::Boltzmann(m.bm),
                         crate::sim::model::Model::Rbm(m) => ImportedModel::Rbm(m.rbm),
                     };
                     persist::interchange::save_weights(&path, &model)
                 }
                 Purpose::ExportTrainingSet => {
-                    persist::export::save_patterns(&path, &saved.training_set.patterns)
+                    persist::export::save_patterns(&path, &saved.core.training_set.patterns)
                 }
                 _ => persist::save_session(&path, &saved),
             };
