@@ -3,14 +3,18 @@
 use crate::engine::patterns::{PatternSet, parse_patterns};
 use crate::persist::interchange::load_weights;
 use crate::persist::load_session;
+use crate::persist::read::read_text;
 use crate::sim::model::{ImportedModel, Model};
 use crate::sim::saved::squarest_grid;
 use anyhow::Context;
 use std::path::Path;
 
+/// Data files larger than this are refused unread (60 000 MNIST digits as 0/1 text take 47 MB).
+pub const MAX_DATA_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A 0/1 data file as a pattern set on the squarest grid its length allows (64 → 8 × 8).
 pub fn read_data(path: &Path) -> anyhow::Result<PatternSet> {
-    let text = std::fs::read_to_string(path)
+    let text = read_text(path, MAX_DATA_BYTES)
         .with_context(|| format!("cannot read the data file {}", path.display()))?;
     let patterns =
         parse_patterns(&text).with_context(|| format!("in the data file {}", path.display()))?;

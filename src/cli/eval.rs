@@ -6,7 +6,7 @@ use super::data::{read_data, read_model};
 use crate::engine::ais::{AisConfig, ais_log_partition};
 use crate::engine::boltzmann::BoltzmannMachine;
 use crate::engine::exact::{self, index_of_pattern};
-use crate::engine::math::{sigmoid, softplus};
+use crate::engine::pseudo_likelihood::{bm_pseudo_log_likelihood, rbm_pseudo_log_likelihood};
 use crate::engine::rbm::Rbm;
 use crate::engine::rbm_train::{matrix_from_patterns, reconstruction_error};
 use crate::engine::{EngineError, SimRng};
@@ -93,22 +93,6 @@ fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Σᵢ log P(vᵢ | v₋ᵢ) averaged over the data, with P(vᵢ | v₋ᵢ) = σ(F(ṽ) − F(v)) where ṽ is v
-/// with unit i flipped (F the free energy).
-fn rbm_pseudo_log_likelihood(rbm: &Rbm, data: &[Vec<u8>]) -> Result<f64, EngineError> {
-    let mut total = 0.0;
-    for v in data {
-        let f = rbm.free_energy(v)?;
-        let mut flipped = v.clone();
-        for i in 0..v.len() {
-            flipped[i] ^= 1;
-            total -= softplus(f - rbm.free_energy(&flipped)?);
-            flipped[i] ^= 1;
-        }
-    }
-    Ok(total / data.len() as f64)
-}
-
 fn eval_bm(bm: &BoltzmannMachine, data: &[Vec<u8>]) -> anyhow::Result<()> {
     match exact::visible_log_probs(bm, 1.0) {
         Ok(log_p) => {
@@ -123,19 +107,7 @@ fn eval_bm(bm: &BoltzmannMachine, data: &[Vec<u8>]) -> anyhow::Result<()> {
         Err(e) => return Err(e.into()),
     }
     if bm.n_hidden() == 0 {
-        // log P(sᵢ | s₋ᵢ) = log σ((2sᵢ − 1) xᵢ) with xᵢ the unit's input.
-        let pll = data
-            .iter()
-            .map(|s| {
-                (0..s.len())
-                    .map(|i| {
-                        let sign = if s[i] != 0 { 1.0 } else { -1.0 };
-                        sigmoid(sign * bm.input(s, i)).ln()
-                    })
-                    .sum::<f64>()
-            })
-            .sum::<f64>()
-            / data.len() as f64;
+        let pll = bm_pseudo_log_likelihood(bm, data)?;
         println!("pseudo-log-likelihood:   {pll:.4} nats per pattern");
     } else {
         println!(

@@ -8,7 +8,7 @@
 //! Units `0..n_visible` are visible, the rest hidden. A [`Chain`] keeps every unit's input up
 //! to date incrementally, so one update costs O(1) and a flip O(n).
 
-use super::error::{EngineError, check_finite, check_len, check_temperature};
+use super::error::{EngineError, check_finite, check_len, check_parameters, check_temperature};
 use super::math::{sigmoid, zero_temperature_value};
 use super::register_sweep::{self, FastWeights, FastWeightsCache};
 use super::rng::SimRng;
@@ -59,12 +59,7 @@ impl BoltzmannMachine {
         n_hidden: usize,
         connectivity: Connectivity,
     ) -> Result<Self, EngineError> {
-        let n = n_visible + n_hidden;
-        if n == 0 {
-            return Err(EngineError::BadParameter(
-                "a Boltzmann machine needs at least one unit".into(),
-            ));
-        }
+        let n = crate::engine::limits::check_net(n_visible, n_hidden)?;
         if let Connectivity::Custom(mask) = &connectivity {
             check_len("connectivity mask (n × n)", n * n, mask.len())?;
             for i in 0..n {
@@ -106,10 +101,11 @@ impl BoltzmannMachine {
                 "{n_visible} visible units but only {n} units in all"
             )));
         }
+        let n_squared = crate::engine::limits::check_net(n, 0)?.pow(2);
+        check_len("weights (n × n)", n_squared, weights.len())?;
         let mut bm = Self::new(n_visible, n - n_visible, connectivity)?;
-        check_len("weights (n × n)", n * n, weights.len())?;
-        check_finite("weights", weights.iter().copied())?;
-        check_finite("biases", biases.iter().copied())?;
+        check_parameters("weights", weights.iter().copied())?;
+        check_parameters("biases", biases.iter().copied())?;
         for i in 0..n {
             let d = weights[i * n + i];
             if d != 0.0 {
@@ -256,7 +252,7 @@ impl BoltzmannMachine {
 
     /// Sets bᵢ.
     pub fn set_bias(&mut self, i: usize, b: f64) -> Result<(), EngineError> {
-        check_finite("bias", [b])?;
+        check_parameters("bias", [b])?;
         let slot = self
             .biases
             .get_mut(i)

@@ -68,6 +68,29 @@ pub enum EngineError {
         /// What is wrong with it.
         problem: String,
     },
+    /// Learning ran away: a parameter became non-finite or huge. The model keeps its last
+    /// good parameters.
+    #[error(
+        "learning diverged: a parameter would reach {value:e} (the limit is ±{limit:e}); try a smaller learning rate"
+    )]
+    Diverged {
+        /// The largest |parameter| the step would have made.
+        value: f64,
+        /// The bound.
+        limit: f64,
+    },
+    /// A size over BoltzViz's declared limit (see [`crate::engine::limits`]).
+    #[error("{what} is too large: {got} {unit}, the limit is {limit}")]
+    TooLarge {
+        /// What was being sized.
+        what: String,
+        /// The size asked for (u128, so products never wrap).
+        got: u128,
+        /// The limit.
+        limit: usize,
+        /// Units, weights, patterns…
+        unit: String,
+    },
     /// A matrix that had to be inverted is singular (e.g. repeated patterns).
     #[error("{0}")]
     Singular(String),
@@ -106,5 +129,49 @@ pub fn check_temperature(t: f64) -> Result<(), EngineError> {
         Ok(())
     } else {
         Err(EngineError::BadTemperature(t))
+    }
+}
+
+/// The largest |weight| or |bias| a model may hold, loaded or learned: far beyond any useful
+/// model (at T = 1 a weight of 40 already makes a unit deterministic to 17 digits), and small
+/// enough that no energy of the largest net (4096² weights) comes near overflowing, so every
+/// log-sum-exp stays finite. Learning that gets here has diverged.
+pub const MAX_PARAMETER: f64 = 1e6;
+
+/// Checks model parameters read from outside: finite and within ±[`MAX_PARAMETER`].
+pub fn check_parameters(
+    what: &str,
+    values: impl IntoIterator<Item = f64>,
+) -> Result<(), EngineError> {
+    for (index, value) in values.into_iter().enumerate() {
+        if !value.is_finite() {
+            return Err(EngineError::NotFinite {
+                what: what.to_owned(),
+                index,
+                value,
+            });
+        }
+        if value.abs() > MAX_PARAMETER {
+            return Err(EngineError::BadParameter(format!(
+                "{what}: entry {index} is {value:e}, beyond ±{MAX_PARAMETER:e}, the largest magnitude BoltzViz accepts"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses parameters that learning has driven past [`MAX_PARAMETER`] or to NaN.
+pub fn check_not_diverged(values: impl IntoIterator<Item = f64>) -> Result<(), EngineError> {
+    let worst = values
+        .into_iter()
+        .map(f64::abs)
+        .fold(0.0, |a: f64, b| if b.is_nan() || b > a { b } else { a });
+    if worst <= MAX_PARAMETER {
+        Ok(())
+    } else {
+        Err(EngineError::Diverged {
+            value: worst,
+            limit: MAX_PARAMETER,
+        })
     }
 }

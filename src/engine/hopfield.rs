@@ -10,7 +10,7 @@
 //! with `C = ΞᵀΞ / N`. Every rule zeroes the diagonal.
 
 use super::boltzmann::UpdateOrder;
-use super::error::{EngineError, check_finite, check_len};
+use super::error::{EngineError, check_len, check_parameters};
 use super::rng::SimRng;
 use serde::{Deserialize, Serialize};
 
@@ -54,22 +54,23 @@ pub struct Hopfield {
 }
 
 impl Hopfield {
-    /// An empty net of n units.
-    pub fn new(n: usize) -> Self {
-        Self {
+    /// An empty net of n units (refused over the size limit before allocating).
+    pub fn new(n: usize) -> Result<Self, EngineError> {
+        crate::engine::limits::check_net(n, 0)?;
+        Ok(Self {
             n,
             weights: vec![0.0; n * n],
             thresholds: vec![0.0; n],
             patterns: Vec::new(),
-        }
+        })
     }
 
     /// A net from explicit weights (n × n row-major) and thresholds; checked.
     pub fn from_weights(weights: Vec<f64>, thresholds: Vec<f64>) -> Result<Self, EngineError> {
         let n = thresholds.len();
         check_len("Hopfield weights (n × n)", n * n, weights.len())?;
-        check_finite("Hopfield weights", weights.iter().copied())?;
-        check_finite("Hopfield thresholds", thresholds.iter().copied())?;
+        check_parameters("Hopfield weights", weights.iter().copied())?;
+        check_parameters("Hopfield thresholds", thresholds.iter().copied())?;
         for i in 0..n {
             if weights[i * n + i] != 0.0 {
                 return Err(EngineError::NonZeroDiagonal {
@@ -106,7 +107,14 @@ impl Hopfield {
                 )));
             }
         }
-        let mut net = Self::new(n);
+        if rule == HopfieldRule::PseudoInverse && patterns.len() > n {
+            // C = ΞᵀΞ/N is p × p of rank at most n: singular, and p² memory for nothing.
+            return Err(EngineError::Singular(format!(
+                "the pseudo-inverse rule stores at most n = {n} linearly independent patterns, got {}",
+                patterns.len()
+            )));
+        }
+        let mut net = Self::new(n)?;
         match rule {
             HopfieldRule::Hebbian => net.hebbian(patterns),
             HopfieldRule::Storkey => patterns.iter().for_each(|p| net.storkey_add(p)),

@@ -301,6 +301,15 @@ pub fn apply_update(bm: &mut BoltzmannMachine, update: &Update) -> Result<(), En
     check_len("ΔW", bm.n() * bm.n(), update.delta_weights.len())?;
     check_len("Δb", bm.n(), update.delta_biases.len())?;
     super::error::check_finite("ΔW", update.delta_weights.iter().copied())?;
+    // Checked before anything moves: a diverged step leaves the machine as it was.
+    let after = |old: &[f64], delta: &[f64]| -> Vec<f64> {
+        old.iter().zip(delta).map(|(w, d)| w + d).collect()
+    };
+    super::error::check_not_diverged(
+        after(bm.weights(), &update.delta_weights)
+            .into_iter()
+            .chain(after(bm.biases(), &update.delta_biases)),
+    )?;
     bm.add_to_parameters(&update.delta_weights, &update.delta_biases);
     Ok(())
 }

@@ -103,8 +103,8 @@ pub fn softplus(x: f64) -> f64 {
 /// log Σ e^(xᵢ), shifted by the maximum so nothing overflows. Empty input gives −∞.
 pub fn log_sum_exp(values: &[f64]) -> f64 {
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if max == f64::NEG_INFINITY {
-        return f64::NEG_INFINITY;
+    if max.is_infinite() {
+        return max;
     }
     max + values.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
 }
@@ -113,7 +113,7 @@ pub fn log_sum_exp(values: &[f64]) -> f64 {
 #[inline]
 pub fn log_add_exp(a: f64, b: f64) -> f64 {
     let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    if lo == f64::NEG_INFINITY {
+    if lo == f64::NEG_INFINITY || hi == f64::INFINITY {
         hi
     } else {
         hi + (lo - hi).exp().ln_1p()
@@ -143,6 +143,10 @@ impl LogSumExp {
     /// Adds e^x to the sum.
     #[inline]
     pub fn add(&mut self, x: f64) {
+        if self.max == f64::INFINITY {
+            // The sum is already +∞ (and ∞ − ∞ would make it NaN).
+            return;
+        }
         if x <= self.max {
             self.scaled_sum += (x - self.max).exp();
         } else {
@@ -208,6 +212,17 @@ mod tests {
         assert!((softplus(0.0) - 2f64.ln()).abs() < 1e-15);
         assert_eq!(softplus(800.0), 800.0);
         assert!(softplus(-800.0) >= 0.0);
+    }
+
+    #[test]
+    fn log_sum_exp_never_makes_nan_from_infinities() {
+        let mut acc = LogSumExp::default();
+        for x in [1.0, f64::INFINITY, 2.0, f64::INFINITY] {
+            acc.add(x);
+        }
+        assert_eq!(acc.value(), f64::INFINITY);
+        assert_eq!(log_sum_exp(&[f64::INFINITY, 3.0]), f64::INFINITY);
+        assert_eq!(log_add_exp(f64::INFINITY, f64::INFINITY), f64::INFINITY);
     }
 
     #[test]

@@ -54,19 +54,31 @@ pub const DIGITS_TEXT: &str = include_str!("../../assets/digits.txt");
 /// The labels (0–9) of [`DIGITS_TEXT`], one a line.
 pub const DIGIT_LABELS_TEXT: &str = include_str!("../../assets/digits_labels.txt");
 
-/// Parses 0/1 text: one pattern a line of `0`/`1` characters, all the same length. Blank lines
-/// and lines starting with `#` are skipped; whitespace between characters is allowed. A bad
-/// line gives an error naming the line and the problem.
+/// Parses 0/1 text: one pattern a line of `0`/`1` characters, all the same length. Lines end
+/// in LF, CR LF or a lone CR (old Mac files). Blank lines and lines starting with `#` are
+/// skipped; whitespace between characters is allowed. A bad line gives an error naming the line
+/// and the problem; a line longer than [`MAX_UNITS`] values is refused before it is stored.
+///
+/// [`MAX_UNITS`]: crate::engine::limits::MAX_UNITS
 pub fn parse_patterns(text: &str) -> Result<Vec<Vec<u8>>, EngineError> {
     let mut patterns: Vec<Vec<u8>> = Vec::new();
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in lines_any_ending(text).enumerate() {
         let line_no = index + 1;
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let mut pattern = Vec::with_capacity(trimmed.len());
+        let mut pattern = Vec::with_capacity(trimmed.len().min(super::limits::MAX_UNITS));
         for (col, ch) in trimmed.chars().filter(|c| !c.is_whitespace()).enumerate() {
+            if col == super::limits::MAX_UNITS {
+                return Err(EngineError::BadPatternLine {
+                    line: line_no,
+                    problem: format!(
+                        "has more than {} values, the limit on units",
+                        super::limits::MAX_UNITS
+                    ),
+                });
+            }
             match ch {
                 '0' => pattern.push(0),
                 '1' => pattern.push(1),
@@ -99,6 +111,15 @@ pub fn parse_patterns(text: &str) -> Result<Vec<Vec<u8>>, EngineError> {
         return Err(EngineError::EmptyData);
     }
     Ok(patterns)
+}
+
+/// The lines of `text`, each ended by LF, CR LF or a lone CR.
+fn lines_any_ending(text: &str) -> impl Iterator<Item = &str> {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    text.split('\n')
+        .flat_map(|line| line.strip_suffix('\r').unwrap_or(line).split('\r'))
+        .filter(move |_| !text.is_empty())
 }
 
 /// Writes patterns as 0/1 text, one a line.
@@ -303,6 +324,33 @@ pub fn split(patterns: &[Vec<u8>], held_out: f64, seed: u64) -> (Vec<Vec<u8>>, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_line_ending_ends_a_line() {
+        let expected = vec![vec![0, 1], vec![1, 1], vec![1, 0]];
+        for text in [
+            "01\n11\n10\n",
+            "01\r\n11\r\n10\r\n",
+            "01\r11\r10\r",
+            "01\r11\n10",
+        ] {
+            assert_eq!(parse_patterns(text), Ok(expected.clone()), "{text:?}");
+        }
+        // Line numbers count CR-only lines too.
+        assert!(matches!(
+            parse_patterns("01\r11\r1x\r"),
+            Err(EngineError::BadPatternLine { line: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn a_line_wider_than_the_unit_limit_is_refused() {
+        let wide = "1".repeat(crate::engine::limits::MAX_UNITS + 1);
+        let error = parse_patterns(&wide).expect_err("too wide");
+        assert!(error.to_string().contains("100000"), "{error}");
+        let widest = "1".repeat(crate::engine::limits::MAX_UNITS);
+        assert_eq!(parse_patterns(&widest).map(|p| p[0].len()), Ok(100_000));
+    }
 
     #[test]
     fn bad_lines_are_named() {

@@ -7,7 +7,7 @@
 //! Parameters are `f32` for fast matrix products; every exact quantity (free energy, log Z) is
 //! accumulated in `f64`. Training lives in [`super::rbm_train`].
 
-use super::error::{EngineError, check_finite, check_len};
+use super::error::{EngineError, check_len, check_parameters};
 use super::math::{sigmoid_f32, softplus};
 use super::rng::SimRng;
 use super::small_gemm;
@@ -24,7 +24,7 @@ pub struct Rbm {
 }
 
 /// The largest layer accepted (refused before allocating).
-pub const MAX_LAYER_UNITS: usize = 100_000;
+pub const MAX_LAYER_UNITS: usize = crate::engine::limits::MAX_UNITS;
 
 impl Rbm {
     /// Weights N(0, scale²), zero biases.
@@ -49,9 +49,9 @@ impl Rbm {
         check_layer_sizes(nv, nh)?;
         check_len("visible biases b", nv, b.len())?;
         check_len("hidden biases c", nh, c.len())?;
-        check_finite("W", w.iter().map(|&x| f64::from(x)))?;
-        check_finite("b", b.iter().map(|&x| f64::from(x)))?;
-        check_finite("c", c.iter().map(|&x| f64::from(x)))?;
+        check_parameters("W", w.iter().map(|&x| f64::from(x)))?;
+        check_parameters("b", b.iter().map(|&x| f64::from(x)))?;
+        check_parameters("c", c.iter().map(|&x| f64::from(x)))?;
         Ok(Self { w, b, c })
     }
 
@@ -159,9 +159,9 @@ impl Rbm {
         check_layer_sizes(self.w.nrows(), self.w.ncols())?;
         check_len("visible biases b", self.w.nrows(), self.b.len())?;
         check_len("hidden biases c", self.w.ncols(), self.c.len())?;
-        check_finite("RBM weights W", self.w.iter().map(|&x| f64::from(x)))?;
-        check_finite("visible biases b", self.b.iter().map(|&x| f64::from(x)))?;
-        check_finite("hidden biases c", self.c.iter().map(|&x| f64::from(x)))
+        check_parameters("RBM weights W", self.w.iter().map(|&x| f64::from(x)))?;
+        check_parameters("visible biases b", self.b.iter().map(|&x| f64::from(x)))?;
+        check_parameters("hidden biases c", self.c.iter().map(|&x| f64::from(x)))
     }
 }
 
@@ -169,6 +169,11 @@ impl RbmChains {
     /// Checks chains that did not come through a constructor against their RBM.
     pub fn validate_for(&self, rbm: &Rbm) -> Result<(), EngineError> {
         let (nv, nh, rows) = (rbm.n_visible(), rbm.n_hidden(), self.visible.nrows());
+        if rows == 0 {
+            return Err(EngineError::BadParameter(
+                "an RBM needs at least one chain (the chains have no rows)".into(),
+            ));
+        }
         check_len("chain visible columns", nv, self.visible.ncols())?;
         check_len(
             "chain visible probability columns",
@@ -219,11 +224,7 @@ fn check_layer_sizes(n_visible: usize, n_hidden: usize) -> Result<(), EngineErro
             "an RBM needs at least one visible and one hidden unit, got {n_visible} × {n_hidden}"
         )));
     }
-    if n_visible > MAX_LAYER_UNITS || n_hidden > MAX_LAYER_UNITS {
-        return Err(EngineError::BadParameter(format!(
-            "{n_visible} × {n_hidden} is too large: each layer may have at most {MAX_LAYER_UNITS} units"
-        )));
-    }
+    crate::engine::limits::check_weights("the RBM's weights", n_visible, n_hidden)?;
     Ok(())
 }
 

@@ -215,6 +215,8 @@ impl RbmTrainer {
             rbm.n_visible(),
             data.ncols(),
         )?;
+        // A diverged epoch is undone: the RBM and the trainer keep their last good state.
+        let backup = (rbm.clone(), self.clone());
         let mut order: Vec<usize> = (0..data.nrows()).collect();
         rng.shuffle(&mut order);
         let bs = self.config.batch_size.min(data.nrows());
@@ -229,6 +231,16 @@ impl RbmTrainer {
             }
             err += self.step(rbm, batch.slice(s![..chunk.len(), ..]), lr, rng) * chunk.len() as f64;
             rows += chunk.len();
+        }
+        let parameters = rbm
+            .weights()
+            .iter()
+            .chain(rbm.visible_bias())
+            .chain(rbm.hidden_bias())
+            .map(|&x| f64::from(x));
+        if let Err(e) = super::error::check_not_diverged(parameters) {
+            (*rbm, *self) = backup;
+            return Err(e);
         }
         self.epoch += 1;
         Ok(EpochStats {

@@ -8,7 +8,8 @@
 //! In numpy: `d = json.load(open("rbm.json")); W = np.array(d["W"])`.
 
 use super::PersistError;
-use super::atomic::{read_text, write_bytes};
+use super::atomic::write_bytes;
+use super::read::read_text;
 use crate::engine::boltzmann::{BoltzmannMachine, Connectivity};
 use crate::engine::error::check_len;
 use crate::engine::rbm::{MAX_LAYER_UNITS, Rbm};

@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod error;
 pub mod export;
 pub mod interchange;
+pub mod read;
 pub mod session;
 mod session_v1;
 pub mod shipped;

@@ -16,7 +16,8 @@
 //! syntax (with line and column), then every part of the simulation against every other.
 
 use super::PersistError;
-use super::atomic::{read_text, write_atomically};
+use super::atomic::write_atomically;
+use super::read::read_text;
 use super::session_v1::SessionFileV1;
 use crate::sim::{SavedSimulation, Simulation};
 use serde::{Deserialize, Serialize};

@@ -196,6 +196,22 @@ pub enum Command {
     Import(Box<super::model::ImportedModel>),
     /// Stop the thread.
     Quit,
+    /// For tests of the thread's panic guard: panic at `site` (at once, at the next advance, or
+    /// at the next snapshot). Never sent by the app.
+    #[doc(hidden)]
+    InjectFault(FaultSite),
+}
+
+/// Where [`Command::InjectFault`] makes the simulation panic.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultSite {
+    /// Inside `apply`, at once.
+    Apply,
+    /// Inside the next `advance`.
+    Advance,
+    /// Inside the next `snapshot`.
+    Snapshot,
 }
 
 /// A step of Boltzmann learning.

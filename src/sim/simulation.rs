@@ -12,8 +12,8 @@ use super::learner::Learner;
 use super::model::{Model, build, training_set};
 use super::pacer::Pacer;
 use super::protocol::{
-    AnnealProgress, Command, Event, ModelKind, ModelSpec, Phase, Replacement, Settings, Snapshot,
-    StopReason, TraceMark, TracePoint, TrainingSource, UnitStep,
+    AnnealProgress, Command, Event, FaultSite, ModelKind, ModelSpec, Phase, Replacement, Settings,
+    Snapshot, StopReason, TraceMark, TracePoint, TrainingSource, UnitStep,
 };
 use super::saved::SessionCore;
 use super::view_cache::ViewCache;
@@ -50,6 +50,8 @@ pub struct Simulation {
     pub(super) last_unit: Option<UnitStep>,
     pub(super) weights_generation: u64,
     pub(super) events: Vec<Event>,
+    /// A panic a test asked for ([`Command::InjectFault`]).
+    pub(super) fault: Option<FaultSite>,
 }
 
 impl Simulation {
@@ -92,6 +94,7 @@ impl Simulation {
             last_unit: None,
             weights_generation: 1,
             events: Vec::new(),
+            fault: None,
         };
         sim.restart_trace();
         sim
@@ -187,16 +190,9 @@ impl Simulation {
                 self.views.reset_histogram(&self.core.model);
             }
             Command::Run => self.running = true,
-            Command::Pause => {
-                let was_running = self.is_running();
-                self.running = false;
-                self.learner.training = false;
-                self.core.anneal = None;
-                self.pacer.stop();
-                if was_running {
-                    self.events.push(Event::Stopped(StopReason::Paused));
-                }
-            }
+            Command::InjectFault(FaultSite::Apply) => panic!("fault injected in apply"),
+            Command::InjectFault(site) => self.fault = Some(site),
+            Command::Pause => self.stop_all(),
             Command::Step(n) => {
                 self.current_temperature()?;
                 for _ in 0..n {
@@ -650,8 +646,36 @@ impl Simulation {
         }
     }
 
-    /// Advances for about `budget` of wall time (or until the speed limit says stop).
+    /// Advances for about `budget` of wall time (or until the speed limit says stop). An error
+    /// stops running, training and annealing, so it is reported once, not every frame.
     pub fn advance(&mut self, budget: Duration, since_last: Duration) -> Result<(), EngineError> {
+        if self.fault.take_if(|f| *f == FaultSite::Advance).is_some() {
+            panic!("fault injected in advance");
+        }
+        let result = self.advance_unguarded(budget, since_last);
+        if result.is_err() {
+            self.stop_all();
+        }
+        result
+    }
+
+    /// Stops running, training and annealing (the Pause button).
+    pub(super) fn stop_all(&mut self) {
+        let was_running = self.is_running();
+        self.running = false;
+        self.learner.training = false;
+        self.core.anneal = None;
+        self.pacer.stop();
+        if was_running {
+            self.events.push(Event::Stopped(StopReason::Paused));
+        }
+    }
+
+    fn advance_unguarded(
+        &mut self,
+        budget: Duration,
+        since_last: Duration,
+    ) -> Result<(), EngineError> {
         let start = Instant::now();
         if self.learner.training {
             while start.elapsed() < budget {
@@ -684,6 +708,9 @@ impl Simulation {
 
     /// The snapshot to publish; takes the trace gathered since the last one.
     pub fn snapshot(&mut self) -> Snapshot {
+        if self.fault.take_if(|f| *f == FaultSite::Snapshot).is_some() {
+            panic!("fault injected in snapshot");
+        }
         let nv = self.nv();
         let t = self.current_temperature().unwrap_or(self.core.temperature);
         let (energy, descent_energy) = self.energies();
@@ -795,6 +822,7 @@ fn command_is_checked_first(command: &Command) -> bool {
             | Command::Capture
             | Command::Replace(_)
             | Command::Quit
+            | Command::InjectFault(_)
     )
 }
 

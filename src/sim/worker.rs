@@ -1,8 +1,10 @@
 //! The simulation thread: owns a [`Simulation`], takes commands, publishes snapshots.
 //!
 //! While running it drains commands, advances for ~8 ms and publishes at most ~60 times a
-//! second; while paused it blocks on the command channel. A panic inside a step is caught,
-//! reported as an event, and the last good simulation is kept.
+//! second; while paused it blocks on the command channel. Everything the thread runs on the
+//! simulation (commands, advancing, snapshots) is inside one guard: a panic is caught,
+//! reported as an event, the last good simulation (copied at most a second earlier) comes
+//! back, paused.
 
 use super::protocol::{Command, Event, Snapshot};
 use super::simulation::Simulation;
@@ -184,6 +186,8 @@ fn guarded(
             if let Some(good) = backup.clone() {
                 *sim = good;
             }
+            // Whatever was running when it broke would likely break again.
+            sim.stop_all();
         }
     }
 }

@@ -1,0 +1,77 @@
+//! Reading a whole text file through a size cap that holds for anything at the path: a
+//! regular file is refused by its length before a byte is read, and a device, pipe or FIFO
+//! (which report no length) is read only up to the cap, then refused.
+
+use super::PersistError;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// Reads a whole text file of at most `limit` bytes (see the module docs).
+pub fn read_text(path: &Path, limit: u64) -> Result<String, PersistError> {
+    let read_error = |error| PersistError::Read {
+        path: path.to_owned(),
+        error,
+    };
+    let file = File::open(path).map_err(read_error)?;
+    let metadata = file.metadata().map_err(read_error)?;
+    if metadata.is_dir() {
+        return Err(read_error(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a folder",
+        )));
+    }
+    if metadata.is_file() && metadata.len() > limit {
+        return Err(PersistError::TooLarge {
+            bytes: metadata.len(),
+            limit,
+        });
+    }
+    let mut raw = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(read_error)?;
+    if raw.len() as u64 > limit {
+        return Err(PersistError::TooLarge {
+            bytes: raw.len() as u64,
+            limit,
+        });
+    }
+    String::from_utf8(raw).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + good.iter().rev().take_while(|&&b| b != b'\n').count();
+        PersistError::Syntax {
+            line,
+            column,
+            message: "the file is not text (invalid UTF-8)".into(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_are_read_only_up_to_the_cap() {
+        // /dev/zero never ends and reports length 0: the cap must stop it.
+        let error = read_text(Path::new("/dev/zero"), 1000).expect_err("refused");
+        assert!(
+            matches!(
+                error,
+                PersistError::TooLarge {
+                    bytes: 1001,
+                    limit: 1000
+                }
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_folder_is_refused_by_name() {
+        let error = read_text(Path::new("/"), 1000).expect_err("refused");
+        assert!(error.to_string().contains("folder"), "{error}");
+    }
+}
