@@ -19,7 +19,7 @@ mod temps;
 pub use temps::remove_temps_on_signals;
 
 use super::PersistError;
-use std::fs::{self, File, Permissions};
+use std::fs::{File, Permissions};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::fs::PermissionsExt;
@@ -98,27 +98,4 @@ fn keep_mode_and_owner(file: &File, old: Existing) -> io::Result<()> {
         let _ = std::os::unix::fs::fchown(file, Some(old.uid), Some(old.gid));
     }
     file.set_permissions(Permissions::from_mode(old.mode))
-}
-
-/// Reads a whole text file, refusing files over `limit` bytes before reading them.
-pub fn read_text(path: &Path, limit: u64) -> Result<String, PersistError> {
-    let read_error = |error| PersistError::Read {
-        path: path.to_owned(),
-        error,
-    };
-    let bytes = fs::metadata(path).map_err(read_error)?.len();
-    if bytes > limit {
-        return Err(PersistError::TooLarge { bytes, limit });
-    }
-    let raw = fs::read(path).map_err(read_error)?;
-    String::from_utf8(raw).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
-        let column = 1 + good.iter().rev().take_while(|&&b| b != b'\n').count();
-        PersistError::Syntax {
-            line,
-            column,
-            message: "the file is not text (invalid UTF-8)".into(),
-        }
-    })
 }
