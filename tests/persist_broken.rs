@@ -69,7 +69,7 @@ fn every_broken_weights_file_is_refused_with_its_own_message() {
     let cases = [
         ("rbm-wrong-rows.json", "\"W\" rows (n_visible)"),
         ("bm-asymmetric.json", "symmetric"),
-        ("bm-absurd.json", "1000000000 units is not allowed"),
+        ("bm-absurd.json", "1000000000 units, the limit is 100000"),
         ("unknown-kind.json", "neither RBM weights"),
     ];
     for (file, expected) in cases {

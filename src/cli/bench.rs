@@ -156,7 +156,12 @@ fn ui_rows(seconds: f64) -> anyhow::Result<Vec<Row>> {
 
 /// Runs `bench` and prints the table.
 pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
-    if let Some(minutes) = args.soak_minutes {
+    let ui_seconds = super::flags::positive("--ui-seconds", args.ui_seconds, 3600.0, "seconds")?;
+    let soak_minutes = args
+        .soak_minutes
+        .map(|m| super::flags::positive("--soak-minutes", m, 7.0 * 24.0 * 60.0, "minutes"))
+        .transpose()?;
+    if let Some(minutes) = soak_minutes {
         println!("| minutes | resident memory | sweeps |");
         println!("|---|---|---|");
         crate::ui::bench::soak(
@@ -177,9 +182,9 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     if !args.engine_only {
         eprintln!(
             "measuring the UI ({:.0} s with and without it)…",
-            args.ui_seconds
+            ui_seconds
         );
-        rows.extend(ui_rows(args.ui_seconds)?);
+        rows.extend(ui_rows(ui_seconds)?);
     }
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

@@ -38,6 +38,23 @@ pub struct CapacityArgs {
 /// Runs `capacity`.
 pub fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let n = args.n;
+    crate::engine::limits::check_net(n, 0).map_err(|e| anyhow::anyhow!("--n {n}: {e}"))?;
+    super::flags::within("--noise", args.noise, 0.0, 1.0)?;
+    super::flags::count("--trials", args.trials, 1)?;
+    // Beyond 2N patterns no rule recalls anything (Hebb fails near 0.14 N, the
+    // pseudo-inverse at N); the pseudo-inverse cannot store more than N at all.
+    let most = if matches!(args.rule, RuleChoice::Pinv) {
+        n
+    } else {
+        2 * n
+    };
+    if let Some(p) = args.max_patterns
+        && !(1..=most).contains(&p)
+    {
+        anyhow::bail!(
+            "--max-patterns must be from 1 to {most} for N = {n} with this rule, got {p}"
+        );
+    }
     let default_max = match args.rule {
         RuleChoice::Hebb => 0.3,
         RuleChoice::Storkey => 0.5,

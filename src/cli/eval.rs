@@ -3,7 +3,8 @@
 //! and the pseudo-likelihood.
 
 use super::data::{read_data, read_model};
-use crate::engine::ais::{AisConfig, ais_log_partition};
+use super::progress::Progress;
+use crate::engine::ais::{AisConfig, ais_log_partition_with_progress};
 use crate::engine::boltzmann::BoltzmannMachine;
 use crate::engine::exact::{self, index_of_pattern};
 use crate::engine::pseudo_likelihood::{bm_pseudo_log_likelihood, rbm_pseudo_log_likelihood};
@@ -61,7 +62,7 @@ fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
         .map(|v| rbm.free_energy(v))
         .sum::<Result<f64, EngineError>>()?
         / data.len() as f64;
-    if rbm.n_visible().min(rbm.n_hidden()) <= EXACT_RBM_UNITS {
+    if exact_is_quick(rbm) {
         let ll = exact::rbm_log_likelihood(rbm, data)?;
         println!("log-likelihood (exact):  {ll:.4} nats per pattern");
     } else {
@@ -70,9 +71,21 @@ fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
             || Array1::zeros(rbm.n_visible()),
             |p| p.mapv(|q| (q.clamp(1e-3, 1.0 - 1e-3) / (1.0 - q.clamp(1e-3, 1.0 - 1e-3))).ln()),
         );
-        eprintln!("the model is too large to enumerate: estimating log Z by AIS (100 runs)…");
+        eprintln!(
+            "enumerating this model would take over a minute: estimating log Z by AIS (100 runs)…"
+        );
         let mut rng = SimRng::seed_from_u64(seed);
-        let estimate = ais_log_partition(rbm, &base, &AisConfig::default(), &mut rng)?;
+        let mut progress = Progress::new("AIS", 1);
+        let estimate = ais_log_partition_with_progress(
+            rbm,
+            &base,
+            &AisConfig::default(),
+            &mut rng,
+            |done, total| {
+                progress.set_total(total);
+                progress.update(done, "");
+            },
+        )?;
         let ll = -mean_free_energy - estimate.log_z;
         let (low, high) = (
             -mean_free_energy - estimate.log_z_high,
@@ -91,6 +104,18 @@ fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
         rbm_pseudo_log_likelihood(rbm, data)?
     );
     Ok(())
+}
+
+/// Whether exact enumeration of an RBM is quick (well under a minute): it sums over the
+/// 2^k states of the smaller layer, each costing about one pass over the other layer's
+/// weights, so the work is 2^k · max(nv, nh) multiply-adds; this machine class does about 10⁹
+/// a second, and the bound is 2 · 10¹⁰ (e.g. 2000 × 24 is refused: 3.4 · 10¹⁰).
+fn exact_is_quick(rbm: &Rbm) -> bool {
+    let (small, large) = (
+        rbm.n_visible().min(rbm.n_hidden()),
+        rbm.n_visible().max(rbm.n_hidden()),
+    );
+    small <= EXACT_RBM_UNITS && (1u128 << small) * large as u128 <= 20_000_000_000
 }
 
 fn eval_bm(bm: &BoltzmannMachine, data: &[Vec<u8>]) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod data;
 pub mod eval;
 pub mod examples;
+pub mod flags;
 pub mod gui;
 pub mod plot;
 pub mod progress;
@@ -91,10 +92,23 @@ enum Cmd {
 
 /// Parses the arguments and runs the command.
 pub fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // One line: clap's first, without its usage block.
+            let text = e.render().to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            std::process::exit(2);
+        }
+        Err(e) => e.exit(),
+    };
     match cli.command {
         None => gui::run_app(View::Network, None, None),
-        Some(Cmd::Open { file }) => gui::run_app(View::Network, Some(file), None),
+        Some(Cmd::Open { file }) => {
+            // Refuse a broken file here, with its reason, before a window opens.
+            crate::persist::load_session(&file)?;
+            gui::run_app(View::Network, Some(file), None)
+        }
         Some(Cmd::Screenshot {
             view,
             out,

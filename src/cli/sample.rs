@@ -2,6 +2,7 @@
 //! units, one 0/1 line per kept sweep.
 
 use super::data::read_model;
+use super::flags;
 use super::progress::Progress;
 use crate::engine::SimRng;
 use crate::engine::boltzmann::{Chain, UpdateOrder};
@@ -69,12 +70,11 @@ pub fn parse_clamp(pattern: &str, n: usize) -> anyhow::Result<Vec<(usize, u8)>> 
 /// Runs `sample`.
 pub fn sample(args: &SampleArgs) -> anyhow::Result<()> {
     check_temperature(args.temperature)?;
-    if args.thin == 0 {
-        anyhow::bail!("--thin must be at least 1");
-    }
+    let thin = flags::count("--thin", args.thin, 1)?;
+    let sweeps = flags::count("--sweeps", args.sweeps, 1)?;
+    let total = flags::total("--burn-in + --sweeps × --thin", sweeps, thin, args.burn_in)?;
     let model = read_model(&args.model)?;
     let mut rng = SimRng::seed_from_u64(args.seed);
-    let total = args.burn_in + args.sweeps * args.thin;
     let mut progress = Progress::new("sampling", total);
     let mut kept = 0;
     let t = args.temperature;

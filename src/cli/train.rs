@@ -2,6 +2,7 @@
 //! Hopfield net, reporting per-epoch metrics, and write a session (.ron) or weights (.json).
 
 use super::data::read_data;
+use super::flags;
 use super::progress::Progress;
 use crate::engine::SimRng;
 use crate::engine::boltzmann::{BoltzmannMachine, Connectivity};
@@ -92,8 +93,16 @@ pub struct TrainArgs {
 
 /// Runs `train`.
 pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
+    check_flags(args)?;
     let set = read_data(&args.data)?;
     let nv = set.width * set.height;
+    match args.model {
+        ModelChoice::Rbm => flags::hidden_units(args.hidden, nv, true)?,
+        ModelChoice::Bm => flags::hidden_units(args.hidden, nv, false)?,
+        ModelChoice::Hopfield => crate::engine::limits::check_net(nv, 0)
+            .map_err(|e| anyhow::anyhow!("{nv} units a pattern: {e}"))
+            .map(|_| ())?,
+    }
     let mut rng = SimRng::seed_from_u64(args.seed);
     println!(
         "{} patterns of {nv} units ({} × {}) from {}",
@@ -132,6 +141,21 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every flag that does not depend on the data, checked before the data is read.
+fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
+    flags::count("--epochs", args.epochs, 1)?;
+    flags::count("--batch", args.batch, 1)?;
+    flags::positive("--lr", args.lr, 1000.0, "")?;
+    if !(1..=crate::sim::simulation::MAX_CD_K).contains(&args.cd_k) {
+        anyhow::bail!(
+            "--cd-k must be from 1 to {}, got {}",
+            crate::sim::simulation::MAX_CD_K,
+            args.cd_k
+        );
+    }
+    Ok(())
+}
+
 fn train_rbm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Result<Model> {
     let matrix = matrix_from_patterns(data)?;
     let mut rbm = Rbm::random(matrix.ncols(), args.hidden, 0.01, rng)?;
@@ -147,7 +171,9 @@ fn train_rbm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Re
     let exact_ll = rbm.n_visible().min(rbm.n_hidden()) <= EXACT_METRIC_UNITS;
     let mut progress = Progress::new("training", args.epochs);
     for epoch in 1..=args.epochs {
-        let stats = trainer.train_epoch(&mut rbm, &matrix, rng)?;
+        let stats = trainer
+            .train_epoch(&mut rbm, &matrix, rng)
+            .map_err(|e| anyhow::anyhow!("at epoch {epoch}: {e}"))?;
         let mut line = format!(
             "epoch {epoch}: reconstruction error {:.4}",
             stats.reconstruction_error
@@ -181,7 +207,9 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
     let mut progress = Progress::new("training", args.epochs);
     let report_every = (args.epochs / 20).max(1);
     for step in 1..=args.epochs {
-        learning_step(&mut bm, data, &mut chains, &settings, rng)?;
+        learning_step(&mut bm, data, &mut chains, &settings, rng)
+            .map_err(|e| anyhow::anyhow!("at step {step}: {e}"))?;
+        progress.update(step, "");
         if step % report_every == 0 || step == args.epochs {
             let line = if exact_kl {
                 let kl = exact::kl_data_model(&bm, 1.0, data)?;

@@ -72,6 +72,18 @@ pub fn ais_log_partition(
     config: &AisConfig,
     rng: &mut SimRng,
 ) -> Result<AisEstimate, EngineError> {
+    ais_log_partition_with_progress(rbm, base_bias, config, rng, |_, _| {})
+}
+
+/// [`ais_log_partition`], calling `progress(done, total)` after each intermediate temperature
+/// (for a progress bar on long runs).
+pub fn ais_log_partition_with_progress(
+    rbm: &Rbm,
+    base_bias: &Array1<f32>,
+    config: &AisConfig,
+    rng: &mut SimRng,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<AisEstimate, EngineError> {
     let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
     super::error::check_len("AIS base biases", nv, base_bias.len())?;
     super::error::check_finite("AIS base biases", base_bias.iter().map(|&x| f64::from(x)))?;
@@ -113,6 +125,7 @@ pub fn ais_log_partition(
                     .sum::<f64>()
         };
     for k in 1..betas.len() {
+        progress(k, betas.len() - 1);
         let (beta_prev, beta) = (betas[k - 1], betas[k]);
         x.rows_mut().into_iter().for_each(|mut r| r.assign(c));
         general_mat_mul(1.0, &v, rbm.weights(), 1.0, &mut x);

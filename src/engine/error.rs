@@ -134,7 +134,7 @@ pub fn check_temperature(t: f64) -> Result<(), EngineError> {
 
 /// The largest |weight| or |bias| a model may hold, loaded or learned: far beyond any useful
 /// model (at T = 1 a weight of 40 already makes a unit deterministic to 17 digits), and small
-/// enough that no energy of the largest net (4096² weights) comes near overflowing, so every
+/// enough that no energy of the largest net (2048² weights) comes near overflowing, so every
 /// log-sum-exp stays finite. Learning that gets here has diverged.
 pub const MAX_PARAMETER: f64 = 1e6;
 

@@ -3,18 +3,18 @@
 //!
 //! - at most [`MAX_UNITS`] units in any layer, grid or data line;
 //! - at most [`MAX_WEIGHTS`] weights in any network: a fully connected net of n units holds
-//!   n² (so n ≤ 4096), an RBM nv · nh (784 × 21 400 fits, 784 × 500 uses 2 %).
+//!   n² (so n ≤ 2048), an RBM nv · nh (784 × 5 350 fits; 784 × 500 uses a tenth).
 //!
-//! 2²⁴ weights take 128 MB in double precision; with the copies a running net keeps (a
-//! single-precision copy for the vector sweep, learning statistics) the largest model stays
-//! well under half a gigabyte. Products are formed in `u128`, so no size can wrap around.
+//! 2²² weights take 32 MB in double precision and about 90 MB as session text, so the largest
+//! model loads, runs (with its single-precision copy and learning statistics) and saves in well
+//! under half a gigabyte. Products are formed in `u128`, so no size can wrap around.
 
 use super::error::EngineError;
 
 /// The most units in any one layer, grid or data line.
 pub const MAX_UNITS: usize = 100_000;
 /// The most weights in any one network.
-pub const MAX_WEIGHTS: usize = 1 << 24;
+pub const MAX_WEIGHTS: usize = 1 << 22;
 
 /// Checks a count of units: 1 to [`MAX_UNITS`].
 pub fn check_units(what: &str, units: usize) -> Result<(), EngineError> {
@@ -73,8 +73,8 @@ mod tests {
 
     #[test]
     fn limits_hold_at_their_edges_and_never_wrap() {
-        assert_eq!(check_net(4096, 0), Ok(4096));
-        assert!(check_net(4096, 1).is_err());
+        assert_eq!(check_net(2048, 0), Ok(2048));
+        assert!(check_net(2048, 1).is_err());
         assert_eq!(check_weights("W", 784, 500), Ok(392_000));
         assert!(check_weights("W", 100_000, 100_000).is_err());
         // usize::MAX + 1 would wrap to 0 in usize arithmetic.
@@ -83,7 +83,7 @@ mod tests {
             .expect_err("over the limit")
             .to_string();
         assert!(
-            message.contains("25000000") && message.contains("16777216"),
+            message.contains("25000000") && message.contains("4194304"),
             "{message}"
         );
     }

@@ -12,14 +12,15 @@ use super::atomic::write_bytes;
 use super::read::read_text;
 use crate::engine::boltzmann::{BoltzmannMachine, Connectivity};
 use crate::engine::error::check_len;
-use crate::engine::rbm::{MAX_LAYER_UNITS, Rbm};
+use crate::engine::rbm::Rbm;
 use crate::sim::model::ImportedModel;
 use ndarray::{Array1, Array2};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Weights files larger than this are refused unread.
-pub const MAX_WEIGHTS_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_WEIGHTS_BYTES: u64 = 128 * 1024 * 1024;
 
 #[derive(Serialize, Deserialize)]
 struct RbmJson {
@@ -70,15 +71,24 @@ pub fn bm_to_json(bm: &BoltzmannMachine) -> String {
     serde_json::to_string(&file).unwrap_or_default()
 }
 
+/// Which keys a weights file has (their values are skipped).
+#[derive(Deserialize)]
+struct Keys {
+    n_visible: Option<IgnoredAny>,
+    n_hidden: Option<IgnoredAny>,
+    n: Option<IgnoredAny>,
+}
+
 /// Reads either kind, telling them apart by their keys.
 pub fn model_from_json(text: &str) -> Result<ImportedModel, PersistError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
-    let has = |key: &str| value.get(key).is_some();
-    if has("n_visible") && has("n_hidden") {
-        let file: RbmJson = serde_json::from_value(value).map_err(json_error)?;
+    // The keys first, skipping every value unread: a generic JSON tree of a large file would
+    // take several times its size in memory.
+    let keys: Keys = serde_json::from_str(text).map_err(json_error)?;
+    if keys.n_visible.is_some() && keys.n_hidden.is_some() {
+        let file: RbmJson = serde_json::from_str(text).map_err(json_error)?;
         rbm_from_json(file).map(ImportedModel::Rbm)
-    } else if has("n") {
-        let file: BmJson = serde_json::from_value(value).map_err(json_error)?;
+    } else if keys.n.is_some() {
+        let file: BmJson = serde_json::from_str(text).map_err(json_error)?;
         bm_from_json(file).map(ImportedModel::Boltzmann)
     } else {
         Err(PersistError::Other(
@@ -91,11 +101,12 @@ pub fn model_from_json(text: &str) -> Result<ImportedModel, PersistError> {
 
 fn rbm_from_json(file: RbmJson) -> Result<Rbm, PersistError> {
     let (nv, nh) = (file.n_visible, file.n_hidden);
-    if nv == 0 || nh == 0 || nv > MAX_LAYER_UNITS || nh > MAX_LAYER_UNITS {
+    if nv == 0 || nh == 0 {
         return Err(PersistError::Other(format!(
-            "an RBM of {nv} × {nh} units is not allowed (1 to {MAX_LAYER_UNITS} a layer)"
+            "an RBM of {nv} × {nh} units is not allowed (at least one unit a layer)"
         )));
     }
+    crate::engine::limits::check_weights("the RBM's weights", nv, nh)?;
     check_len("\"W\" rows (n_visible)", nv, file.w.len())?;
     for (i, row) in file.w.iter().enumerate() {
         check_len(&format!("\"W\" row {i} (n_hidden)"), nh, row.len())?;
@@ -114,17 +125,18 @@ fn rbm_from_json(file: RbmJson) -> Result<Rbm, PersistError> {
 
 fn bm_from_json(file: BmJson) -> Result<BoltzmannMachine, PersistError> {
     let n = file.n;
-    if n == 0 || n > MAX_LAYER_UNITS {
-        return Err(PersistError::Other(format!(
-            "a Boltzmann machine of {n} units is not allowed (1 to {MAX_LAYER_UNITS})"
-        )));
-    }
+    crate::engine::limits::check_net(n, 0)?;
     check_len("\"W\" rows (n)", n, file.w.len())?;
     for (i, row) in file.w.iter().enumerate() {
         check_len(&format!("\"W\" row {i} (n)"), n, row.len())?;
     }
     check_len("\"b\" (n)", n, file.b.len())?;
     let n_visible = file.n_visible.unwrap_or(n);
+    if n_visible == 0 {
+        return Err(PersistError::Other(
+            "\"n_visible\" is 0: a Boltzmann machine needs at least one visible unit".into(),
+        ));
+    }
     let weights = file.w.into_iter().flatten().collect();
     Ok(BoltzmannMachine::from_weights(
         n_visible,

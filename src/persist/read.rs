@@ -27,10 +27,15 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, PersistError> {
             limit,
         });
     }
-    let mut raw = Vec::new();
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut raw)
-        .map_err(read_error)?;
+    let raw = if metadata.is_file() {
+        let mut raw = Vec::with_capacity(metadata.len() as usize);
+        file.take(limit.saturating_add(1))
+            .read_to_end(&mut raw)
+            .map_err(read_error)?;
+        raw
+    } else {
+        read_in_chunks(file, limit).map_err(read_error)?
+    };
     if raw.len() as u64 > limit {
         return Err(PersistError::TooLarge {
             bytes: raw.len() as u64,
@@ -47,6 +52,23 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, PersistError> {
             message: "the file is not text (invalid UTF-8)".into(),
         }
     })
+}
+
+/// Reads a stream of unknown length, up to `limit + 1` bytes, in 1 MB pieces joined once at
+/// the end: at most twice the data is held at any time (a doubling buffer could hold four).
+fn read_in_chunks(file: File, limit: u64) -> std::io::Result<Vec<u8>> {
+    const CHUNK: u64 = 1 << 20;
+    let mut source = file.take(limit.saturating_add(1));
+    let mut chunks = Vec::new();
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK as usize);
+        let got = (&mut source).take(CHUNK).read_to_end(&mut chunk)?;
+        if got == 0 {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    Ok(chunks.concat())
 }
 
 #[cfg(test)]

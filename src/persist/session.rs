@@ -27,7 +27,7 @@ use std::path::Path;
 /// The format this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 2;
 /// Session files larger than this are refused unread (a 784 × 500 RBM takes about 10 MB).
-pub const MAX_SESSION_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_SESSION_BYTES: u64 = 128 * 1024 * 1024;
 
 /// The whole file.
 #[derive(Serialize, Deserialize)]
