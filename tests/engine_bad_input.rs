@@ -112,3 +112,49 @@ fn every_kind_of_bad_input_is_named() {
     // Broken text data names its line.
     assert!(message(parse_patterns("0011\n0102\n")).contains("line 2"));
 }
+
+/// A learning step that would push a parameter past ±10⁶ (or to NaN) is refused and leaves the
+/// machine exactly as it was; so does a diverging RBM epoch.
+#[test]
+fn diverging_learning_is_refused_and_undone() {
+    use boltzviz::engine::learning::{Update, apply_update};
+    let mut rng = SimRng::seed_from_u64(4);
+    let mut bm =
+        BoltzmannMachine::random(3, 0, Connectivity::Full, 0.5, 0.5, &mut rng).expect("bm");
+    let before = bm.clone();
+    let mut delta_weights = vec![0.0; 9];
+    (delta_weights[1], delta_weights[3]) = (2e6, 2e6);
+    let update = Update {
+        delta_weights,
+        delta_biases: vec![0.0; 3],
+    };
+    let text = message(apply_update(&mut bm, &update));
+    assert!(text.contains("diverged") && text.contains("1e6"), "{text}");
+    assert_eq!(bm, before, "the machine kept its parameters");
+
+    let data = matrix_from_patterns(&[vec![1, 0, 1, 1], vec![0, 1, 0, 0]]).expect("data");
+    let mut rbm = Rbm::random(4, 3, 0.01, &mut rng).expect("rbm");
+    let config = RbmTrainConfig {
+        learning_rate: 1e30,
+        ..RbmTrainConfig::default()
+    };
+    let mut trainer = RbmTrainer::new(&rbm, config).expect("trainer");
+    let before = rbm.clone();
+    let text = message(trainer.train_epoch(&mut rbm, &data, &mut rng));
+    assert!(text.contains("diverged"), "{text}");
+    assert_eq!(rbm, before, "the RBM kept its parameters");
+}
+
+/// Weights beyond ±10⁶ (finite or not) are refused when a model is made from them, so every
+/// energy and log-sum-exp downstream stays finite.
+#[test]
+fn absurd_parameters_are_refused_on_load() {
+    let w = vec![0.0, 1e308, 1e308, 0.0];
+    let text = message(BoltzmannMachine::from_weights(
+        2,
+        w,
+        vec![0.0; 2],
+        Connectivity::Full,
+    ));
+    assert!(text.contains("1e308") && text.contains("1e6"), "{text}");
+}

@@ -196,8 +196,9 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
         })
         .unwrap_or_else(|| "unknown processor".into());
     println!(
-        "BoltzViz benchmarks on {cpu}, {} threads available",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        "BoltzViz benchmarks on {cpu}, {} threads available, kernels: {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        crate::engine::simd::describe()
     );
     println!("| Benchmark | Measured | Target | Met |");
     println!("|---|---|---|---|");

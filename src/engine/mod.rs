@@ -21,6 +21,7 @@ pub mod rbm;
 pub mod rbm_train;
 mod register_sweep;
 pub mod rng;
+pub mod simd;
 mod small_gemm;
 pub mod spins;
 

@@ -246,13 +246,40 @@ pub fn apply_sigmoid(mut x: ArrayViewMut2<f32>, t: f32) {
 fn sigmoid_slice(xs: &mut [f32], beta: f32) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if super::simd::avx2() {
             // SAFETY: the processor supports the feature the function was compiled for.
             unsafe { sigmoid_slice_avx2(xs, beta) };
             return;
         }
     }
     sigmoid_slice_kernel(xs, beta);
+}
+
+/// σ over a slice through the AVX2 build and the portable one, compared bit for bit (see
+/// [`super::simd::kernel_comparisons`]).
+pub(crate) fn compare_sigmoid_kernels() -> Option<Result<(), String>> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if !super::simd::avx2() {
+            return None;
+        }
+        let xs: Vec<f32> = (0..1000).map(|i| (i as f32 - 500.0) * 0.037).collect();
+        for beta in [0.25f32, 1.0, 3.0] {
+            let (mut fast, mut plain) = (xs.clone(), xs.clone());
+            // SAFETY: AVX2 was just checked.
+            unsafe { sigmoid_slice_avx2(&mut fast, beta) };
+            sigmoid_slice_kernel(&mut plain, beta);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            if bits(&fast) != bits(&plain) {
+                return Some(Err(format!("σ differs at β = {beta}")));
+            }
+        }
+        Some(Ok(()))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        None
+    }
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -127,8 +127,7 @@ pub(crate) fn run(
     };
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if super::simd::avx2_fma() {
             // SAFETY: the processor has the features the function was compiled for.
             return unsafe { run_avx2(args, rng) };
         }
@@ -360,6 +359,59 @@ mod avx2 {
     }
 }
 
+/// The AVX2 register kernel and the portable one from the same state and noise, compared bit
+/// for bit (states, flips and every input) for three sizes with clamped units (see
+/// [`super::simd::kernel_comparisons`]).
+pub(crate) fn compare_kernels() -> Option<Result<(), String>> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use super::boltzmann::{Chain, Connectivity};
+        if !super::simd::avx2_fma() {
+            return None;
+        }
+        let compare = |n: usize| -> Result<(), String> {
+            let mut rng = SimRng::seed_from_u64(5);
+            let scale = 1.0 / (n as f64).sqrt();
+            let bm = BoltzmannMachine::random(n, 0, Connectivity::Full, scale, 0.2, &mut rng)
+                .map_err(|e| e.to_string())?;
+            let mut chain = Chain::random(&bm, &mut rng);
+            chain
+                .clamp(&bm, &[0, 1], &[1, 0])
+                .map_err(|e| e.to_string())?;
+            let weights = bm.fast_weights();
+            let lanes = 8 * weights.chunks;
+            let free: Vec<f32> = chain
+                .clamped()
+                .iter()
+                .map(|&c| if c { 0.0 } else { 1.0 })
+                .collect();
+            let mut x = vec![0f32; lanes];
+            x.iter_mut()
+                .zip(chain.inputs())
+                .for_each(|(x, &v)| *x = v as f32);
+            let (mut state_a, mut x_a, mut rng_a) =
+                (chain.state().to_vec(), x.clone(), rng.clone());
+            let (mut state_b, mut x_b, mut rng_b) = (chain.state().to_vec(), x, rng);
+            let flips_a =
+                portable_sweeps(weights, &mut state_a, &free, &mut x_a, 0.8, 30, &mut rng_a);
+            // SAFETY: the features were checked above.
+            let flips_b = unsafe {
+                avx2::sweeps(weights, &mut state_b, &free, &mut x_b, 0.8, 30, &mut rng_b)
+            };
+            let bits = |x: &[f32]| x[..n].iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            if flips_a != flips_b || state_a != state_b || bits(&x_a) != bits(&x_b) {
+                return Err(format!("n = {n}: the kernels differ"));
+            }
+            Ok(())
+        };
+        Some([7, 40, 100].into_iter().try_for_each(compare))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,45 +454,6 @@ mod tests {
                     assert!((a - b).abs() < 1e-9, "n = {n}: input {a} vs {b}");
                 }
             }
-        }
-    }
-
-    #[test]
-    fn vector_and_portable_kernels_agree_bit_for_bit() {
-        for n in [7, 40, 100] {
-            let (bm, chain, rng) = setup(n, 2, 5);
-            let weights = bm.fast_weights();
-            let lanes = 8 * weights.chunks;
-            let free: Vec<f32> = chain
-                .clamped()
-                .iter()
-                .map(|&c| if c { 0.0 } else { 1.0 })
-                .collect();
-            let mut x = vec![0f32; lanes];
-            x.iter_mut()
-                .zip(chain.inputs())
-                .for_each(|(x, &v)| *x = v as f32);
-            let (mut state_a, mut x_a, mut rng_a) =
-                (chain.state().to_vec(), x.clone(), rng.clone());
-            let (mut state_b, mut x_b, mut rng_b) = (chain.state().to_vec(), x, rng);
-            let flips_a =
-                portable_sweeps(weights, &mut state_a, &free, &mut x_a, 0.8, 30, &mut rng_a);
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-                {
-                    // SAFETY: the features were just checked.
-                    let flips_b = unsafe {
-                        avx2::sweeps(weights, &mut state_b, &free, &mut x_b, 0.8, 30, &mut rng_b)
-                    };
-                    assert_eq!(flips_a, flips_b);
-                    assert_eq!(state_a, state_b);
-                    let bits = |x: &[f32]| x[..n].iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-                    assert_eq!(bits(&x_a), bits(&x_b), "n = {n}");
-                }
-            }
-            let _ = (&mut state_b, &mut x_b, &mut rng_b);
         }
     }
 

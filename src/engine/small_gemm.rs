@@ -39,8 +39,7 @@ pub(crate) fn add_product(
     let strides = [s0, s1];
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if super::simd::avx2_fma() {
             // The last element of A is at (m−1)·s₀ + (k−1)·s₁ from its start; a view's
             // pointer and strides keep it inside its allocation.
             let a_ptr = a.as_ptr();
@@ -135,6 +134,43 @@ mod avx2 {
     }
 }
 
+/// The vector kernel against the plain triple loop on small-integer entries (every product
+/// and sum exact in f32, so the two must match exactly whatever the order), for plain and
+/// transposed A (see [`super::simd::kernel_comparisons`]).
+pub(crate) fn compare_kernel() -> Option<Result<(), String>> {
+    use ndarray::Array2;
+    let integers = |rows: usize, cols: usize, seed: usize| {
+        Array2::from_shape_fn((rows, cols), |(r, c)| {
+            ((r * 7 + c * 3 + seed) % 9) as f32 - 4.0
+        })
+    };
+    if !super::simd::avx2_fma() {
+        return None;
+    }
+    for (m, k, n) in [
+        (1, 1, 16),
+        (5, 7, 16),
+        (20, 64, 16),
+        (9, 3, 64),
+        (4, 40, 32),
+    ] {
+        let (a, b) = (integers(m, k, 1), integers(k, n, 2));
+        let mut c = integers(m, n, 3);
+        let expected = &c + &(a.dot(&b) * 2.0);
+        if !add_product(2.0, a.view(), b.view(), c.view_mut()) || c != expected {
+            return Some(Err(format!("{m}×{k}×{n}: the kernel differs")));
+        }
+        let at = integers(k, m, 4);
+        let mut c = Array2::zeros((m, n));
+        if !add_product(1.0, at.t(), b.view(), c.view_mut()) || c != at.t().dot(&b) {
+            return Some(Err(format!(
+                "transposed A, {m}×{k}×{n}: the kernel differs"
+            )));
+        }
+    }
+    Some(Ok(()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,30 +182,6 @@ mod tests {
         Array2::from_shape_fn((rows, cols), |(r, c)| {
             ((r * 7 + c * 3 + seed) % 9) as f32 - 4.0
         })
-    }
-
-    #[test]
-    fn matches_the_triple_loop_for_plain_and_transposed_a() {
-        for (m, k, n) in [
-            (1, 1, 16),
-            (5, 7, 16),
-            (20, 64, 16),
-            (9, 3, 64),
-            (4, 40, 32),
-        ] {
-            let a = integers(m, k, 1);
-            let b = integers(k, n, 2);
-            let mut c = integers(m, n, 3);
-            let expected = &c + &(a.dot(&b) * 2.0);
-            if !add_product(2.0, a.view(), b.view(), c.view_mut()) {
-                return; // no AVX2 here: nothing to check
-            }
-            assert_eq!(c, expected, "{m}×{k}×{n}");
-            let at = integers(k, m, 4);
-            let mut c = Array2::zeros((m, n));
-            assert!(add_product(1.0, at.t(), b.view(), c.view_mut()));
-            assert_eq!(c, at.t().dot(&b), "transposed A, {m}×{k}×{n}");
-        }
     }
 
     #[test]

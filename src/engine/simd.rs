@@ -1,0 +1,77 @@
+//! Which vector kernels the engine may use. Every dispatcher asks here: AVX2 (with FMA) when
+//! the processor has it, unless the environment variable [`PORTABLE_ENV`] is set to anything
+//! but `0`, which forces the portable path everywhere — so the portable code is exercised (and
+//! checked against exact answers) on machines that would otherwise never run it. Both paths
+//! give the same bits; `tests/kernels.rs` compares them, and reports the comparison as skipped
+//! (ignored) where it cannot run.
+
+use std::sync::OnceLock;
+
+/// The environment variable that forces the portable kernels.
+pub const PORTABLE_ENV: &str = "BOLTZVIZ_PORTABLE";
+
+/// Whether [`PORTABLE_ENV`] forces the portable kernels (read once per process).
+pub fn portable_forced() -> bool {
+    static FORCED: OnceLock<bool> = OnceLock::new();
+    *FORCED
+        .get_or_init(|| std::env::var_os(PORTABLE_ENV).is_some_and(|v| !v.is_empty() && v != "0"))
+}
+
+/// AVX2 may be used.
+pub fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        !portable_forced() && std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// AVX2 and FMA may be used.
+pub fn avx2_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        avx2() && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The kernels in use, for reports (`bench`, test output).
+pub fn describe() -> &'static str {
+    if avx2_fma() {
+        "AVX2 + FMA"
+    } else if portable_forced() {
+        "portable (forced by BOLTZVIZ_PORTABLE)"
+    } else {
+        "portable (this processor has no AVX2 + FMA)"
+    }
+}
+
+/// The vector-versus-portable comparisons, each `None` where the vector kernel cannot run
+/// here, else whether the two agreed bit for bit. For `tests/kernels.rs`.
+#[doc(hidden)]
+pub fn kernel_comparisons() -> Vec<(&'static str, fn() -> Option<Result<(), String>>)> {
+    vec![
+        (
+            "single-unit sweep: vector and portable agree bit for bit",
+            super::boltzmann::compare_sweep_kernels,
+        ),
+        (
+            "register sweep: vector and portable agree bit for bit",
+            super::register_sweep::compare_kernels,
+        ),
+        (
+            "small matrix product: vector kernel equals the triple loop",
+            super::small_gemm::compare_kernel,
+        ),
+        (
+            "sigmoid over a slice: vector and portable agree bit for bit",
+            super::rbm::compare_sigmoid_kernels,
+        ),
+    ]
+}
