@@ -52,10 +52,14 @@ pub fn describe() -> &'static str {
     }
 }
 
-/// The vector-versus-portable comparisons, each `None` where the vector kernel cannot run
-/// here, else whether the two agreed bit for bit. For `tests/kernels.rs`.
+/// One vector-versus-portable comparison: `None` where the vector kernel cannot run here, else
+/// whether the two agreed bit for bit (the error says where they differ).
 #[doc(hidden)]
-pub fn kernel_comparisons() -> Vec<(&'static str, fn() -> Option<Result<(), String>>)> {
+pub type KernelComparison = fn() -> Option<Result<(), String>>;
+
+/// The comparisons, by name. For `tests/kernels.rs`.
+#[doc(hidden)]
+pub fn kernel_comparisons() -> Vec<(&'static str, KernelComparison)> {
     vec![
         (
             "single-unit sweep: vector and portable agree bit for bit",
