@@ -141,3 +141,19 @@ fn eval_bm(bm: &BoltzmannMachine, data: &[Vec<u8>]) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumeration_is_chosen_only_when_it_is_quick() {
+        let mut rng = SimRng::seed_from_u64(1);
+        let small = Rbm::random(64, 16, 0.01, &mut rng).expect("rbm");
+        assert!(exact_is_quick(&small), "65 536 states × 64: exact");
+        let wide = Rbm::random(2000, 24, 0.01, &mut rng).expect("rbm");
+        assert!(!exact_is_quick(&wide), "2^24 × 2000 = 3.4·10¹⁰: AIS");
+        let mnist = Rbm::random(784, 20, 0.01, &mut rng).expect("rbm");
+        assert!(exact_is_quick(&mnist), "2^20 × 784 = 8·10⁸: exact");
+    }
+}
