@@ -3,6 +3,7 @@
 //! Knows nothing of egui.
 
 pub mod curve;
+pub mod history;
 pub mod learner;
 pub mod model;
 pub mod pacer;

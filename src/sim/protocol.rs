@@ -194,6 +194,10 @@ pub enum Command {
     Replace(Box<super::Simulation>),
     /// Replace the network with one read from a weights file.
     Import(Box<super::model::ImportedModel>),
+    /// Go back to the state before the last edit.
+    Undo,
+    /// Go forward again after an undo.
+    Redo,
     /// Stop the thread.
     Quit,
     /// For tests of the thread's panic guard: panic at `site` (at once, at the next advance, or
@@ -508,6 +512,10 @@ pub struct Snapshot {
     pub sweeps_per_sec: f64,
     /// Running?
     pub running: bool,
+    /// An edit can be undone.
+    pub can_undo: bool,
+    /// An undone edit can be redone.
+    pub can_redo: bool,
     /// An annealing schedule in progress.
     pub anneal: Option<AnnealProgress>,
     /// Weights as a matrix (rows × cols) with a generation number.

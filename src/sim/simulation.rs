@@ -100,6 +100,17 @@ impl Simulation {
         sim
     }
 
+    /// Takes over from `previous` on screen (after an undo or redo): generations move past
+    /// its, so the window redraws the weights and starts a new trace at this state; paused.
+    pub(super) fn continue_display_of(&mut self, previous: &Simulation) {
+        self.weights_generation = previous.weights_generation.max(self.weights_generation) + 1;
+        self.trace_generation = previous.trace_generation.max(self.trace_generation);
+        self.running = false;
+        self.learner.training = false;
+        self.core.anneal = None;
+        self.restart_trace();
+    }
+
     /// The same settings (T, order, pace, schedule) around another simulation's network: a
     /// new model keeps what the person chose for running it.
     pub(super) fn keeping_settings(&self, mut next: Self) -> Self {
@@ -321,6 +332,8 @@ impl Simulation {
                 self.events.push(Event::Replaced(Replacement::Weights));
             }
             Command::Quit => self.running = false,
+            // The worker keeps the edit history and carries these out (see `history`).
+            Command::Undo | Command::Redo => {}
         }
         Ok(())
     }
@@ -822,6 +835,8 @@ fn command_is_checked_first(command: &Command) -> bool {
             | Command::Capture
             | Command::Replace(_)
             | Command::Quit
+            | Command::Undo
+            | Command::Redo
             | Command::InjectFault(_)
     )
 }

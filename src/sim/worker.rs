@@ -6,6 +6,7 @@
 //! reported as an event, the last good simulation (copied at most a second earlier) comes
 //! back, paused.
 
+use super::history::{self, History};
 use super::protocol::{Command, Event, Snapshot};
 use super::simulation::Simulation;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -106,6 +107,7 @@ fn run(
     let mut dirty = true;
     let mut backup: Option<Simulation> = None;
     let mut last_backup = Instant::now() - BACKUP_EVERY;
+    let mut history = History::default();
     loop {
         if last_backup.elapsed() >= BACKUP_EVERY {
             backup = Some(sim.clone());
@@ -120,7 +122,7 @@ fn run(
             }
         } else {
             if dirty {
-                publish(&mut sim, &mut backup, &events, &latest, &wake);
+                publish(&mut sim, &history, &mut backup, &events, &latest, &wake);
                 dirty = false;
             }
             match commands.recv() {
@@ -135,10 +137,36 @@ fn run(
             .into_iter()
             .chain(std::iter::from_fn(|| commands.try_recv().ok()))
         {
-            if matches!(command, Command::Quit) {
-                return;
+            match command {
+                Command::Quit => return,
+                Command::Undo => {
+                    history.undo(&mut sim);
+                }
+                Command::Redo => {
+                    history.redo(&mut sim);
+                }
+                command if history::is_edit(&command) => {
+                    let now = Instant::now();
+                    let before = history.starts_entry(&command, now).then(|| sim.clone());
+                    let probe = std::mem::discriminant(&command);
+                    let mut ok = false;
+                    guarded(&mut sim, &mut backup, &events, |s| {
+                        s.apply(command)?;
+                        ok = true;
+                        Ok(())
+                    });
+                    if ok {
+                        history.record_kind(probe, before, now);
+                    }
+                }
+                Command::Replace(next) => {
+                    history.clear();
+                    guarded(&mut sim, &mut backup, &events, |s| {
+                        s.apply(Command::Replace(next))
+                    });
+                }
+                command => guarded(&mut sim, &mut backup, &events, |s| s.apply(command)),
             }
-            guarded(&mut sim, &mut backup, &events, |s| s.apply(command));
             dirty = true;
         }
         if sim.is_running() {
@@ -153,7 +181,7 @@ fn run(
             let _ = events.send(e);
         }
         if dirty && last_publish.elapsed() >= PUBLISH_EVERY {
-            publish(&mut sim, &mut backup, &events, &latest, &wake);
+            publish(&mut sim, &history, &mut backup, &events, &latest, &wake);
             last_publish = Instant::now();
             dirty = false;
         } else if sim.is_running() {
@@ -195,6 +223,7 @@ fn guarded(
 /// Publishes a snapshot, inside the panic guard like everything else the thread runs.
 fn publish(
     sim: &mut Simulation,
+    history: &History,
     backup: &mut Option<Simulation>,
     events: &Sender<Event>,
     latest: &Mutex<Option<Snapshot>>,
@@ -209,6 +238,7 @@ fn publish(
         wake();
         return;
     };
+    (snapshot.can_undo, snapshot.can_redo) = history.available();
     if let Ok(mut slot) = latest.lock() {
         // Keep any trace the UI has not taken yet.
         if let Some(old) = slot.take() {

@@ -105,6 +105,7 @@ enum Outcome {
 /// Something postponed until the person says what to do with unsaved changes.
 #[derive(Clone, Debug)]
 enum Deferred {
+    New,
     OpenPath(PathBuf),
     ImportPath(PathBuf),
     Example(usize),
@@ -196,6 +197,7 @@ impl Files {
     /// Carries out a file intent; returns a message for the status bar.
     pub fn handle(&mut self, intent: Intent, pending: &mut Vec<Command>) {
         match intent {
+            Intent::New => self.defer_or_run(Deferred::New),
             Intent::Open => self.choose(Purpose::Open),
             Intent::OpenPath(path) => self.defer_or_run(Deferred::OpenPath(path)),
             Intent::Save => match self.current.clone() {
@@ -257,6 +259,7 @@ impl Files {
 
     fn run_deferred(&mut self, action: Deferred) {
         match action {
+            Deferred::New => self.start_new(),
             Deferred::OpenPath(path) => self.load(path),
             Deferred::ImportPath(path) => self.import(path),
             Deferred::Example(k) => {
@@ -291,6 +294,18 @@ impl Files {
     /// Open a built-in scene (a lesson's): asks first if there are unsaved changes.
     pub fn request_scene(&mut self, label: &'static str, text: &'static str) {
         self.defer_or_run(Deferred::Scene(label, text));
+    }
+
+    /// A new session: the opening scene, built off the UI thread like any load.
+    fn start_new(&mut self) {
+        let jobs = self.jobs.clone();
+        self.busy += 1;
+        std::thread::spawn(move || {
+            let result = Simulation::opening_scene()
+                .map(Box::new)
+                .map_err(PersistError::from);
+            let _ = jobs.send(Outcome::Loaded("a new session".into(), None, result));
+        });
     }
 
     fn load_text(&mut self, label: &'static str, text: &'static str) {
@@ -478,6 +493,13 @@ impl Files {
                 };
             item(
                 ui,
+                "New",
+                "Ctrl+N",
+                "Start again from the opening scene (asks first if there are unsaved changes)",
+                Intent::New,
+            );
+            item(
+                ui,
                 "Open…",
                 "Ctrl+O",
                 "Open a saved session (.ron); you can also drop one on the window",
@@ -585,18 +607,22 @@ impl Files {
 
     /// Ctrl+O / Ctrl+S / Ctrl+Shift+S and files dropped on the window, as intents.
     pub fn input(ctx: &egui::Context, intents: &mut Vec<Intent>) {
-        let (open, save, save_as, dropped) = ctx.input_mut(|i| {
+        let (new, open, save, save_as, dropped) = ctx.input_mut(|i| {
             let save_as = i.consume_key(
                 egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
                 egui::Key::S,
             );
             (
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::N),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::S),
                 save_as,
                 std::mem::take(&mut i.raw.dropped_files),
             )
         });
+        if new {
+            intents.push(Intent::New);
+        }
         if open {
             intents.push(Intent::Open);
         }

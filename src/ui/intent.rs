@@ -8,6 +8,8 @@ use std::path::PathBuf;
 /// An app-level action.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Intent {
+    /// Start a new session (the opening scene); asks about unsaved changes first.
+    New,
     /// Choose a session file to open (asks about unsaved changes once a file is chosen).
     Open,
     /// Open this session file (recent files, drag and drop, the command line).

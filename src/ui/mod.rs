@@ -3,11 +3,13 @@
 pub mod bench;
 pub mod capacity_panel;
 pub mod controls;
+pub mod edit_menu;
 pub mod export_images;
 pub mod files;
 pub mod grid;
 pub mod headless;
 pub mod heatmap;
+pub mod help;
 pub mod intent;
 pub mod landscape;
 pub mod lessons;
@@ -135,6 +137,8 @@ pub struct UiState {
     pub drafts: Drafts,
     /// App-level actions asked for this frame.
     pub intents: Vec<Intent>,
+    /// The Keyboard window and the first-launch hint.
+    pub help: help::Help,
 }
 
 impl Default for UiState {
@@ -153,6 +157,7 @@ impl Default for UiState {
             hovered_unit: None,
             drafts: Drafts::default(),
             intents: Vec::new(),
+            help: help::Help::default(),
         }
     }
 }
@@ -376,6 +381,8 @@ impl BoltzVizApp {
             return;
         }
         files::Files::input(ctx, &mut self.state.intents);
+        edit_menu::keys(ctx, &mut self.pending);
+        self.state.help.keys(ctx);
         let plain = |i: &egui::InputState, key| i.modifiers.is_none() && i.key_pressed(key);
         let (space, s, u, r, l) = ctx.input(|i| {
             (
@@ -501,6 +508,8 @@ impl eframe::App for BoltzVizApp {
         egui::Panel::top("tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
                 files.menu_ui(ui, &mut state.intents);
+                edit_menu::menu_ui(ui, snapshot, pending);
+                state.help.menu_ui(ui);
                 ui.heading("BoltzViz");
                 ui.separator();
                 for view in View::ALL {
@@ -523,7 +532,9 @@ impl eframe::App for BoltzVizApp {
                 }
                 files.status_ui(ui);
             });
+            state.help.hint_ui(ui, snapshot);
         });
+        state.help.window_ui(ui.ctx());
         if lessons.open {
             egui::Panel::right("lessons")
                 .default_size(360.0)

@@ -47,8 +47,13 @@ impl RecentFiles {
 }
 
 fn recent_file() -> Option<PathBuf> {
+    config_file("recent.txt")
+}
+
+/// A file in BoltzViz's config folder (`$XDG_CONFIG_HOME/boltzviz` or `~/.config/boltzviz`).
+pub fn config_file(name: &str) -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("boltzviz").join("recent.txt"))
+    Some(base.join("boltzviz").join(name))
 }

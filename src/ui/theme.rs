@@ -3,6 +3,8 @@
 use egui::Color32;
 
 /// A unit that is on.
+/// The first-launch hint.
+pub const HINT: Color32 = Color32::from_rgb(120, 220, 140);
 pub const UNIT_ON: Color32 = Color32::from_rgb(250, 200, 60);
 /// A unit that is off.
 pub const UNIT_OFF: Color32 = Color32::from_rgb(30, 34, 48);

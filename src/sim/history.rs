@@ -1,0 +1,122 @@
+//! Undo and redo of the edits a person makes (drawing, clamping, noise, clear, invert, random,
+//! store, model and setting changes), kept by the worker beside the simulation.
+//!
+//! Each entry is the whole simulation as it was before an edit, so undo restores it exactly.
+//! Edits of one kind in quick succession (the cells of one stroke, the values of one slider
+//! drag) make one entry. Runs, steps and learning phases are not edits: undo goes back past
+//! them to the state before the edit.
+
+use super::protocol::Command;
+use super::simulation::Simulation;
+use std::mem::Discriminant;
+use std::time::{Duration, Instant};
+
+/// Entries kept at most (the oldest go first).
+pub const MAX_UNDO: usize = 50;
+/// Edits of one kind closer together than this join one entry.
+const JOIN_WITHIN: Duration = Duration::from_millis(600);
+
+/// The undo and redo stacks.
+#[derive(Default)]
+pub struct History {
+    undo: Vec<Simulation>,
+    redo: Vec<Simulation>,
+    last_edit: Option<(Discriminant<Command>, Instant)>,
+}
+
+/// Whether `command` is an edit a person can undo.
+pub fn is_edit(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::SetModel(_)
+            | Command::NewGrid { .. }
+            | Command::SetTemperature(_)
+            | Command::Draw(_)
+            | Command::SetClamp(_)
+            | Command::ClampDrawn
+            | Command::ReleaseAll
+            | Command::Clear
+            | Command::Invert
+            | Command::FillRandom
+            | Command::AddNoise(_)
+            | Command::ShowPattern(_)
+            | Command::StorePattern
+            | Command::SetLearningRate(_)
+            | Command::SetSchedule(_)
+            | Command::SetCdK(_)
+            | Command::SetOrder(_)
+            | Command::SetSpeed(_)
+            | Command::Reset { .. }
+            | Command::Import(_)
+    )
+}
+
+impl History {
+    /// Whether `command` (an edit, now) starts a new entry rather than joining the last one.
+    pub fn starts_entry(&self, command: &Command, now: Instant) -> bool {
+        !matches!(
+            self.last_edit,
+            Some((kind, at)) if kind == std::mem::discriminant(command)
+                && now.duration_since(at) < JOIN_WITHIN
+        )
+    }
+
+    /// Records a successful edit of `command`'s kind: `before` (if it starts an entry) is
+    /// what undo goes back to.
+    pub fn record(&mut self, command: &Command, before: Option<Simulation>, now: Instant) {
+        self.record_kind(std::mem::discriminant(command), before, now);
+    }
+
+    /// [`Self::record`] for a command already consumed, by its kind.
+    pub fn record_kind(
+        &mut self,
+        kind: Discriminant<Command>,
+        before: Option<Simulation>,
+        now: Instant,
+    ) {
+        if let Some(before) = before {
+            self.undo.push(before);
+            if self.undo.len() > MAX_UNDO {
+                self.undo.remove(0);
+            }
+        }
+        self.redo.clear();
+        self.last_edit = Some((kind, now));
+    }
+
+    /// Forgets everything (a session was replaced).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Goes back one entry; false when there is none.
+    pub fn undo(&mut self, sim: &mut Simulation) -> bool {
+        Self::swap(&mut self.undo, &mut self.redo, sim, &mut self.last_edit)
+    }
+
+    /// Goes forward one entry; false when there is none.
+    pub fn redo(&mut self, sim: &mut Simulation) -> bool {
+        Self::swap(&mut self.redo, &mut self.undo, sim, &mut self.last_edit)
+    }
+
+    fn swap(
+        from: &mut Vec<Simulation>,
+        to: &mut Vec<Simulation>,
+        sim: &mut Simulation,
+        last_edit: &mut Option<(Discriminant<Command>, Instant)>,
+    ) -> bool {
+        let Some(earlier) = from.pop() else {
+            return false;
+        };
+        let current = std::mem::replace(sim, earlier);
+        sim.continue_display_of(&current);
+        to.push(current);
+        *last_edit = None;
+        true
+    }
+
+    /// (can undo, can redo), for the snapshot.
+    pub fn available(&self) -> (bool, bool) {
+        (!self.undo.is_empty(), !self.redo.is_empty())
+    }
+}
