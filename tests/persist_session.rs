@@ -11,6 +11,9 @@ use boltzviz::sim::protocol::{
 use boltzviz::sim::{SavedSimulation, Simulation};
 use std::io::Write;
 
+mod common;
+use common::assert_same;
+
 fn spec(kind: ModelKind, source: TrainingSource, hidden: usize) -> ModelSpec {
     ModelSpec {
         kind,
@@ -64,29 +67,6 @@ fn second_part(kind: ModelKind) -> Vec<Command> {
         ]);
     }
     commands
-}
-
-/// Equal texts, or a panic showing the first line where they differ.
-fn assert_same(left: &str, right: &str, what: &str) {
-    if let Some((k, (a, b))) = left
-        .lines()
-        .zip(right.lines())
-        .enumerate()
-        .find(|(_, (a, b))| a != b)
-    {
-        let cut = |s: &str| s.chars().take(300).collect::<String>();
-        panic!(
-            "{what}: line {} differs:\n  {}\n  {}",
-            k + 1,
-            cut(a),
-            cut(b)
-        );
-    }
-    assert_eq!(
-        left.lines().count(),
-        right.lines().count(),
-        "{what}: lengths differ"
-    );
 }
 
 fn run(sim: &mut Simulation, commands: Vec<Command>) {

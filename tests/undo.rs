@@ -9,7 +9,7 @@ use boltzviz::persist::session_to_string;
 use boltzviz::sim::history::MAX_UNDO;
 use boltzviz::sim::protocol::{Command, Event, ModelKind, ModelSpec, TrainingSource};
 use boltzviz::sim::{SimHandle, Simulation};
-use common::{first_snapshot, harness, wait_for};
+use common::{assert_same, first_snapshot, harness, wait_for};
 use egui_kittest::kittest::Queryable;
 use std::time::{Duration, Instant};
 
@@ -26,25 +26,6 @@ fn captured(handle: &SimHandle) -> String {
         assert!(Instant::now() < deadline, "no capture");
         std::thread::sleep(Duration::from_millis(5));
     }
-}
-
-/// Equal texts, or a panic naming the first line that differs (the texts are long).
-fn assert_same(left: &str, right: &str, what: &str) {
-    if let Some((k, (a, b))) = left
-        .lines()
-        .zip(right.lines())
-        .enumerate()
-        .find(|(_, (a, b))| a != b)
-    {
-        let cut = |s: &str| s.chars().take(160).collect::<String>();
-        panic!(
-            "{what}: line {} differs:\n  {}\n  {}",
-            k + 1,
-            cut(a),
-            cut(b)
-        );
-    }
-    assert_eq!(left.lines().count(), right.lines().count(), "{what}");
 }
 
 fn random_edit(rng: &mut SimRng, n: usize) -> Command {

@@ -70,3 +70,26 @@ pub fn drop_file(h: &mut Harness<'static, BoltzVizApp>, path: std::path::PathBuf
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path)));
 }
+
+/// Equal texts, or a panic showing the first line where they differ.
+pub fn assert_same(left: &str, right: &str, what: &str) {
+    if let Some((k, (a, b))) = left
+        .lines()
+        .zip(right.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        let cut = |s: &str| s.chars().take(300).collect::<String>();
+        panic!(
+            "{what}: line {} differs:\n  {}\n  {}",
+            k + 1,
+            cut(a),
+            cut(b)
+        );
+    }
+    assert_eq!(
+        left.lines().count(),
+        right.lines().count(),
+        "{what}: lengths differ"
+    );
+}
