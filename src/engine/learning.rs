@@ -139,10 +139,16 @@ impl LearningSettings {
                 self.learning_rate
             )));
         }
-        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+        if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
             return Err(EngineError::BadParameter(format!(
-                "weight decay must be >= 0, got {}",
+                "weight decay must be in [0, 1], got {}",
                 self.weight_decay
+            )));
+        }
+        if self.learning_rate > 1000.0 {
+            return Err(EngineError::BadParameter(format!(
+                "learning rate must be at most 1000, got {}",
+                self.learning_rate
             )));
         }
         if self.negative_chains == 0
@@ -153,13 +159,19 @@ impl LearningSettings {
                 "need at least one negative chain and one sample sweep per phase".into(),
             ));
         }
+        // A phase runs without a look at the command queue, so its work is bounded: at most
+        // 1000 chains, 10 000 sweeps, and 10⁶ chain-sweeps in all (about a second).
         let sweeps = |p: &PhaseSettings| p.burn_in.saturating_add(p.sample_sweeps);
-        if self.negative_chains > 10_000
-            || sweeps(&self.positive).max(sweeps(&self.negative)) > 1_000_000
+        let longest = sweeps(&self.positive).max(sweeps(&self.negative));
+        if self.negative_chains > 1_000
+            || longest > 10_000
+            || self.negative_chains.saturating_mul(longest) > 1_000_000
         {
-            return Err(EngineError::BadParameter(
-                "at most 10 000 negative chains and 1 000 000 sweeps per phase".into(),
-            ));
+            return Err(EngineError::BadParameter(format!(
+                "{} negative chains × {longest} sweeps a phase is too much work (at most 1000 \
+                 chains, 10 000 sweeps, 10⁶ chain-sweeps)",
+                self.negative_chains
+            )));
         }
         for phase in [&self.positive, &self.negative] {
             if let Some(schedule) = &phase.anneal {

@@ -66,10 +66,16 @@ impl RbmTrainConfig {
         if !(0.0..1.0).contains(&self.momentum) {
             return bad(format!("momentum must be in [0, 1), got {}", self.momentum));
         }
-        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+        if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
             return bad(format!(
-                "weight decay must be >= 0, got {}",
+                "weight decay must be in [0, 1], got {}",
                 self.weight_decay
+            ));
+        }
+        if self.learning_rate > 1000.0 {
+            return bad(format!(
+                "learning rate must be at most 1000, got {}",
+                self.learning_rate
             ));
         }
         if self.batch_size == 0 || self.cd_k == 0 {
