@@ -446,3 +446,26 @@ pub fn matrix_from_patterns(patterns: &[Vec<u8>]) -> Result<Array2<f32>, EngineE
     }
     Ok(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An epoch that drives a parameter past ±10⁶ is refused and undone. (A learning rate that
+    /// large is refused by the config, so the test sets it behind the check.)
+    #[test]
+    fn a_diverging_epoch_is_refused_and_undone() {
+        let mut rng = SimRng::seed_from_u64(4);
+        let data = matrix_from_patterns(&[vec![1, 0, 1, 1], vec![0, 1, 0, 0]]).expect("data");
+        let mut rbm = Rbm::random(4, 3, 0.01, &mut rng).expect("rbm");
+        let mut trainer = RbmTrainer::new(&rbm, RbmTrainConfig::default()).expect("trainer");
+        trainer.config.learning_rate = 1e30;
+        let (rbm_before, trainer_before) = (rbm.clone(), trainer.clone());
+        let error = trainer
+            .train_epoch(&mut rbm, &data, &mut rng)
+            .expect_err("diverged");
+        assert!(error.to_string().contains("diverged"), "{error}");
+        assert_eq!(rbm, rbm_before, "the RBM kept its parameters");
+        assert_eq!(trainer.epoch, trainer_before.epoch);
+    }
+}
