@@ -131,7 +131,6 @@ fn diverging_learning_is_refused_and_undone() {
     let text = message(apply_update(&mut bm, &update));
     assert!(text.contains("diverged") && text.contains("1e6"), "{text}");
     assert_eq!(bm, before, "the machine kept its parameters");
-
 }
 
 /// Weights beyond ±10⁶ (finite or not) are refused when a model is made from them, so every

@@ -42,7 +42,7 @@ fn write_all<'a>(
     Ok(())
 }
 
-/// The opening scene: five letters stored in a Hopfield net, a noisy T on the grid, T = 0.
+/// The opening scene: four letters (A, T, X, L) stored in a Hopfield net, a noisy A on the grid, T = 0.
 pub fn letters_hopfield() -> Result<SavedSimulation, EngineError> {
     Ok(Simulation::opening_scene()?.to_saved())
 }
@@ -153,10 +153,26 @@ fn lesson_recall() -> Result<SavedSimulation, EngineError> {
     Ok(sim.to_saved())
 }
 
-/// The five letters in a Hebbian Hopfield net, for storing more and running the capacity sweep.
+/// The five letters, C included, in a Hebbian Hopfield net: spurious states on purpose, then
+/// more patterns and the capacity sweep.
 fn lesson_capacity() -> Result<SavedSimulation, EngineError> {
-    let mut sim = Simulation::opening_scene()?;
-    sim.apply(Command::SetSpeed(Some(10.0)))?;
+    // All five letters: C and L overlap so much that Hebbian recall finds mixtures.
+    let set = patterns::crowded_letters();
+    let spec = ModelSpec {
+        source: TrainingSource::Drawn,
+        ..ModelSpec::default()
+    };
+    let mut rng = SimRng::seed_from_u64(spec.seed);
+    let model = crate::sim::model::build(&spec, &set, &mut rng)?;
+    let mut sim = Simulation::from_model(spec, model, set)?;
+    for c in [
+        Command::SetTemperature(0.0),
+        Command::ShowPattern(0),
+        Command::AddNoise(0.2),
+        Command::SetSpeed(Some(10.0)),
+    ] {
+        sim.apply(c)?;
+    }
     Ok(sim.to_saved())
 }
 
