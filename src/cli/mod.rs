@@ -59,6 +59,12 @@ enum Cmd {
         /// Open this lesson (1–6) with its scene instead of the view's scene.
         #[arg(long)]
         lesson: Option<usize>,
+        /// In presentation mode (F5): larger, controls folded.
+        #[arg(long)]
+        presentation: bool,
+        /// With the light theme (implies --presentation).
+        #[arg(long)]
+        light: bool,
     },
     /// Train a model on 0/1 data and write a session (.ron) or weights (.json).
     ///
@@ -116,6 +122,8 @@ pub fn run() -> anyhow::Result<()> {
             session,
             frames,
             lesson,
+            presentation,
+            light,
         }) => {
             let Some(v) = View::from_name(&view) else {
                 anyhow::bail!(
@@ -154,6 +162,7 @@ pub fn run() -> anyhow::Result<()> {
                 after_frames: frames,
                 setup,
                 lesson: lesson.map(|k| k - 1),
+                presentation: (presentation || light).then_some(light),
             };
             gui::run_app(v, session, Some(request))
         }

@@ -24,6 +24,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Ctrl + / Ctrl − / Ctrl 0",
         "zoom in / out / back to 100 % (for a projector)",
     ),
+    (
+        "F5",
+        "presentation mode: larger, controls folded (View menu)",
+    ),
+    ("F6", "show or hide the control panel"),
     ("F1", "this list"),
 ];
 

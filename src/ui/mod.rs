@@ -14,6 +14,7 @@ pub mod intent;
 pub mod landscape;
 pub mod lessons;
 pub mod picker;
+pub mod presentation;
 pub mod recent;
 pub mod theme;
 pub mod ui_tree;
@@ -139,6 +140,8 @@ pub struct UiState {
     pub intents: Vec<Intent>,
     /// The Keyboard window and the first-launch hint.
     pub help: help::Help,
+    /// Presentation mode, theme and the folded control panel.
+    pub presentation: presentation::Presentation,
 }
 
 impl Default for UiState {
@@ -158,6 +161,7 @@ impl Default for UiState {
             drafts: Drafts::default(),
             intents: Vec::new(),
             help: help::Help::default(),
+            presentation: presentation::Presentation::default(),
         }
     }
 }
@@ -187,6 +191,8 @@ pub struct ScreenshotRequest {
     pub setup: Vec<Command>,
     /// Open this lesson (0-based) instead.
     pub lesson: Option<usize>,
+    /// In presentation mode (and the light theme when `light`).
+    pub presentation: Option<bool>,
 }
 
 /// The BoltzViz app.
@@ -246,6 +252,9 @@ impl BoltzVizApp {
     /// Captures the window to a PNG after a while, then closes.
     pub fn with_screenshot(mut self, request: ScreenshotRequest) -> Self {
         self.pending.extend(request.setup.iter().cloned());
+        if let Some(light) = request.presentation {
+            self.state.presentation.enter(light);
+        }
         if let Some(k) = request.lesson {
             self.open_lesson(k);
         }
@@ -383,6 +392,7 @@ impl BoltzVizApp {
         files::Files::input(ctx, &mut self.state.intents);
         edit_menu::keys(ctx, &mut self.pending);
         self.state.help.keys(ctx);
+        self.state.presentation.keys(ctx);
         let plain = |i: &egui::InputState, key| i.modifiers.is_none() && i.key_pressed(key);
         let (space, s, u, r, l) = ctx.input(|i| {
             (
@@ -506,9 +516,11 @@ impl eframe::App for BoltzVizApp {
             ..
         } = self;
         egui::Panel::top("tabs").show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: in presentation mode the tabs take two rows rather than run off.
+            ui.horizontal_wrapped(|ui| {
                 files.menu_ui(ui, &mut state.intents);
                 edit_menu::menu_ui(ui, snapshot, pending);
+                state.presentation.menu_ui(ui);
                 state.help.menu_ui(ui);
                 ui.heading("BoltzViz");
                 ui.separator();
@@ -544,13 +556,16 @@ impl eframe::App for BoltzVizApp {
                 });
         }
         egui::Panel::bottom("status").show(ui, |ui| views::status_ui(ui, snapshot, state));
-        egui::Panel::left("controls")
-            .default_size(theme::CONTROL_PANEL_WIDTH)
-            .resizable(true)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .show(ui, |ui| controls::controls_ui(ui, snapshot, state, pending));
-            });
+        state.presentation.apply(ui.ctx());
+        if !state.presentation.controls_hidden {
+            egui::Panel::left("controls")
+                .default_size(theme::CONTROL_PANEL_WIDTH)
+                .resizable(true)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .show(ui, |ui| controls::controls_ui(ui, snapshot, state, pending));
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::both().show(ui, |ui| {
                 views::view_ui(ui, snapshot, state, heatmaps, pending)
