@@ -135,19 +135,32 @@ fn lesson_recall() -> Result<SavedSimulation, EngineError> {
         patterns: letters.patterns[..3].to_vec(),
         ..letters
     };
+    stored(
+        set,
+        11,
+        [
+            Command::ShowPattern(2),
+            Command::SetTemperature(0.0),
+            Command::SetSpeed(Some(4.0)),
+        ],
+    )
+}
+
+/// A Hebbian Hopfield net storing `set` (seed `seed`), after `commands`.
+fn stored(
+    set: patterns::PatternSet,
+    seed: u64,
+    commands: impl IntoIterator<Item = Command>,
+) -> Result<SavedSimulation, EngineError> {
     let spec = ModelSpec {
         source: TrainingSource::Drawn,
-        seed: 11,
+        seed,
         ..ModelSpec::default()
     };
     let mut rng = SimRng::seed_from_u64(spec.seed);
     let model = crate::sim::model::build(&spec, &set, &mut rng)?;
     let mut sim = Simulation::from_model(spec, model, set)?;
-    for c in [
-        Command::ShowPattern(2),
-        Command::SetTemperature(0.0),
-        Command::SetSpeed(Some(4.0)),
-    ] {
+    for c in commands {
         sim.apply(c)?;
     }
     Ok(sim.to_saved())
@@ -157,23 +170,16 @@ fn lesson_recall() -> Result<SavedSimulation, EngineError> {
 /// more patterns and the capacity sweep.
 fn lesson_capacity() -> Result<SavedSimulation, EngineError> {
     // All five letters: C and L overlap so much that Hebbian recall finds mixtures.
-    let set = patterns::crowded_letters();
-    let spec = ModelSpec {
-        source: TrainingSource::Drawn,
-        ..ModelSpec::default()
-    };
-    let mut rng = SimRng::seed_from_u64(spec.seed);
-    let model = crate::sim::model::build(&spec, &set, &mut rng)?;
-    let mut sim = Simulation::from_model(spec, model, set)?;
-    for c in [
-        Command::SetTemperature(0.0),
-        Command::ShowPattern(0),
-        Command::AddNoise(0.2),
-        Command::SetSpeed(Some(10.0)),
-    ] {
-        sim.apply(c)?;
-    }
-    Ok(sim.to_saved())
+    stored(
+        patterns::crowded_letters(),
+        ModelSpec::default().seed,
+        [
+            Command::SetTemperature(0.0),
+            Command::ShowPattern(0),
+            Command::AddNoise(0.2),
+            Command::SetSpeed(Some(10.0)),
+        ],
+    )
 }
 
 /// The parity Boltzmann machine (7 units: small enough for the exact distribution) at T = 0.5.

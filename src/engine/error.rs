@@ -98,16 +98,7 @@ pub enum EngineError {
 
 /// Checks that every value is finite.
 pub fn check_finite(what: &str, values: impl IntoIterator<Item = f64>) -> Result<(), EngineError> {
-    for (index, value) in values.into_iter().enumerate() {
-        if !value.is_finite() {
-            return Err(EngineError::NotFinite {
-                what: what.to_owned(),
-                index,
-                value,
-            });
-        }
-    }
-    Ok(())
+    check_each(what, values, f64::INFINITY)
 }
 
 /// Checks that `got == expected`.
@@ -143,6 +134,15 @@ pub fn check_parameters(
     what: &str,
     values: impl IntoIterator<Item = f64>,
 ) -> Result<(), EngineError> {
+    check_each(what, values, MAX_PARAMETER)
+}
+
+/// Every value finite and |value| ≤ `bound`; the error names the first that is not.
+fn check_each(
+    what: &str,
+    values: impl IntoIterator<Item = f64>,
+    bound: f64,
+) -> Result<(), EngineError> {
     for (index, value) in values.into_iter().enumerate() {
         if !value.is_finite() {
             return Err(EngineError::NotFinite {
@@ -151,9 +151,9 @@ pub fn check_parameters(
                 value,
             });
         }
-        if value.abs() > MAX_PARAMETER {
+        if value.abs() > bound {
             return Err(EngineError::BadParameter(format!(
-                "{what}: entry {index} is {value:e}, beyond ±{MAX_PARAMETER:e}, the largest magnitude BoltzViz accepts"
+                "{what}: entry {index} is {value:e}, beyond ±{bound:e}, the largest magnitude BoltzViz accepts"
             )));
         }
     }
