@@ -18,7 +18,8 @@ pub struct Finding {
     pub input: Option<PathBuf>,
 }
 
-/// Numbers out of a message, so that "the len is 3" and "the len is 7" group together.
+/// Numbers out of a message, so that "the len is 3" and "the len is 7", or "is -3.5e14" and
+/// "is 2", group together.
 fn without_digits(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().take(160) {
@@ -30,7 +31,16 @@ fn without_digits(text: &str) -> String {
             out.push(c);
         }
     }
-    out
+    // Signs, points and exponents around the digits belong to the number.
+    loop {
+        let shorter = ["-#", "#.#", "#e#", "#e-#", "#e+#"]
+            .iter()
+            .fold(out.clone(), |s, p| s.replace(p, "#"));
+        if shorter == out {
+            return out;
+        }
+        out = shorter;
+    }
 }
 
 /// The group a failure belongs to: a crash by where it happened, a broken promise by which

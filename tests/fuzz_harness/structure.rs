@@ -19,7 +19,7 @@ fn map_lists(text: &str, edit: &mut dyn FnMut(usize, Vec<String>) -> Vec<String>
         match text[pos..].find('[') {
             Some(k) => {
                 out.push_str(&text[pos..pos + k]);
-                let (list, end) = one_list(text, pos + k, &mut closed, edit);
+                let (list, end) = one_list(text, pos + k, 0, &mut closed, edit);
                 out.push_str(&list);
                 pos = end;
             }
@@ -32,13 +32,22 @@ fn map_lists(text: &str, edit: &mut dyn FnMut(usize, Vec<String>) -> Vec<String>
     out
 }
 
-/// The list that opens at `open`, rewritten, and where it ends (an unclosed list is kept).
+/// Lists nested deeper than this are kept as they are (an edit may have stacked thousands
+/// of `[`; the harness must not overflow its own stack on them).
+const MAX_NESTING: usize = 64;
+
+/// The list that opens at `open`, `depth` lists deep, rewritten, and where it ends (an
+/// unclosed or too deeply nested list is kept as it is).
 fn one_list(
     text: &str,
     open: usize,
+    depth_of_lists: usize,
     closed: &mut usize,
     edit: &mut dyn FnMut(usize, Vec<String>) -> Vec<String>,
 ) -> (String, usize) {
+    if depth_of_lists > MAX_NESTING {
+        return (text[open..].to_owned(), text.len());
+    }
     let b = text.as_bytes();
     let mut elements: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -49,7 +58,7 @@ fn one_list(
         match b[i] {
             b'[' => {
                 current.push_str(&text[run..i]);
-                let (inner, end) = one_list(text, i, closed, edit);
+                let (inner, end) = one_list(text, i, depth_of_lists + 1, closed, edit);
                 current.push_str(&inner);
                 i = end;
                 run = end;
