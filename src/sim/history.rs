@@ -61,13 +61,8 @@ impl History {
         )
     }
 
-    /// Records a successful edit of `command`'s kind: `before` (if it starts an entry) is
-    /// what undo goes back to.
-    pub fn record(&mut self, command: &Command, before: Option<Simulation>, now: Instant) {
-        self.record_kind(std::mem::discriminant(command), before, now);
-    }
-
-    /// [`Self::record`] for a command already consumed, by its kind.
+    /// Records a successful edit of the kind `kind` (a command's discriminant, taken before
+    /// the command was consumed): `before` (if it starts an entry) is what undo goes back to.
     pub fn record_kind(
         &mut self,
         kind: Discriminant<Command>,
