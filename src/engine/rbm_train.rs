@@ -194,6 +194,8 @@ struct Work {
     grad_w: Array2<f32>,
     grad_b: Array1<f32>,
     grad_c: Array1<f32>,
+    /// Wᵀ (nh × nv) in row-major order, so P(v | h) can use the register-blocked product.
+    w_t: Array2<f32>,
 }
 
 impl RbmTrainer {
@@ -351,6 +353,8 @@ impl RbmTrainer {
         resize(&mut w.vk, b, nv);
         resize(&mut w.hk, b, nh);
         resize(&mut w.grad_w, nv, nh);
+        resize(&mut w.w_t, nh, nv);
+        w.w_t.assign(&rbm.weights().t());
         rbm.hidden_probs(v0, &mut w.h0, 1.0);
         // Start of the negative chain: data (CD) or the persistent chains (PCD).
         // The chains keep one row per batch row; a short last batch uses the first rows.
@@ -366,7 +370,7 @@ impl RbmTrainer {
         let mut recon = 0.0;
         for step in 0..self.config.cd_k {
             sample_bernoulli(w.h.view_mut(), rng);
-            rbm.visible_probs(w.h.view(), &mut w.vk, 1.0);
+            visible_probs(rbm, &w.w_t, w.h.view(), &mut w.vk);
             if step == 0 && !start_from_chains {
                 recon = squared_error(v0, w.vk.view());
             }
@@ -381,7 +385,7 @@ impl RbmTrainer {
             w.h.assign(&w.h0);
             sample_bernoulli(w.h.view_mut(), rng);
             resize(&mut w.probs, b, nv);
-            rbm.visible_probs(w.h.view(), &mut w.probs, 1.0);
+            visible_probs(rbm, &w.w_t, w.h.view(), &mut w.probs);
             recon = squared_error(v0, w.probs.view());
         }
         if self.config.persistent {
@@ -437,6 +441,16 @@ impl RbmTrainer {
         *bias_h += &self.vel_c;
         recon
     }
+}
+
+/// `out = σ(h Wᵀ + b)` with `w_t` = Wᵀ stored row-major: the register-blocked product where
+/// the shapes suit it, GEMM otherwise (the same as [`Rbm::visible_probs`] at T = 1).
+fn visible_probs(rbm: &Rbm, w_t: &Array2<f32>, h: ArrayView2<f32>, out: &mut Array2<f32>) {
+    out.assign(rbm.visible_bias());
+    if !small_gemm::add_product(1.0, h, w_t.view(), out.view_mut()) {
+        general_mat_mul(1.0, &h, w_t, 1.0, out);
+    }
+    super::rbm::apply_sigmoid(out.view_mut(), 1.0);
 }
 
 /// Updates the running mean activations q from this batch's P(h | V₀) and adds the sparsity
