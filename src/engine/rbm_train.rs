@@ -298,7 +298,10 @@ impl RbmTrainer {
             data.ncols(),
         )?;
         // A diverged epoch is undone: the RBM and the trainer keep their last good state.
+        // The work buffers are not part of the state: leave them out of the copy.
+        let work = std::mem::take(&mut self.work);
         let backup = (rbm.clone(), self.clone());
+        self.work = work;
         let mut order: Vec<usize> = (0..data.nrows()).collect();
         rng.shuffle(&mut order);
         let bs = self.config.batch_size.min(data.nrows());
