@@ -158,17 +158,18 @@ fn held_out_with_defaults(name: &str) -> Vec<f64> {
 
 #[test]
 fn the_defaults_generalize_better_than_before() {
-    // Measured: −18.50, −18.15, −18.02 (mean −18.22); the previous defaults gave −18.58 on
-    // average over these splits and two seeds. The bound leaves room for rounding differences
-    // between machines' kernels, not for a regression to the old defaults.
+    // Measured: −18.20, −18.22, −17.91 (mean −18.11); the previous defaults gave −18.58 on
+    // average over these splits and two seeds, and the standard deviation of one run's figure
+    // over training seeds is about 0.1 nats, so of a mean of three about 0.06: the bound is
+    // three of those below the measurement, and far above the old defaults.
     let figures = held_out_with_defaults("heldout");
     let mean = figures.iter().sum::<f64>() / figures.len() as f64;
-    assert!(mean >= -18.35, "held-out {figures:?}, mean {mean}");
+    assert!(mean >= -18.3, "held-out {figures:?}, mean {mean}");
 }
 
 #[test]
-#[ignore = "issue 13's target (−18.1 nats held out with the defaults) is not reached yet: CD-1 \
-            defaults give −18.22 on these splits"]
+#[ignore = "issue 13's target (−18.1 nats held out with the defaults) is not reached yet: the \
+            defaults give −18.11 on these splits (−18.13 over five training seeds)"]
 fn the_defaults_reach_the_issue_target_on_digits_not_trained_on() {
     let figures = held_out_with_defaults("heldout-target");
     let mean = figures.iter().sum::<f64>() / figures.len() as f64;

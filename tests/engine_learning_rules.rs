@@ -123,6 +123,29 @@ fn learning_rate_schedule_is_eta_over_one_plus_delta_e() {
 }
 
 #[test]
+fn linear_annealing_brings_the_rate_to_zero_at_the_last_epoch() {
+    // η_e = η / (1 + δe) · max(0, 1 − e/E) with η = 0.3, δ = 0.1, E = 4.
+    let mut r = rbm(7);
+    let x = data(&mut SimRng::seed_from_u64(3));
+    let config = RbmTrainConfig {
+        learning_rate: 0.3,
+        lr_decay: 0.1,
+        anneal_to_epoch: Some(4),
+        batch_size: 8,
+        ..plain()
+    };
+    let mut trainer = RbmTrainer::new(&r, config).expect("config");
+    let mut rng = SimRng::seed_from_u64(1);
+    for (e, expected) in [0.3f32, 0.3 / 1.1 * 0.75, 0.3 / 1.2 * 0.5, 0.3 / 1.3 * 0.25]
+        .into_iter()
+        .enumerate()
+    {
+        let stats = trainer.train_epoch(&mut r, &x, &mut rng).expect("epoch");
+        assert!((stats.learning_rate - expected).abs() < 1e-7, "epoch {e}");
+    }
+}
+
+#[test]
 fn sparsity_pulls_hidden_biases_by_cost_times_q_minus_p() {
     // q = mean over the batch of σ(cⱼ + Σᵢ vᵢWᵢⱼ), computed here in f64 from the start RBM;
     // the penalty changes ∇cⱼ by −cost(qⱼ − p) and ∇Wᵢⱼ by −cost(qⱼ − p)·mean(vᵢ).

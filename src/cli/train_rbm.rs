@@ -4,7 +4,7 @@
 //! [`crate::engine::rbm_exact`]) when the smaller layer can be enumerated quickly.
 
 use super::progress::Progress;
-use super::train::{DEFAULT_RBM_LR, EXACT_METRIC_UNITS, TrainArgs, eval_every};
+use super::train::{DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, eval_every};
 use crate::engine::SimRng;
 use crate::engine::rbm::{Rbm, RbmChains};
 use crate::engine::rbm_exact;
@@ -30,6 +30,7 @@ pub(super) fn config_from_args(args: &TrainArgs) -> RbmTrainConfig {
             target: target as f32,
             cost: args.sparsity_cost as f32,
         }),
+        anneal_to_epoch: (args.lr_schedule == ScheduleChoice::Linear).then_some(args.epochs),
     }
 }
 

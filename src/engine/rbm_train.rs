@@ -49,6 +49,10 @@ pub struct RbmTrainConfig {
     /// The sparsity target, if any.
     #[serde(default)]
     pub sparsity: Option<Sparsity>,
+    /// If set to E, the rate also falls linearly to 0 at epoch E: it is multiplied by
+    /// `max(0, 1 − e/E)` (Hinton's guide §7: a rate reduced towards the end of learning).
+    #[serde(default)]
+    pub anneal_to_epoch: Option<usize>,
 }
 
 /// Hinton's sparsity target (§11 of the practical guide): a wanted mean activation p of every
@@ -81,6 +85,7 @@ impl Default for RbmTrainConfig {
             final_momentum: default_final_momentum(),
             momentum_switch_epoch: None,
             sparsity: None,
+            anneal_to_epoch: None,
         }
     }
 }
@@ -270,7 +275,12 @@ impl RbmTrainer {
 
     /// The learning rate of the current epoch.
     pub fn current_learning_rate(&self) -> f32 {
-        self.config.learning_rate / (1.0 + self.config.lr_decay * self.epoch as f32)
+        let e = self.epoch as f32;
+        let linear = self
+            .config
+            .anneal_to_epoch
+            .map_or(1.0, |end| (1.0 - e / end.max(1) as f32).max(0.0));
+        self.config.learning_rate / (1.0 + self.config.lr_decay * e) * linear
     }
 
     /// The momentum of the current epoch: `momentum`, or `final_momentum` once
