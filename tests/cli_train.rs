@@ -177,6 +177,28 @@ fn the_defaults_reach_the_issue_target_on_digits_not_trained_on() {
 }
 
 #[test]
+fn a_trained_session_keeps_learning_when_continued() {
+    // The linear fall of the rate ends with the run; the saved trainer has none, so the app
+    // continues at η / (1 + δe) > 0.
+    let d = dir("session");
+    let out = d.join("rbm.ron");
+    let out_s = out.to_string_lossy();
+    let o = run(&[
+        "train", "--model", "rbm", "--data", DIGITS, "--hidden", "8", "--epochs", "4", "--out",
+        &out_s,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sim = boltzviz::persist::load_session(&out).expect("loads");
+    let boltzviz::sim::model::Model::Rbm(m) = sim.model() else {
+        panic!("an RBM session");
+    };
+    let config = m.trainer.config();
+    assert_eq!(config.anneal_to_epoch, None);
+    assert!(m.trainer.current_learning_rate() > 0.0);
+    assert_eq!(config.momentum_switch_epoch, Some(5));
+}
+
+#[test]
 fn eval_takes_ais_flags_and_refuses_bad_ones() {
     let d = dir("ais");
     let model = d.join("wide.json");

@@ -66,6 +66,12 @@ pub(super) fn train_rbm(
             progress.update(epoch, "");
         }
     }
+    // The fall to 0 belongs to this run: a session continued in the app keeps learning at
+    // η / (1 + δe) instead of a rate stuck at 0.
+    trainer.set_config(RbmTrainConfig {
+        anneal_to_epoch: None,
+        ..trainer.config().clone()
+    })?;
     let chains = RbmChains::random(&rbm, 1, rng);
     Ok(Model::Rbm(RbmModel {
         rbm,
