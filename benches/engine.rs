@@ -66,6 +66,7 @@ fn rbm_digits(c: &mut Criterion) {
         batch_size: 20,
         cd_k: 1,
         persistent: false,
+        ..RbmTrainConfig::default()
     };
     let mut group = c.benchmark_group("rbm_digits");
     group.sample_size(10);

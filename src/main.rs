@@ -8,6 +8,11 @@ fn main() {
     }
     if let Err(e) = boltzviz::cli::run() {
         eprintln!("error: {e:#}");
-        std::process::exit(1);
+        // A refused flag value is a usage error (status 2, as clap's own); the rest is 1.
+        std::process::exit(if boltzviz::cli::flags::is_usage(&e) {
+            2
+        } else {
+            1
+        });
     }
 }

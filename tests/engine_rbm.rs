@@ -50,6 +50,7 @@ fn train_digits_rbm(epochs: usize, seed: u64) -> (Rbm, Vec<Vec<u8>>, Vec<Vec<u8>
         batch_size: 20,
         cd_k: 1,
         persistent: false,
+        ..RbmTrainConfig::default()
     };
     let mut trainer = RbmTrainer::new(&rbm, config).expect("config");
     for _ in 0..epochs {

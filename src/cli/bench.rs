@@ -22,6 +22,28 @@ pub struct BenchArgs {
     /// every 30 s (it must stay flat).
     #[arg(long)]
     pub soak_minutes: Option<f64>,
+    /// Instead of the table: BoltzViz against scikit-learn's BernoulliRBM and numpy, one
+    /// thread each, side by side (runs benches/vs_sklearn.sh; needs Python with numpy and
+    /// scikit-learn, and says so when they are missing).
+    #[arg(long)]
+    pub vs_sklearn: bool,
+}
+
+/// The comparison script, where this crate was built.
+const VS_SKLEARN_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/vs_sklearn.sh");
+
+/// Runs the scikit-learn comparison with this very binary.
+fn vs_sklearn() -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let status = std::process::Command::new("sh")
+        .arg(VS_SKLEARN_SCRIPT)
+        .arg(&exe)
+        .status()
+        .map_err(|e| anyhow::anyhow!("cannot run {VS_SKLEARN_SCRIPT}: {e}"))?;
+    if !status.success() {
+        anyhow::bail!("{VS_SKLEARN_SCRIPT} failed ({status})");
+    }
+    Ok(())
 }
 
 struct Row {
@@ -176,6 +198,9 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
             },
         );
         return Ok(());
+    }
+    if args.vs_sklearn {
+        return vs_sklearn();
     }
     eprintln!("measuring the engine…");
     let mut rows = engine_rows()?;

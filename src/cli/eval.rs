@@ -3,10 +3,11 @@
 //! and the pseudo-likelihood.
 
 use super::data::{read_data, read_model};
+use super::flags;
 use super::progress::Progress;
 use crate::engine::ais::{AisConfig, ais_log_partition_with_progress};
 use crate::engine::boltzmann::BoltzmannMachine;
-use crate::engine::exact::{self, index_of_pattern};
+use crate::engine::exact;
 use crate::engine::pseudo_likelihood::{bm_pseudo_log_likelihood, rbm_pseudo_log_likelihood};
 use crate::engine::rbm::Rbm;
 use crate::engine::rbm_train::{matrix_from_patterns, reconstruction_error};
@@ -30,10 +31,29 @@ pub struct EvalArgs {
     /// The seed of AIS (only used when the model is too large to enumerate).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Independent AIS runs (only used when the model is too large to enumerate).
+    #[arg(long, default_value_t = AisConfig::default().runs)]
+    pub ais_runs: usize,
+    /// Intermediate inverse temperatures of each AIS run.
+    #[arg(long, default_value_t = AisConfig::default().betas)]
+    pub ais_betas: usize,
+}
+
+/// The AIS settings from the flags, refused (exit status 2) before any work: at least 2 runs
+/// (the spread needs two) and 1 temperature, and runs × temperatures within the count limit.
+fn ais_config(args: &EvalArgs) -> anyhow::Result<AisConfig> {
+    flags::count("--ais-runs", args.ais_runs, 2)?;
+    flags::count("--ais-betas", args.ais_betas, 1)?;
+    flags::total("--ais-runs × --ais-betas", args.ais_runs, args.ais_betas, 0)?;
+    Ok(AisConfig {
+        runs: args.ais_runs,
+        betas: args.ais_betas,
+    })
 }
 
 /// Runs `eval`.
 pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
+    let ais = ais_config(args)?;
     let model = read_model(&args.model)?;
     let set = read_data(&args.data)?;
     let data = &set.patterns;
@@ -49,13 +69,13 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
     }
     println!("{} patterns of {nv} units", data.len());
     match &model {
-        ImportedModel::Rbm(rbm) => eval_rbm(rbm, data, args.seed)?,
+        ImportedModel::Rbm(rbm) => eval_rbm(rbm, data, args.seed, &ais)?,
         ImportedModel::Boltzmann(bm) => eval_bm(bm, data)?,
     }
     Ok(())
 }
 
-fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
+fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64, ais: &AisConfig) -> anyhow::Result<()> {
     let matrix = matrix_from_patterns(data)?;
     let mean_free_energy = data
         .iter()
@@ -72,20 +92,16 @@ fn eval_rbm(rbm: &Rbm, data: &[Vec<u8>], seed: u64) -> anyhow::Result<()> {
             |p| p.mapv(|q| (q.clamp(1e-3, 1.0 - 1e-3) / (1.0 - q.clamp(1e-3, 1.0 - 1e-3))).ln()),
         );
         eprintln!(
-            "enumerating this model would take over a minute: estimating log Z by AIS (100 runs)…"
+            "enumerating this model would take over a minute: estimating log Z by AIS ({} runs of {} temperatures)…",
+            ais.runs, ais.betas
         );
         let mut rng = SimRng::seed_from_u64(seed);
         let mut progress = Progress::new("AIS", 1);
-        let estimate = ais_log_partition_with_progress(
-            rbm,
-            &base,
-            &AisConfig::default(),
-            &mut rng,
-            |done, total| {
+        let estimate =
+            ais_log_partition_with_progress(rbm, &base, ais, &mut rng, |done, total| {
                 progress.set_total(total);
                 progress.update(done, "");
-            },
-        )?;
+            })?;
         let ll = -mean_free_energy - estimate.log_z;
         let (low, high) = (
             -mean_free_energy - estimate.log_z_high,
@@ -119,12 +135,8 @@ fn exact_is_quick(rbm: &Rbm) -> bool {
 }
 
 fn eval_bm(bm: &BoltzmannMachine, data: &[Vec<u8>]) -> anyhow::Result<()> {
-    match exact::visible_log_probs(bm, 1.0) {
-        Ok(log_p) => {
-            let ll =
-                data.iter().map(|v| log_p[index_of_pattern(v)]).sum::<f64>() / data.len() as f64;
-            println!("log-likelihood (exact):  {ll:.4} nats per pattern");
-        }
+    match exact::bm_log_likelihood(bm, data) {
+        Ok(ll) => println!("log-likelihood (exact):  {ll:.4} nats per pattern"),
         Err(EngineError::TooLargeToEnumerate { units, limit }) => println!(
             "log-likelihood:          not computed ({units} units is more than the {limit} that \
              can be enumerated, and AIS here is for RBMs)"

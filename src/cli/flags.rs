@@ -4,6 +4,51 @@
 
 use crate::engine::limits;
 
+/// A refusal of a command-line value. `main` exits with status 2 for it, as for clap's own
+/// refusals (a usage error), and 1 for a failure of the work itself.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A [`UsageError`] as the `anyhow::Error` commands return.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
+/// Whether `error` is a refusal of a command-line value (exit status 2).
+pub fn is_usage(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<UsageError>().is_some()
+}
+
+/// A momentum-like flag in `[0, 1)`.
+pub fn fraction_below_one(flag: &str, value: f64) -> anyhow::Result<f64> {
+    if value.is_finite() && (0.0..1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(usage(format!(
+            "{flag} must be at least 0 and less than 1, got {value}"
+        )))
+    }
+}
+
+/// A flag that must be a finite number ≥ 0 and at most `max`.
+pub fn non_negative(flag: &str, value: f64, max: f64) -> anyhow::Result<f64> {
+    if value.is_finite() && (0.0..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(usage(format!(
+            "{flag} must be a number from 0 to {max}, got {value}"
+        )))
+    }
+}
+
 /// The most sweeps, epochs or steps any one command runs (about 30 years at 10⁹ a second):
 /// larger counts are almost always a typo, and stay far from overflowing `usize`.
 pub const MAX_COUNT: usize = 1 << 60;
@@ -19,7 +64,9 @@ pub fn positive(flag: &str, value: f64, max: f64, unit: &str) -> anyhow::Result<
         } else {
             format!(" {unit}")
         };
-        anyhow::bail!("{flag} must be greater than 0 and at most {max}{unit}, got {value}")
+        Err(usage(format!(
+            "{flag} must be greater than 0 and at most {max}{unit}, got {value}"
+        )))
     }
 }
 
@@ -28,7 +75,9 @@ pub fn count(flag: &str, value: usize, min: usize) -> anyhow::Result<usize> {
     if (min..=MAX_COUNT).contains(&value) {
         Ok(value)
     } else {
-        anyhow::bail!("{flag} must be from {min} to {MAX_COUNT}, got {value}")
+        Err(usage(format!(
+            "{flag} must be from {min} to {MAX_COUNT}, got {value}"
+        )))
     }
 }
 
@@ -37,7 +86,9 @@ pub fn count(flag: &str, value: usize, min: usize) -> anyhow::Result<usize> {
 pub fn total(what: &str, a: usize, b: usize, c: usize) -> anyhow::Result<usize> {
     let sum = a as u128 * b as u128 + c as u128;
     if sum > MAX_COUNT as u128 {
-        anyhow::bail!("{what} is {sum}, more than the {MAX_COUNT} one command may run");
+        return Err(usage(format!(
+            "{what} is {sum}, more than the {MAX_COUNT} one command may run"
+        )));
     }
     Ok(sum as usize)
 }
@@ -47,7 +98,9 @@ pub fn within(flag: &str, value: f64, low: f64, high: f64) -> anyhow::Result<f64
     if value.is_finite() && (low..=high).contains(&value) {
         Ok(value)
     } else {
-        anyhow::bail!("{flag} must be a number from {low} to {high}, got {value}")
+        Err(usage(format!(
+            "{flag} must be a number from {low} to {high}, got {value}"
+        )))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod plot;
 pub mod progress;
 pub mod sample;
 pub mod train;
+mod train_rbm;
 
 use crate::ui::{ScreenshotRequest, View};
 use clap::{Parser, Subcommand};

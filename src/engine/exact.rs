@@ -207,6 +207,38 @@ pub fn kl_data_model(bm: &BoltzmannMachine, t: f64, data: &[Vec<u8>]) -> Result<
         .sum())
 }
 
+/// Mean exact log-likelihood `mean_v log P(v)` at T = 1 of visible patterns under a Boltzmann
+/// machine with or without hidden units: `log P(v) = log Σ_h e^(−E(v, h)) − log Z`, with log Z
+/// over all 2ⁿ states and the sum over the 2^(n_hidden) hidden states once per distinct
+/// pattern. Needs n ≤ [`MAX_ENUMERATED_UNITS`].
+pub fn bm_log_likelihood(bm: &BoltzmannMachine, data: &[Vec<u8>]) -> Result<f64, EngineError> {
+    if data.is_empty() {
+        return Err(EngineError::EmptyData);
+    }
+    check_enumerable(bm.n(), MAX_ENUMERATED_UNITS)?;
+    let log_z = log_partition(bm, 1.0)?;
+    let hidden: Vec<usize> = (bm.n_visible()..bm.n()).collect();
+    let mut clamped = std::collections::HashMap::new();
+    let mut total = 0.0;
+    for v in data {
+        check_len("data pattern", bm.n_visible(), v.len())?;
+        let log_pv = match clamped.get(v) {
+            Some(&lp) => lp,
+            None => {
+                let mut template = v.clone();
+                template.resize(bm.n(), 0);
+                let mut acc = LogSumExp::default();
+                enumerate_states(bm, 1.0, &template, &hidden, |_, _, lw| acc.add(lw))?;
+                let lp = acc.value() - log_z;
+                clamped.insert(v.clone(), lp);
+                lp
+            }
+        };
+        total += log_pv;
+    }
+    Ok(total / data.len() as f64)
+}
+
 /// The exact gradient of the mean log-likelihood of `data` (visible patterns) at T = 1:
 /// `∂ℓ/∂wᵢⱼ = ⟨sᵢsⱼ⟩_data − ⟨sᵢsⱼ⟩_model`, `∂ℓ/∂bᵢ = ⟨sᵢ⟩_data − ⟨sᵢ⟩_model`, where the data
 /// average clamps the visible units and takes the exact posterior over the hidden ones.

@@ -18,6 +18,7 @@ pub mod math;
 pub mod patterns;
 pub mod pseudo_likelihood;
 pub mod rbm;
+pub mod rbm_exact;
 pub mod rbm_train;
 mod register_sweep;
 pub mod rng;

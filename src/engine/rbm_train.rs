@@ -5,6 +5,14 @@
 //! started at the data (CD) or at persistent chains (PCD), and Hₖ = P(h | Vₖ). Then
 //! `∇W = (V₀ᵀH₀ − VₖᵀHₖ) / B`, `∇b = mean(V₀ − Vₖ)`, `∇c = mean(H₀ − Hₖ)`, and with momentum μ,
 //! rate η and decay λ: `Δ ← μΔ + η(∇ − λW)`, `W ← W + Δ`.
+//!
+//! The rules of Hinton's "A Practical Guide to Training RBMs" (2010, UTML TR 2010-003):
+//! momentum μ switched to a final μ' after a number of epochs (§9: 0.5, then 0.9), L2 weight
+//! decay λ on W only (§10), the rate schedule η / (1 + δ·epoch), and an optional sparsity target
+//! p (§11): each hidden unit's mean activation is tracked as `q ← 0.9 q + 0.1 mean_batch(H₀)`,
+//! and the cross-entropy penalty `cost · (−p ln q − (1−p) ln(1−q))` adds `−cost · (q − p)` to
+//! `∇cⱼ` and `−cost · (q − p) · mean_batch(vᵢ)` to `∇Wᵢⱼ` (its derivative through the
+//! logistic unit's total input).
 
 use super::error::EngineError;
 use super::rbm::{Rbm, sample_bernoulli};
@@ -31,6 +39,37 @@ pub struct RbmTrainConfig {
     pub cd_k: usize,
     /// Persistent chains (PCD) instead of restarting at the data (CD).
     pub persistent: bool,
+    /// μ' that replaces `momentum` from epoch `momentum_switch_epoch` on (Hinton's 0.9).
+    #[serde(default = "default_final_momentum")]
+    pub final_momentum: f32,
+    /// The epoch (0-based count of epochs done) from which `final_momentum` applies; `None`
+    /// keeps `momentum` throughout.
+    #[serde(default)]
+    pub momentum_switch_epoch: Option<usize>,
+    /// The sparsity target, if any.
+    #[serde(default)]
+    pub sparsity: Option<Sparsity>,
+    /// If set to E, the rate also falls linearly to 0 at epoch E: it is multiplied by
+    /// `max(0, 1 − e/E)` (Hinton's guide §7: a rate reduced towards the end of learning).
+    #[serde(default)]
+    pub anneal_to_epoch: Option<usize>,
+}
+
+/// Hinton's sparsity target (§11 of the practical guide): a wanted mean activation p of every
+/// hidden unit and the weight of the penalty.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sparsity {
+    /// p in (0, 1).
+    pub target: f32,
+    /// The penalty's weight (≥ 0).
+    pub cost: f32,
+}
+
+/// The decay of the running estimate q of each hidden unit's mean activation.
+pub const SPARSITY_ESTIMATE_DECAY: f32 = 0.9;
+
+fn default_final_momentum() -> f32 {
+    0.9
 }
 
 impl Default for RbmTrainConfig {
@@ -43,6 +82,10 @@ impl Default for RbmTrainConfig {
             batch_size: 20,
             cd_k: 1,
             persistent: false,
+            final_momentum: default_final_momentum(),
+            momentum_switch_epoch: None,
+            sparsity: None,
+            anneal_to_epoch: None,
         }
     }
 }
@@ -65,6 +108,23 @@ impl RbmTrainConfig {
         }
         if !(0.0..1.0).contains(&self.momentum) {
             return bad(format!("momentum must be in [0, 1), got {}", self.momentum));
+        }
+        if !(0.0..1.0).contains(&self.final_momentum) {
+            return bad(format!(
+                "final momentum must be in [0, 1), got {}",
+                self.final_momentum
+            ));
+        }
+        if let Some(sp) = self.sparsity {
+            if !(sp.target > 0.0 && sp.target < 1.0) {
+                return bad(format!(
+                    "sparsity target must be in (0, 1), got {}",
+                    sp.target
+                ));
+            }
+            if !(sp.cost.is_finite() && sp.cost >= 0.0) {
+                return bad(format!("sparsity cost must be >= 0, got {}", sp.cost));
+            }
         }
         if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
             return bad(format!(
@@ -126,6 +186,9 @@ pub struct RbmTrainer {
     vel_b: Array1<f32>,
     vel_c: Array1<f32>,
     chains: Option<Array2<f32>>,
+    /// q, the running mean activation of each hidden unit (empty until sparsity first runs).
+    #[serde(default)]
+    mean_activation: Array1<f32>,
     #[serde(skip)]
     work: Work,
 }
@@ -142,6 +205,8 @@ struct Work {
     grad_w: Array2<f32>,
     grad_b: Array1<f32>,
     grad_c: Array1<f32>,
+    /// Wᵀ (nh × nv) in row-major order, so P(v | h) can use the register-blocked product.
+    w_t: Array2<f32>,
 }
 
 impl RbmTrainer {
@@ -156,6 +221,7 @@ impl RbmTrainer {
             vel_b: Array1::zeros(nv),
             vel_c: Array1::zeros(nh),
             chains: None,
+            mean_activation: Array1::zeros(0),
             work: Work::default(),
         })
     }
@@ -172,6 +238,18 @@ impl RbmTrainer {
         check_len("hidden-bias momentum", nh, self.vel_c.len())?;
         let all = self.vel_w.iter().chain(&self.vel_b).chain(&self.vel_c);
         check_finite("momentum buffers", all.map(|&x| f64::from(x)))?;
+        if !self.mean_activation.is_empty() {
+            check_len("sparsity estimates", nh, self.mean_activation.len())?;
+            if self
+                .mean_activation
+                .iter()
+                .any(|q| !(0.0..=1.0).contains(q))
+            {
+                return Err(EngineError::BadParameter(
+                    "sparsity estimates must be in [0, 1]".into(),
+                ));
+            }
+        }
         if let Some(chains) = &self.chains {
             check_len("persistent chain columns", nv, chains.ncols())?;
             if chains.iter().any(|&x| x != 0.0 && x != 1.0) {
@@ -203,7 +281,21 @@ impl RbmTrainer {
 
     /// The learning rate of the current epoch.
     pub fn current_learning_rate(&self) -> f32 {
-        self.config.learning_rate / (1.0 + self.config.lr_decay * self.epoch as f32)
+        let e = self.epoch as f32;
+        let linear = self
+            .config
+            .anneal_to_epoch
+            .map_or(1.0, |end| (1.0 - e / end.max(1) as f32).max(0.0));
+        self.config.learning_rate / (1.0 + self.config.lr_decay * e) * linear
+    }
+
+    /// The momentum of the current epoch: `momentum`, or `final_momentum` once
+    /// `momentum_switch_epoch` epochs are done.
+    pub fn current_momentum(&self) -> f32 {
+        match self.config.momentum_switch_epoch {
+            Some(e) if self.epoch >= e => self.config.final_momentum,
+            _ => self.config.momentum,
+        }
     }
 
     /// One pass over `data` (rows 0/1) in a random order of mini-batches.
@@ -222,12 +314,16 @@ impl RbmTrainer {
             data.ncols(),
         )?;
         // A diverged epoch is undone: the RBM and the trainer keep their last good state.
+        // The work buffers are not part of the state: leave them out of the copy.
+        let work = std::mem::take(&mut self.work);
         let backup = (rbm.clone(), self.clone());
+        self.work = work;
         let mut order: Vec<usize> = (0..data.nrows()).collect();
         rng.shuffle(&mut order);
         let bs = self.config.batch_size.min(data.nrows());
         let mut batch = Array2::<f32>::zeros((bs, data.ncols()));
         let lr = self.current_learning_rate();
+        let mu = self.current_momentum();
         let mut err = 0.0;
         let mut rows = 0usize;
         for chunk in order.chunks(bs) {
@@ -235,7 +331,8 @@ impl RbmTrainer {
             for (mut dst, &src) in view.rows_mut().into_iter().zip(chunk) {
                 dst.assign(&data.row(src));
             }
-            err += self.step(rbm, batch.slice(s![..chunk.len(), ..]), lr, rng) * chunk.len() as f64;
+            err += self.step(rbm, batch.slice(s![..chunk.len(), ..]), lr, mu, rng)
+                * chunk.len() as f64;
             rows += chunk.len();
         }
         let parameters = rbm
@@ -259,7 +356,14 @@ impl RbmTrainer {
     /// One CD-k / PCD-k update on one batch; returns its reconstruction error.
     ///
     /// Works in buffers kept between calls: no allocation once the first batch has run.
-    fn step(&mut self, rbm: &mut Rbm, v0: ArrayView2<f32>, lr: f32, rng: &mut SimRng) -> f64 {
+    fn step(
+        &mut self,
+        rbm: &mut Rbm,
+        v0: ArrayView2<f32>,
+        lr: f32,
+        mu: f32,
+        rng: &mut SimRng,
+    ) -> f64 {
         let b = v0.nrows();
         let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
         let w = &mut self.work;
@@ -268,6 +372,8 @@ impl RbmTrainer {
         resize(&mut w.vk, b, nv);
         resize(&mut w.hk, b, nh);
         resize(&mut w.grad_w, nv, nh);
+        resize(&mut w.w_t, nh, nv);
+        w.w_t.assign(&rbm.weights().t());
         rbm.hidden_probs(v0, &mut w.h0, 1.0);
         // Start of the negative chain: data (CD) or the persistent chains (PCD).
         // The chains keep one row per batch row; a short last batch uses the first rows.
@@ -283,7 +389,7 @@ impl RbmTrainer {
         let mut recon = 0.0;
         for step in 0..self.config.cd_k {
             sample_bernoulli(w.h.view_mut(), rng);
-            rbm.visible_probs(w.h.view(), &mut w.vk, 1.0);
+            visible_probs(rbm, &w.w_t, w.h.view(), &mut w.vk);
             if step == 0 && !start_from_chains {
                 recon = squared_error(v0, w.vk.view());
             }
@@ -298,7 +404,7 @@ impl RbmTrainer {
             w.h.assign(&w.h0);
             sample_bernoulli(w.h.view_mut(), rng);
             resize(&mut w.probs, b, nv);
-            rbm.visible_probs(w.h.view(), &mut w.probs, 1.0);
+            visible_probs(rbm, &w.w_t, w.h.view(), &mut w.probs);
             recon = squared_error(v0, w.probs.view());
         }
         if self.config.persistent {
@@ -327,7 +433,17 @@ impl RbmTrainer {
         }
         column_mean_difference(v0, w.vk.view(), inv_b, &mut w.grad_b);
         column_mean_difference(w.h0.view(), w.hk.view(), inv_b, &mut w.grad_c);
-        let (mu, decay) = (self.config.momentum, self.config.weight_decay);
+        if let Some(sparsity) = self.config.sparsity {
+            add_sparsity_gradient(
+                sparsity,
+                v0,
+                w.h0.view(),
+                &mut self.mean_activation,
+                &mut w.grad_w,
+                &mut w.grad_c,
+            );
+        }
+        let decay = self.config.weight_decay;
         let (wt, bias_v, bias_h) = rbm.parts_mut();
         ndarray::Zip::from(&mut self.vel_w)
             .and(&w.grad_w)
@@ -343,6 +459,45 @@ impl RbmTrainer {
             .for_each(|v, &g| *v = mu * *v + lr * g);
         *bias_h += &self.vel_c;
         recon
+    }
+}
+
+/// `out = σ(h Wᵀ + b)` with `w_t` = Wᵀ stored row-major: the register-blocked product where
+/// the shapes suit it, GEMM otherwise (the same as [`Rbm::visible_probs`] at T = 1).
+fn visible_probs(rbm: &Rbm, w_t: &Array2<f32>, h: ArrayView2<f32>, out: &mut Array2<f32>) {
+    out.assign(rbm.visible_bias());
+    if !small_gemm::add_product(1.0, h, w_t.view(), out.view_mut()) {
+        general_mat_mul(1.0, &h, w_t, 1.0, out);
+    }
+    super::rbm::apply_sigmoid(out.view_mut(), 1.0);
+}
+
+/// Updates the running mean activations q from this batch's P(h | V₀) and adds the sparsity
+/// penalty's gradient: `∇cⱼ −= cost·(qⱼ − p)`, `∇Wᵢⱼ −= cost·(qⱼ − p)·mean(vᵢ)`.
+pub fn add_sparsity_gradient(
+    sparsity: Sparsity,
+    v0: ArrayView2<f32>,
+    h0: ArrayView2<f32>,
+    q: &mut Array1<f32>,
+    grad_w: &mut Array2<f32>,
+    grad_c: &mut Array1<f32>,
+) {
+    let Some(batch_mean) = h0.mean_axis(ndarray::Axis(0)) else {
+        return;
+    };
+    if q.len() == batch_mean.len() {
+        let d = SPARSITY_ESTIMATE_DECAY;
+        q.zip_mut_with(&batch_mean, |qj, &m| *qj = d * *qj + (1.0 - d) * m);
+    } else {
+        // The first batch starts the estimate at its own mean.
+        *q = batch_mean;
+    }
+    let pull = q.mapv(|qj| sparsity.cost * (qj - sparsity.target));
+    *grad_c -= &pull;
+    if let Some(v_mean) = v0.mean_axis(ndarray::Axis(0)) {
+        for (mut row, &vi) in grad_w.rows_mut().into_iter().zip(&v_mean) {
+            row.zip_mut_with(&pull, |g, &p| *g -= p * vi);
+        }
     }
 }
 

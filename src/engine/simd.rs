@@ -77,5 +77,9 @@ pub fn kernel_comparisons() -> Vec<(&'static str, KernelComparison)> {
             "sigmoid over a slice: vector and portable agree bit for bit",
             super::rbm::compare_sigmoid_kernels,
         ),
+        (
+            "softplus row sums: vector and portable agree bit for bit",
+            super::rbm_exact::compare_softplus_kernels,
+        ),
     ]
 }

@@ -1,0 +1,102 @@
+//! `boltzviz train --model rbm`: CD-k or PCD with Hinton's learning rules, and metrics every
+//! `--eval-every` epochs: the reconstruction error (free: the epoch measures it), and the exact
+//! mean log-likelihood of the training data and of `--valid` (one log Z for both, through
+//! [`crate::engine::rbm_exact`]) when the smaller layer can be enumerated quickly.
+
+use super::progress::Progress;
+use super::train::{DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, eval_every};
+use crate::engine::SimRng;
+use crate::engine::rbm::{Rbm, RbmChains};
+use crate::engine::rbm_exact;
+use crate::engine::rbm_train::{
+    RbmTrainConfig, RbmTrainer, Sparsity, matrix_from_patterns, reconstruction_error,
+};
+use crate::sim::model::{Model, RbmModel};
+use ndarray::Array2;
+
+/// The trainer's settings from the flags (already checked by `check_flags`).
+pub(super) fn config_from_args(args: &TrainArgs) -> RbmTrainConfig {
+    RbmTrainConfig {
+        learning_rate: args.lr.unwrap_or(DEFAULT_RBM_LR) as f32,
+        lr_decay: args.lr_decay as f32,
+        momentum: args.momentum as f32,
+        final_momentum: args.final_momentum as f32,
+        momentum_switch_epoch: Some(args.momentum_switch),
+        weight_decay: args.decay as f32,
+        batch_size: args.batch,
+        cd_k: args.cd_k,
+        persistent: args.pcd,
+        sparsity: args.sparsity.map(|target| Sparsity {
+            target: target as f32,
+            cost: args.sparsity_cost as f32,
+        }),
+        anneal_to_epoch: (args.lr_schedule == ScheduleChoice::Linear).then_some(args.epochs),
+    }
+}
+
+/// Trains an RBM on `data`, printing metrics, and returns it as a model for the session.
+pub(super) fn train_rbm(
+    args: &TrainArgs,
+    data: &[Vec<u8>],
+    valid: Option<&[Vec<u8>]>,
+    rng: &mut SimRng,
+) -> anyhow::Result<Model> {
+    let matrix = matrix_from_patterns(data)?;
+    let valid = valid.map(matrix_from_patterns).transpose()?;
+    let mut rbm = Rbm::random(matrix.ncols(), args.hidden, 0.01, rng)?;
+    rbm.set_visible_bias_from_data(&matrix);
+    let mut trainer = RbmTrainer::new(&rbm, config_from_args(args))?;
+    let every = eval_every(args);
+    let mut progress = Progress::new("training", args.epochs);
+    for epoch in 1..=args.epochs {
+        let stats = trainer
+            .train_epoch(&mut rbm, &matrix, rng)
+            .map_err(|e| anyhow::anyhow!("at epoch {epoch}: {e}"))?;
+        let last = epoch == args.epochs;
+        if (every > 0 && epoch % every == 0) || last {
+            let line = format!(
+                "{}epoch {epoch}: reconstruction error {:.4}{}",
+                if last { "final: " } else { "" },
+                stats.reconstruction_error,
+                metrics(&rbm, &matrix, valid.as_ref())?
+            );
+            progress.update(epoch, &line);
+            println!("{line}");
+        } else {
+            progress.update(epoch, "");
+        }
+    }
+    // The fall to 0 belongs to this run: a session continued in the app keeps learning at
+    // η / (1 + δe) instead of a rate stuck at 0.
+    trainer.set_config(RbmTrainConfig {
+        anneal_to_epoch: None,
+        ..trainer.config().clone()
+    })?;
+    let chains = RbmChains::random(&rbm, 1, rng);
+    Ok(Model::Rbm(RbmModel {
+        rbm,
+        chains,
+        trainer,
+    }))
+}
+
+/// The log-likelihood part of a metrics line: exact when the smaller layer has at most
+/// [`EXACT_METRIC_UNITS`] units, else the held-out reconstruction error only.
+fn metrics(rbm: &Rbm, train: &Array2<f32>, valid: Option<&Array2<f32>>) -> anyhow::Result<String> {
+    if rbm.n_visible().min(rbm.n_hidden()) <= EXACT_METRIC_UNITS {
+        let mut sets = vec![train.view()];
+        sets.extend(valid.map(|v| v.view()));
+        let ll = rbm_exact::mean_log_likelihoods(rbm, &sets)?;
+        Ok(match ll.get(1) {
+            Some(v) => format!(", exact log-likelihood {:.3} nats (held-out {v:.3})", ll[0]),
+            None => format!(", exact log-likelihood {:.3} nats", ll[0]),
+        })
+    } else {
+        Ok(valid.map_or_else(String::new, |v| {
+            format!(
+                ", held-out reconstruction error {:.4}",
+                reconstruction_error(rbm, v)
+            )
+        }))
+    }
+}
