@@ -364,3 +364,41 @@ fn a_pseudo_likelihood_of_a_trained_hopfield_net_is_finite() {
     assert!((value - (-4466.6)).abs() < 0.05, "{line}");
     let _ = std::fs::remove_dir_all(d);
 }
+
+#[test]
+fn endless_training_keeps_reporting_when_stderr_is_not_a_terminal() {
+    // 10⁹ steps would take days; within 7 s a log must show more than its header.
+    let d = dir("endless");
+    let data = write(&d, "parity.txt", "000\n011\n101\n110\n");
+    let out = d.join("never.ron");
+    let child = Command::new(BIN)
+        .args([
+            "train",
+            "--model",
+            "bm",
+            "--hidden",
+            "2",
+            "--epochs",
+            "1000000000",
+        ])
+        .args(["--data", &data, "--out", &out.to_string_lossy()])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(Duration::from_secs(7));
+    let mut child = child;
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("training:"))
+            .count()
+            >= 1,
+        "a progress line within 7 s: {stderr:?}"
+    );
+    assert!(!out.exists(), "nothing written for an interrupted run");
+    let _ = std::fs::remove_dir_all(d);
+}

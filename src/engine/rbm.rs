@@ -174,18 +174,14 @@ impl RbmChains {
                 "an RBM needs at least one chain (the chains have no rows)".into(),
             ));
         }
-        check_len("chain visible columns", nv, self.visible.ncols())?;
-        check_len(
-            "chain visible probability columns",
-            nv,
-            self.visible_probs.ncols(),
-        )?;
-        check_len("chain hidden columns", nh, self.hidden.ncols())?;
-        check_len(
-            "chain hidden probability columns",
-            nh,
-            self.hidden_probs.ncols(),
-        )?;
+        for (what, width, a) in [
+            ("visible", nv, &self.visible),
+            ("visible probability", nv, &self.visible_probs),
+            ("hidden", nh, &self.hidden),
+            ("hidden probability", nh, &self.hidden_probs),
+        ] {
+            check_len(&format!("chain {what} columns"), width, a.ncols())?;
+        }
         check_len("chain clamp mask", nv, self.clamped.len())?;
         for (what, a) in [
             ("hidden", &self.hidden),

@@ -103,7 +103,7 @@ impl Help {
             return;
         }
         ui.colored_label(
-            super::theme::HINT,
+            super::theme::GOOD,
             "Start here: draw on the grid, press Space to run, move the temperature T.",
         );
     }

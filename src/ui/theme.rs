@@ -3,8 +3,6 @@
 use egui::Color32;
 
 /// A unit that is on.
-/// The first-launch hint.
-pub const HINT: Color32 = Color32::from_rgb(120, 220, 140);
 pub const UNIT_ON: Color32 = Color32::from_rgb(250, 200, 60);
 /// A unit that is off.
 pub const UNIT_OFF: Color32 = Color32::from_rgb(30, 34, 48);
@@ -24,7 +22,7 @@ pub const EXACT: Color32 = Color32::from_rgb(120, 180, 255);
 pub const SAMPLED: Color32 = Color32::from_rgb(250, 170, 60);
 /// Error text.
 pub const ERROR: Color32 = Color32::from_rgb(255, 110, 110);
-/// Good news text (recalled).
+/// Good news text (recalled), and the first-launch hint.
 pub const GOOD: Color32 = Color32::from_rgb(120, 220, 140);
 /// Warning text (spurious).
 pub const WARN: Color32 = Color32::from_rgb(255, 200, 90);

@@ -156,23 +156,19 @@ fn name_of(path: &Path) -> io::Result<OsString> {
 
 /// A file type in words, with its article.
 fn describe(kind: FileType) -> &'static str {
-    if kind.is_dir() {
-        "a directory"
-    } else if kind.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_symlink() {
-        "a symbolic link"
-    } else if kind.is_file() {
-        "a regular file"
-    } else {
-        "an unknown kind of file"
-    }
+    let kinds: [(fn(&FileType) -> bool, &'static str); 7] = [
+        (FileType::is_dir, "a directory"),
+        (FileTypeExt::is_fifo, "a FIFO (named pipe)"),
+        (FileTypeExt::is_socket, "a socket"),
+        (FileTypeExt::is_char_device, "a character device"),
+        (FileTypeExt::is_block_device, "a block device"),
+        (FileType::is_symlink, "a symbolic link"),
+        (FileType::is_file, "a regular file"),
+    ];
+    kinds
+        .iter()
+        .find(|(is, _)| is(&kind))
+        .map_or("an unknown kind of file", |(_, words)| words)
 }
 
 fn refusal(kind: io::ErrorKind, reason: String) -> io::Error {
