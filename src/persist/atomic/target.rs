@@ -154,9 +154,12 @@ fn name_of(path: &Path) -> io::Result<OsString> {
     })
 }
 
+/// Whether a file type is of one kind.
+type IsKind = fn(&FileType) -> bool;
+
 /// A file type in words, with its article.
 fn describe(kind: FileType) -> &'static str {
-    let kinds: [(fn(&FileType) -> bool, &'static str); 7] = [
+    let kinds: [(IsKind, &'static str); 7] = [
         (FileType::is_dir, "a directory"),
         (FileTypeExt::is_fifo, "a FIFO (named pipe)"),
         (FileTypeExt::is_socket, "a socket"),
