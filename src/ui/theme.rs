@@ -57,6 +57,8 @@ pub fn trace_mark_style(
 
 /// Largest side of one grid cell in points.
 pub const MAX_CELL: f32 = 34.0;
+/// Height kept below the network grid for the energy trace and its labels (points).
+pub const TRACE_ROOM: f32 = 230.0;
 /// Width of the control panel.
 pub const CONTROL_PANEL_WIDTH: f32 = 270.0;
 /// Height of trace plots.

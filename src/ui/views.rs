@@ -55,11 +55,14 @@ fn network_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.label("Visible units — draw with the mouse (left on, right off)");
+            // As large as fits while leaving the energy trace below in view (presentation mode
+            // zooms everything, so the room left is smaller).
+            let side = (ui.available_height() - theme::TRACE_ROOM).clamp(160.0, 420.0);
             let edits = grid_ui(
                 ui,
                 "visible",
                 &visible_data(snap, &snap.visible),
-                420.0,
+                side,
                 state.show_probability,
                 Some((state.brush, state.brush_size)),
             );
