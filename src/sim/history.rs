@@ -6,6 +6,7 @@
 //! drag) make one entry. Runs, steps and learning phases are not edits: undo goes back past
 //! them to the state before the edit.
 
+use super::model::Model;
 use super::protocol::Command;
 use super::simulation::Simulation;
 use std::mem::Discriminant;
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 
 /// Entries kept at most (the oldest go first).
 pub const MAX_UNDO: usize = 50;
+/// Memory the entries may take together, roughly (the oldest go first; the newest stays).
+pub const MAX_UNDO_BYTES: usize = 256 << 20;
 /// Edits of one kind closer together than this join one entry.
 const JOIN_WITHIN: Duration = Duration::from_millis(600);
 
@@ -71,7 +74,10 @@ impl History {
     ) {
         if let Some(before) = before {
             self.undo.push(before);
-            if self.undo.len() > MAX_UNDO {
+            while self.undo.len() > MAX_UNDO
+                || (self.undo.len() > 1
+                    && self.undo.iter().map(approximate_bytes).sum::<usize>() > MAX_UNDO_BYTES)
+            {
                 self.undo.remove(0);
             }
         }
@@ -114,4 +120,16 @@ impl History {
     pub fn available(&self) -> (bool, bool) {
         (!self.undo.is_empty(), !self.redo.is_empty())
     }
+}
+
+/// What one entry costs, roughly: the weights with their copies (a net keeps W in double and
+/// single precision and learning statistics; an RBM W, its momentum and statistics) and the
+/// training set.
+fn approximate_bytes(sim: &Simulation) -> usize {
+    let weights = match &sim.core.model {
+        Model::Net(m) => m.bm.n() * m.bm.n() * 24,
+        Model::Rbm(m) => m.rbm.n_visible() * m.rbm.n_hidden() * 16,
+    };
+    let set: usize = sim.core.training_set.patterns.iter().map(Vec::len).sum();
+    weights + set
 }
