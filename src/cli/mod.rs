@@ -7,10 +7,11 @@ pub mod eval;
 pub mod examples;
 pub mod flags;
 pub mod gui;
-pub mod plot;
 pub mod progress;
+pub mod record;
 pub mod sample;
 pub mod train;
+pub mod train_plot;
 mod train_rbm;
 
 use crate::ui::{ScreenshotRequest, View};
@@ -83,6 +84,10 @@ enum Cmd {
     ///
     /// Example: boltzviz capacity --rule hebb --n 100 --noise 0.1 --trials 20 --out capacity.png
     Capacity(capacity::CapacityArgs),
+    /// Record a run as an animated GIF: the grid(s) above the energy trace, a frame every K sweeps.
+    ///
+    /// Example: boltzviz record --session assets/sessions/letters-hopfield.ron --noise 0.2 --sweeps 10 --out recall.gif
+    Record(record::RecordArgs),
     /// The engine and UI speed targets as one table.
     ///
     /// Example: boltzviz bench
@@ -171,6 +176,7 @@ pub fn run() -> anyhow::Result<()> {
         Some(Cmd::Sample(args)) => sample::sample(&args),
         Some(Cmd::Eval(args)) => eval::eval(&args),
         Some(Cmd::Capacity(args)) => capacity::capacity(&args),
+        Some(Cmd::Record(args)) => record::record(&args),
         Some(Cmd::Bench(args)) => bench::bench(&args),
         Some(Cmd::WriteExamples { out }) => {
             examples::write_examples(&out)?;

@@ -149,6 +149,11 @@ pub struct TrainArgs {
     /// Where to write: a session (.ron, opens in the app) or weights (.json).
     #[arg(long)]
     pub out: PathBuf,
+    /// Also draw the learning curve (exact log-likelihood, or KL for bm; held-out too with
+    /// --valid) to this PNG or SVG; points every --eval-every epochs [default with --plot:
+    /// about 50 points].
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }
 
 /// Runs `train`.
@@ -244,6 +249,12 @@ fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
             args.epochs
         )));
     }
+    if let Some(path) = &args.plot {
+        super::train_plot::check_plot_path(path)?;
+        if args.model == ModelChoice::Hopfield {
+            return Err(flags::usage("--plot is for --model rbm or bm (a Hopfield net is stored, not trained)"));
+        }
+    }
     if args.valid.is_some() && args.model != ModelChoice::Rbm {
         return Err(flags::usage("--valid is for --model rbm"));
     }
@@ -260,6 +271,9 @@ fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
 /// How often metrics are printed: `--eval-every`, or [`DEFAULT_EVAL_EVERY`] (0 = only at the
 /// end when there are fewer epochs).
 pub(super) fn eval_every(args: &TrainArgs) -> usize {
+    if args.plot.is_some() && args.eval_every.is_none() {
+        return super::train_plot::default_plot_every(args.epochs);
+    }
     args.eval_every
         .unwrap_or(if args.epochs >= DEFAULT_EVAL_EVERY {
             DEFAULT_EVAL_EVERY
@@ -280,7 +294,22 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
     let exact_kl = bm.n() <= EXACT_METRIC_UNITS;
     let mut chains = Vec::new();
     let mut progress = Progress::new("training", args.epochs);
-    let report_every = args.eval_every.unwrap_or((args.epochs / 20).max(1));
+    let report_every = match (args.eval_every, &args.plot) {
+        (Some(n), _) => n,
+        (None, Some(_)) => super::train_plot::default_plot_every(args.epochs),
+        (None, None) => (args.epochs / 20).max(1),
+    };
+    let mut plot = args.plot.as_deref().filter(|_| exact_kl).map(|path| {
+        super::train_plot::LearningPlot::new(
+            path,
+            format!("Boltzmann machine, {} hidden units: learning curve", args.hidden),
+            "exact KL(data ‖ model), nats",
+            &["KL(data ‖ model)"],
+        )
+    });
+    if args.plot.is_some() && plot.is_none() {
+        println!("no plot: the net is too large for the exact KL");
+    }
     for step in 1..=args.epochs {
         learning_step(&mut bm, data, &mut chains, &settings, rng)
             .map_err(|e| anyhow::anyhow!("at step {step}: {e}"))?;
@@ -288,6 +317,9 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
         if (report_every > 0 && step % report_every == 0) || step == args.epochs {
             let line = if exact_kl {
                 let kl = exact::kl_data_model(&bm, 1.0, data)?;
+                if let Some(plot) = &mut plot {
+                    plot.push(0, step, kl);
+                }
                 format!("step {step}: exact KL(data || model) {kl:.4} nats")
             } else {
                 format!("step {step}")
@@ -295,6 +327,9 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
             progress.update(step, &line);
             println!("{line}");
         }
+    }
+    if let Some(plot) = plot {
+        plot.write()?;
     }
     Ok(Model::Net(net_model(bm, 0.0, rng)))
 }

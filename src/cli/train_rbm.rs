@@ -47,6 +47,24 @@ pub(super) fn train_rbm(
     rbm.set_visible_bias_from_data(&matrix);
     let mut trainer = RbmTrainer::new(&rbm, config_from_args(args))?;
     let every = eval_every(args);
+    let exact = rbm.n_visible().min(rbm.n_hidden()) <= EXACT_METRIC_UNITS;
+    let mut plot = args.plot.as_deref().map(|path| {
+        let (y_label, names): (&str, &[&str]) = match (exact, valid.is_some()) {
+            (true, true) => ("mean log-likelihood, nats", &["training", "held-out"]),
+            (true, false) => ("mean log-likelihood, nats", &["training"]),
+            (false, _) => ("reconstruction error per pixel", &["training (reconstruction)"]),
+        };
+        super::train_plot::LearningPlot::new(
+            path,
+            format!(
+                "RBM {} × {}: learning curve",
+                rbm.n_visible(),
+                rbm.n_hidden()
+            ),
+            y_label,
+            names,
+        )
+    });
     let mut progress = Progress::new("training", args.epochs);
     for epoch in 1..=args.epochs {
         let stats = trainer
@@ -54,17 +72,29 @@ pub(super) fn train_rbm(
             .map_err(|e| anyhow::anyhow!("at epoch {epoch}: {e}"))?;
         let last = epoch == args.epochs;
         if (every > 0 && epoch % every == 0) || last {
+            let (text, ll) = metrics(&rbm, &matrix, valid.as_ref())?;
+            if let Some(plot) = &mut plot {
+                if exact {
+                    for (k, v) in ll.iter().enumerate() {
+                        plot.push(k, epoch, *v);
+                    }
+                } else {
+                    plot.push(0, epoch, f64::from(stats.reconstruction_error));
+                }
+            }
             let line = format!(
-                "{}epoch {epoch}: reconstruction error {:.4}{}",
+                "{}epoch {epoch}: reconstruction error {:.4}{text}",
                 if last { "final: " } else { "" },
                 stats.reconstruction_error,
-                metrics(&rbm, &matrix, valid.as_ref())?
             );
             progress.update(epoch, &line);
             println!("{line}");
         } else {
             progress.update(epoch, "");
         }
+    }
+    if let Some(plot) = plot {
+        plot.write()?;
     }
     // The fall to 0 belongs to this run: a session continued in the app keeps learning at
     // η / (1 + δe) instead of a rate stuck at 0.
@@ -80,23 +110,30 @@ pub(super) fn train_rbm(
     }))
 }
 
-/// The log-likelihood part of a metrics line: exact when the smaller layer has at most
-/// [`EXACT_METRIC_UNITS`] units, else the held-out reconstruction error only.
-fn metrics(rbm: &Rbm, train: &Array2<f32>, valid: Option<&Array2<f32>>) -> anyhow::Result<String> {
+/// The log-likelihood part of a metrics line, and the exact mean log-likelihoods (training,
+/// then held-out): exact when the smaller layer has at most [`EXACT_METRIC_UNITS`] units, else
+/// the held-out reconstruction error only (and no log-likelihoods).
+fn metrics(
+    rbm: &Rbm,
+    train: &Array2<f32>,
+    valid: Option<&Array2<f32>>,
+) -> anyhow::Result<(String, Vec<f64>)> {
     if rbm.n_visible().min(rbm.n_hidden()) <= EXACT_METRIC_UNITS {
         let mut sets = vec![train.view()];
         sets.extend(valid.map(|v| v.view()));
         let ll = rbm_exact::mean_log_likelihoods(rbm, &sets)?;
-        Ok(match ll.get(1) {
+        let text = match ll.get(1) {
             Some(v) => format!(", exact log-likelihood {:.3} nats (held-out {v:.3})", ll[0]),
             None => format!(", exact log-likelihood {:.3} nats", ll[0]),
-        })
+        };
+        Ok((text, ll))
     } else {
-        Ok(valid.map_or_else(String::new, |v| {
+        let text = valid.map_or_else(String::new, |v| {
             format!(
                 ", held-out reconstruction error {:.4}",
                 reconstruction_error(rbm, v)
             )
-        }))
+        });
+        Ok((text, Vec::new()))
     }
 }

@@ -10,11 +10,12 @@
 use super::intent::Intent;
 use super::picker::{Picker, PickerAnswer};
 use super::recent::RecentFiles;
-use super::{export_images, theme};
+use super::figures::{Figure, FigureFormat, FigureKind};
+use super::theme;
 use crate::persist::{self, PersistError, shipped};
 use crate::sim::model::ImportedModel;
 use crate::sim::protocol::{Command, TracePoint};
-use crate::sim::{SavedSimulation, Simulation, Snapshot};
+use crate::sim::{SavedSimulation, Simulation};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
@@ -34,12 +35,8 @@ pub enum Purpose {
     ImportWeights,
     /// Write the weights as JSON.
     ExportWeights,
-    /// Write the visible grid as PNG.
-    ExportGrid,
-    /// Write the weight heatmap as PNG.
-    ExportHeatmap,
-    /// Write the RBM filter mosaic as PNG.
-    ExportFilters,
+    /// Write a figure of what the screen shows, as PNG or SVG.
+    ExportFigure(FigureKind, FigureFormat),
     /// Write the energy trace as CSV.
     ExportTrace,
     /// Write the training set as 0/1 text.
@@ -54,9 +51,10 @@ impl Purpose {
 
     fn extension(self) -> &'static str {
         match self {
+            Purpose::ExportFigure(_, FigureFormat::Png) => "png",
+            Purpose::ExportFigure(_, FigureFormat::Svg) => "svg",
             Purpose::Open | Purpose::SaveAs => "ron",
             Purpose::ImportWeights | Purpose::ExportWeights => "json",
-            Purpose::ExportGrid | Purpose::ExportHeatmap | Purpose::ExportFilters => "png",
             Purpose::ExportTrace => "csv",
             Purpose::ExportTrainingSet => "txt",
         }
@@ -69,23 +67,20 @@ impl Purpose {
             Purpose::SaveAs => "Save the session as",
             Purpose::ImportWeights => "Import weights (JSON)",
             Purpose::ExportWeights => "Export weights as JSON",
-            Purpose::ExportGrid => "Export the visible grid as PNG",
-            Purpose::ExportHeatmap => "Export the weight heatmap as PNG",
-            Purpose::ExportFilters => "Export the filter mosaic as PNG",
+            Purpose::ExportFigure(_, FigureFormat::Png) => "Export the figure as PNG",
+            Purpose::ExportFigure(_, FigureFormat::Svg) => "Export the figure as SVG",
             Purpose::ExportTrace => "Export the energy trace as CSV",
             Purpose::ExportTrainingSet => "Export the training set as 0/1 text",
         }
     }
 
-    fn default_name(self) -> &'static str {
+    fn default_name(self) -> String {
         match self {
-            Purpose::Open | Purpose::SaveAs => "session.ron",
-            Purpose::ImportWeights | Purpose::ExportWeights => "weights.json",
-            Purpose::ExportGrid => "grid.png",
-            Purpose::ExportHeatmap => "weights.png",
-            Purpose::ExportFilters => "filters.png",
-            Purpose::ExportTrace => "energy.csv",
-            Purpose::ExportTrainingSet => "training-set.txt",
+            Purpose::Open | Purpose::SaveAs => "session.ron".into(),
+            Purpose::ImportWeights | Purpose::ExportWeights => "weights.json".into(),
+            Purpose::ExportFigure(kind, _) => format!("{}.{}", kind.file_stem(), self.extension()),
+            Purpose::ExportTrace => "energy.csv".into(),
+            Purpose::ExportTrainingSet => "training-set.txt".into(),
         }
     }
 }
@@ -123,6 +118,8 @@ pub struct Files {
     jobs: Sender<Outcome>,
     results: Receiver<Outcome>,
     awaiting_capture: Option<(Purpose, PathBuf)>,
+    /// The figure of the screen at the moment its export was asked for, waiting for a path.
+    figure: Option<Box<Figure>>,
     picker: Option<(Purpose, Picker)>,
     confirm: Option<Deferred>,
     quit_confirmed: bool,
@@ -141,6 +138,7 @@ impl Default for Files {
             jobs,
             results,
             awaiting_capture: None,
+            figure: None,
             picker: None,
             confirm: None,
             quit_confirmed: false,
@@ -210,7 +208,10 @@ impl Files {
             Intent::Export(purpose) => self.choose(purpose),
             Intent::OpenExample(k) => self.defer_or_run(Deferred::Example(k)),
             Intent::CloseDialog => self.close_dialog(),
-            Intent::ToggleLessons | Intent::OpenLesson(_) | Intent::ToggleCapacity => {}
+            Intent::ToggleLessons
+            | Intent::OpenLesson(_)
+            | Intent::ToggleCapacity
+            | Intent::ExportFigure(..) => {}
         }
     }
 
@@ -350,7 +351,6 @@ impl Files {
     /// Handles finished jobs; returns a message for the status bar.
     pub fn poll(
         &mut self,
-        snapshot: &Snapshot,
         trace: &std::collections::VecDeque<TracePoint>,
         pending: &mut Vec<Command>,
     ) -> Option<(String, bool)> {
@@ -359,7 +359,7 @@ impl Files {
             self.busy = self.busy.saturating_sub(1);
             message = match outcome {
                 Outcome::Picked(purpose, Some(path), _) => {
-                    self.use_path(purpose, path, snapshot, trace, pending)
+                    self.use_path(purpose, path, trace, pending)
                 }
                 Outcome::Picked(purpose, None, true) => {
                     self.picker = Some((
@@ -422,7 +422,6 @@ impl Files {
         &mut self,
         purpose: Purpose,
         path: PathBuf,
-        snapshot: &Snapshot,
         trace: &std::collections::VecDeque<TracePoint>,
         pending: &mut Vec<Command>,
     ) -> Option<(String, bool)> {
@@ -434,19 +433,10 @@ impl Files {
             Purpose::SaveAs | Purpose::ExportWeights | Purpose::ExportTrainingSet => {
                 self.capture_for(purpose, path, pending)
             }
-            Purpose::ExportGrid | Purpose::ExportHeatmap | Purpose::ExportFilters => {
-                let image = match purpose {
-                    Purpose::ExportGrid => export_images::grid_image(snapshot),
-                    Purpose::ExportHeatmap => export_images::heatmap_image(snapshot),
-                    _ => export_images::filters_image(snapshot),
-                };
-                let Some(image) = image else {
-                    return Some(("there is nothing to export for this model".into(), true));
-                };
-                self.write_in_background(path, purpose, move |p| {
-                    persist::export::save_png(p, &image)
-                });
-            }
+            Purpose::ExportFigure(..) => match self.figure.take() {
+                Some(figure) => self.write_figure(path, purpose, *figure),
+                None => return Some(("there is no figure waiting to be exported".into(), true)),
+            },
             Purpose::ExportTrace => {
                 let points: Vec<TracePoint> = trace.iter().copied().collect();
                 self.write_in_background(path, purpose, move |p| {
@@ -455,6 +445,20 @@ impl Files {
             }
         }
         None
+    }
+
+    /// Asks where to write `figure` (PNG or SVG); the figure is the screen as it is now.
+    pub fn export_figure(&mut self, kind: FigureKind, format: FigureFormat, figure: Figure) {
+        self.figure = Some(Box::new(figure));
+        self.choose(Purpose::ExportFigure(kind, format));
+    }
+
+    /// Writes `figure` to `path` in the background, at slide size; the type follows the
+    /// extension.
+    pub fn write_figure(&mut self, path: PathBuf, purpose: Purpose, figure: Figure) {
+        self.write_in_background(path, purpose, move |p| {
+            crate::ui::figures::save(&figure, p, crate::ui::figures::SLIDE)
+        });
     }
 
     fn write_in_background(
@@ -544,9 +548,6 @@ impl Files {
             ui.menu_button("Export", |ui| {
                 for purpose in [
                     Purpose::ExportWeights,
-                    Purpose::ExportGrid,
-                    Purpose::ExportHeatmap,
-                    Purpose::ExportFilters,
                     Purpose::ExportTrace,
                     Purpose::ExportTrainingSet,
                 ] {
@@ -561,7 +562,6 @@ impl Files {
     pub fn windows_ui(
         &mut self,
         ctx: &egui::Context,
-        snapshot: &Snapshot,
         trace: &std::collections::VecDeque<TracePoint>,
         pending: &mut Vec<Command>,
     ) -> Option<(String, bool)> {
@@ -600,7 +600,7 @@ impl Files {
             }
             PickerAnswer::Chosen(path) => {
                 self.picker = None;
-                self.use_path(purpose, path, snapshot, trace, pending)
+                self.use_path(purpose, path, trace, pending)
             }
         }
     }

@@ -4,8 +4,10 @@ pub mod bench;
 pub mod capacity_panel;
 pub mod controls;
 pub mod edit_menu;
-pub mod export_images;
+pub mod figures;
+pub mod figure_menu;
 pub mod files;
+pub mod format;
 pub mod grid;
 pub mod headless;
 pub mod heatmap;
@@ -262,6 +264,16 @@ impl BoltzVizApp {
         self
     }
 
+    /// Switches to `view` (as its tab does).
+    pub fn show_view(&mut self, view: View) {
+        self.state.view = view;
+    }
+
+    /// Sends commands to the simulation, as controls do (for tests and scripted scenes).
+    pub fn send_commands(&mut self, commands: impl IntoIterator<Item = Command>) {
+        self.pending.extend(commands);
+    }
+
     /// Opens a session file once the window is up (as `boltzviz open FILE` does).
     pub fn open_session(&mut self, path: std::path::PathBuf) {
         self.files.request_open_path(path);
@@ -371,8 +383,8 @@ impl BoltzVizApp {
         if !replaced {
             self.lessons.observe(&self.snapshot);
         }
-        let (snapshot, trace) = (&self.snapshot, &self.state.trace);
-        if let Some(message) = self.files.poll(snapshot, trace, &mut self.pending) {
+        let trace = &self.state.trace;
+        if let Some(message) = self.files.poll(trace, &mut self.pending) {
             self.state.say(message);
         }
     }
@@ -442,12 +454,43 @@ impl BoltzVizApp {
                 Intent::ToggleCapacity => {
                     self.lessons.capacity_window = !self.lessons.capacity_window;
                 }
+                Intent::ExportFigure(kind, format) => match self.build_figure(kind) {
+                    Ok(figure) => self.files.export_figure(kind, format, figure),
+                    Err(why) => self.state.say((format!("nothing to export: {why}"), true)),
+                },
                 other => self.files.handle(other, &mut self.pending),
             }
         }
         if self.files.take_scene_cancelled() {
             self.lessons.on_scene_cancelled();
         }
+    }
+
+    /// The figure of `kind` as the screen shows it now.
+    pub fn build_figure(&self, kind: figures::FigureKind) -> Result<figures::Figure, String> {
+        let trace: Vec<TracePoint> = self.state.trace.iter().copied().collect();
+        figures::build::build(
+            kind,
+            &figures::build::Sources {
+                snapshot: &self.snapshot,
+                trace: &trace,
+                capacity: &self.lessons.capacity.results,
+            },
+        )
+    }
+
+    /// Writes the figure of `kind` to `path` (PNG or SVG by its extension) in the background,
+    /// as the Export figure menu does once it has a path; the status bar says when it is done.
+    pub fn export_figure_to(
+        &mut self,
+        kind: figures::FigureKind,
+        path: std::path::PathBuf,
+    ) -> Result<(), String> {
+        let format = figures::FigureFormat::of(&path).map_err(|e| e.to_string())?;
+        let figure = self.build_figure(kind)?;
+        self.files
+            .write_figure(path, files::Purpose::ExportFigure(kind, format), figure);
+        Ok(())
     }
 
     fn capture_if_due(&mut self, ctx: &egui::Context) {
@@ -567,6 +610,12 @@ impl eframe::App for BoltzVizApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            let kinds = figure_menu::kinds_of(
+                state.view,
+                snapshot,
+                !lessons.capacity.results.is_empty(),
+            );
+            figure_menu::menu_ui(ui, &kinds, &mut state.intents);
             egui::ScrollArea::both().show(ui, |ui| {
                 views::view_ui(ui, snapshot, state, heatmaps, pending)
             });
@@ -579,7 +628,7 @@ impl eframe::App for BoltzVizApp {
                 .show(ui.ctx(), |ui| lessons.capacity.ui(ui));
             lessons.capacity_window = open;
         }
-        if let Some(message) = files.windows_ui(ui.ctx(), snapshot, &state.trace, pending) {
+        if let Some(message) = files.windows_ui(ui.ctx(), &state.trace, pending) {
             state.say(message);
         }
         self.handle_intents();

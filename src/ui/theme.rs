@@ -108,3 +108,67 @@ pub const BASINS: [Color32; 8] = [
 ];
 /// Edges between neighbouring states.
 pub const LANDSCAPE_EDGE: Color32 = Color32::from_rgba_premultiplied(70, 74, 90, 90);
+
+/// Figures for slides and recordings (PNG, SVG, GIF): white paper.
+pub const FIGURE_PAPER: [u8; 3] = [255, 255, 255];
+/// Figures: text and axes.
+pub const FIGURE_INK: [u8; 3] = [35, 38, 48];
+/// Figures: the light grid behind the curves.
+pub const FIGURE_GRID: [u8; 3] = [226, 228, 236];
+/// Figures: lines on white that read at a distance (the app's trace orange and blue, darkened).
+pub const FIGURE_MAIN: [u8; 3] = [225, 115, 0];
+/// Figures: the second line (T = 0 twin, exact values).
+pub const FIGURE_SECOND: [u8; 3] = [30, 100, 200];
+/// Figures: held-out or third lines.
+pub const FIGURE_THIRD: [u8; 3] = [40, 150, 70];
+
+/// One colour per stored pattern (Tableau 10, readable on dark and light backgrounds alike),
+/// cycled past ten: the trace's pattern lines, their legend dots and the figures.
+pub const PATTERNS: [[u8; 3]; 10] = [
+    [78, 121, 167],
+    [242, 142, 43],
+    [225, 87, 89],
+    [118, 183, 178],
+    [89, 161, 79],
+    [237, 201, 72],
+    [176, 122, 161],
+    [255, 157, 167],
+    [156, 117, 95],
+    [186, 176, 172],
+];
+
+/// The colour of stored pattern k.
+pub fn pattern_colour(k: usize) -> [u8; 3] {
+    PATTERNS[k % PATTERNS.len()]
+}
+
+/// Light end of the sequential map (value 0).
+pub const SEQUENTIAL_LOW: [u8; 3] = [247, 251, 255];
+/// Dark end of the sequential map (the largest value).
+pub const SEQUENTIAL_HIGH: [u8; 3] = [8, 48, 107];
+
+/// The sequential colour of `value / max` ∈ [0, 1]: near-white to dark blue, for quantities
+/// that are never negative (⟨sᵢsⱼ⟩, probabilities).
+pub fn sequential(value: f32, max: f32) -> [u8; 3] {
+    let t = if max > 0.0 {
+        (value / max).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mix = |k: usize| {
+        (f32::from(SEQUENTIAL_LOW[k])
+            + (f32::from(SEQUENTIAL_HIGH[k]) - f32::from(SEQUENTIAL_LOW[k])) * t)
+            .round() as u8
+    };
+    [mix(0), mix(1), mix(2)]
+}
+
+/// An sRGB triple as an egui colour.
+pub fn colour32(rgb: [u8; 3]) -> Color32 {
+    Color32::from_rgb(rgb[0], rgb[1], rgb[2])
+}
+
+/// An egui colour as an sRGB triple.
+pub fn rgb(c: Color32) -> [u8; 3] {
+    [c.r(), c.g(), c.b()]
+}
