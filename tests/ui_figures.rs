@@ -118,3 +118,42 @@ fn the_export_menu_offers_each_figure_of_the_view_and_refuses_what_is_not_there(
         .expect_err("not a figure type");
     assert!(err.contains(".png or .svg"), "{err}");
 }
+
+/// Counts the frames of a GIF by decoding it whole.
+fn gif_frames(path: &Path) -> (usize, (u16, u16)) {
+    let file = std::fs::File::open(path).expect("gif exists");
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options.read_info(std::io::BufReader::new(file)).expect("gif header");
+    let size = (decoder.width(), decoder.height());
+    let mut frames = 0;
+    while decoder.read_next_frame().expect("gif frame").is_some() {
+        frames += 1;
+    }
+    (frames, size)
+}
+
+#[test]
+fn the_record_button_writes_a_gif_of_the_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness();
+    first_snapshot(&mut h);
+    h.get_by_label("Record").click();
+    h.run_steps(2);
+    assert!(h.state().state().recording.is_some(), "recording started");
+    h.state_mut().send_commands([
+        boltzviz::sim::protocol::Command::SetSpeed(Some(20.0)),
+        boltzviz::sim::protocol::Command::Run,
+    ]);
+    wait_long(&mut h, "ten frames", |a| {
+        a.state().recording.as_ref().is_some_and(|r| r.progress().0 >= 10)
+    });
+    let taken = h.state().state().recording.as_ref().map_or(0, |r| r.progress().0);
+    let path = dir.path().join("run.gif");
+    h.state_mut().stop_recording_to(path.clone()).expect("a recording");
+    wait_for(&mut h, "the GIF written", |_| path.exists());
+    let (frames, size) = gif_frames(&path);
+    // Frames taken after `taken` was read (before Stop) are in the file too.
+    assert!(frames >= taken && frames <= taken + 3, "{frames} frames, {taken} taken");
+    assert_eq!(size, (800, 600));
+}

@@ -88,7 +88,9 @@ pub fn record(args: &RecordArgs) -> anyhow::Result<()> {
         sim.apply(Command::AddNoise(noise))?;
     }
     let mut trace: Vec<TracePoint> = Vec::new();
-    let start = sim.snapshot().sweeps;
+    let first = sim.snapshot();
+    trace.extend(first.new_trace.iter().copied());
+    let start = first.sweeps;
     let span = Some((start, start + args.sweeps as f64));
     let mut gif = GifWriter::new(animation::FRAME, (args.frame_ms / 10) as u16)?;
     let mut progress = Progress::new("recording", frames);

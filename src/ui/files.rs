@@ -11,6 +11,7 @@ use super::intent::Intent;
 use super::picker::{Picker, PickerAnswer};
 use super::recent::RecentFiles;
 use super::figures::{Figure, FigureFormat, FigureKind};
+use super::recorder::Encoding;
 use super::theme;
 use crate::persist::{self, PersistError, shipped};
 use crate::sim::model::ImportedModel;
@@ -39,6 +40,8 @@ pub enum Purpose {
     ExportFigure(FigureKind, FigureFormat),
     /// Write the energy trace as CSV.
     ExportTrace,
+    /// Write the finished recording as a GIF.
+    SaveRecording,
     /// Write the training set as 0/1 text.
     ExportTrainingSet,
 }
@@ -56,6 +59,7 @@ impl Purpose {
             Purpose::Open | Purpose::SaveAs => "ron",
             Purpose::ImportWeights | Purpose::ExportWeights => "json",
             Purpose::ExportTrace => "csv",
+            Purpose::SaveRecording => "gif",
             Purpose::ExportTrainingSet => "txt",
         }
     }
@@ -70,6 +74,7 @@ impl Purpose {
             Purpose::ExportFigure(_, FigureFormat::Png) => "Export the figure as PNG",
             Purpose::ExportFigure(_, FigureFormat::Svg) => "Export the figure as SVG",
             Purpose::ExportTrace => "Export the energy trace as CSV",
+            Purpose::SaveRecording => "Save the recording as GIF",
             Purpose::ExportTrainingSet => "Export the training set as 0/1 text",
         }
     }
@@ -80,6 +85,7 @@ impl Purpose {
             Purpose::ImportWeights | Purpose::ExportWeights => "weights.json".into(),
             Purpose::ExportFigure(kind, _) => format!("{}.{}", kind.file_stem(), self.extension()),
             Purpose::ExportTrace => "energy.csv".into(),
+            Purpose::SaveRecording => "recording.gif".into(),
             Purpose::ExportTrainingSet => "training-set.txt".into(),
         }
     }
@@ -120,6 +126,8 @@ pub struct Files {
     awaiting_capture: Option<(Purpose, PathBuf)>,
     /// The figure of the screen at the moment its export was asked for, waiting for a path.
     figure: Option<Box<Figure>>,
+    /// A stopped recording, waiting for a path.
+    recording: Option<Encoding>,
     picker: Option<(Purpose, Picker)>,
     confirm: Option<Deferred>,
     quit_confirmed: bool,
@@ -139,6 +147,7 @@ impl Default for Files {
             results,
             awaiting_capture: None,
             figure: None,
+            recording: None,
             picker: None,
             confirm: None,
             quit_confirmed: false,
@@ -211,7 +220,8 @@ impl Files {
             Intent::ToggleLessons
             | Intent::OpenLesson(_)
             | Intent::ToggleCapacity
-            | Intent::ExportFigure(..) => {}
+            | Intent::ExportFigure(..)
+            | Intent::StopRecording => {}
         }
     }
 
@@ -378,6 +388,10 @@ impl Files {
                     ));
                     None
                 }
+                Outcome::Picked(Purpose::SaveRecording, None, false) => {
+                    self.recording = None;
+                    Some(("the recording was not saved".into(), false))
+                }
                 Outcome::Picked(_, None, false) => None,
                 Outcome::Loaded(name, path, Ok(sim)) => {
                     pending.push(Command::Replace(sim));
@@ -433,6 +447,10 @@ impl Files {
             Purpose::SaveAs | Purpose::ExportWeights | Purpose::ExportTrainingSet => {
                 self.capture_for(purpose, path, pending)
             }
+            Purpose::SaveRecording => match self.recording.take() {
+                Some(encoding) => self.write_recording(path, encoding),
+                None => return Some(("there is no recording to save".into(), true)),
+            },
             Purpose::ExportFigure(..) => match self.figure.take() {
                 Some(figure) => self.write_figure(path, purpose, *figure),
                 None => return Some(("there is no figure waiting to be exported".into(), true)),
@@ -451,6 +469,19 @@ impl Files {
     pub fn export_figure(&mut self, kind: FigureKind, format: FigureFormat, figure: Figure) {
         self.figure = Some(Box::new(figure));
         self.choose(Purpose::ExportFigure(kind, format));
+    }
+
+    /// Asks where to save a stopped recording (dropped if the person cancels).
+    pub fn save_recording(&mut self, encoding: Encoding) {
+        self.recording = Some(encoding);
+        self.choose(Purpose::SaveRecording);
+    }
+
+    /// Writes a stopped recording to `path` once its last frame is encoded.
+    pub fn write_recording(&mut self, path: PathBuf, encoding: Encoding) {
+        self.write_in_background(path, Purpose::SaveRecording, move |p| {
+            persist::atomic::write_bytes(p, &super::recorder::finish(encoding)?)
+        });
     }
 
     /// Writes `figure` to `path` in the background, at slide size; the type follows the

@@ -27,6 +27,8 @@ pub enum Intent {
     Export(Purpose),
     /// Export a figure of the screen as it is now.
     ExportFigure(FigureKind, FigureFormat),
+    /// Stop the recording and ask where to save it.
+    StopRecording,
     /// Open the k-th example session.
     OpenExample(usize),
     /// Show or hide the lessons (showing loads the lesson's scene).

@@ -18,6 +18,7 @@ pub mod lessons;
 pub mod picker;
 pub mod presentation;
 pub mod recent;
+pub mod recorder;
 pub mod theme;
 pub mod ui_tree;
 pub mod views;
@@ -144,6 +145,8 @@ pub struct UiState {
     pub help: help::Help,
     /// Presentation mode, theme and the folded control panel.
     pub presentation: presentation::Presentation,
+    /// A recording in progress (the Record button).
+    pub recording: Option<recorder::Recorder>,
 }
 
 impl Default for UiState {
@@ -164,6 +167,7 @@ impl Default for UiState {
             intents: Vec::new(),
             help: help::Help::default(),
             presentation: presentation::Presentation::default(),
+            recording: None,
         }
     }
 }
@@ -454,6 +458,11 @@ impl BoltzVizApp {
                 Intent::ToggleCapacity => {
                     self.lessons.capacity_window = !self.lessons.capacity_window;
                 }
+                Intent::StopRecording => {
+                    if let Some(rec) = self.state.recording.take() {
+                        self.files.save_recording(rec.stop());
+                    }
+                }
                 Intent::ExportFigure(kind, format) => match self.build_figure(kind) {
                     Ok(figure) => self.files.export_figure(kind, format, figure),
                     Err(why) => self.state.say((format!("nothing to export: {why}"), true)),
@@ -490,6 +499,13 @@ impl BoltzVizApp {
         let figure = self.build_figure(kind)?;
         self.files
             .write_figure(path, files::Purpose::ExportFigure(kind, format), figure);
+        Ok(())
+    }
+
+    /// Stops the recording and writes it to `path` (as Stop and the file dialog do).
+    pub fn stop_recording_to(&mut self, path: std::path::PathBuf) -> Result<(), String> {
+        let rec = self.state.recording.take().ok_or("nothing is being recorded")?;
+        self.files.write_recording(path, rec.stop());
         Ok(())
     }
 
@@ -615,7 +631,19 @@ impl eframe::App for BoltzVizApp {
                 snapshot,
                 !lessons.capacity.results.is_empty(),
             );
-            figure_menu::menu_ui(ui, &kinds, &mut state.intents);
+            ui.horizontal(|ui| {
+                figure_menu::menu_ui(ui, &kinds, &mut state.intents);
+                if let Some(problem) =
+                    recorder::button_ui(ui, &mut state.recording, state.view, &mut state.intents)
+                {
+                    state.say((problem, true));
+                }
+            });
+            if let Some(rec) = &mut state.recording {
+                if !rec.offer(snapshot, &state.trace) {
+                    state.intents.push(Intent::StopRecording);
+                }
+            }
             egui::ScrollArea::both().show(ui, |ui| {
                 views::view_ui(ui, snapshot, state, heatmaps, pending)
             });
