@@ -194,7 +194,7 @@ fn state_tooltip(ui: &mut egui::Ui, view: &LandscapeView, k: usize, snap: &Snaps
         let log_weights: Vec<f64> = l.energies.iter().map(|e| -e / t).collect();
         let log_z = log_sum_exp(&log_weights);
         ui.label(format!(
-            "P = e^(-E/T) / Z = {:.4}   (T = {t:.2}, log Z = {log_z:.3})",
+            "P = e^(−E/T) / Z = {:.4}   (T = {t:.2}, log Z = {log_z:.3})",
             (log_weights[k] - log_z).exp()
         ));
     } else {

@@ -64,8 +64,8 @@ fn recall_text(snap: &Snapshot, state: &UiState) -> String {
         )
     });
     format!(
-        "A Hopfield net gives every state an energy E = -1/2 Σ w_ij s_i s_j. Each update sets a \
-         unit to the sign of its input x_i = Σ_j w_ij s_j, which never raises E: the state rolls \
+        "A Hopfield net gives every state an energy E = −½ Σ wᵢⱼ sᵢsⱼ. Each update sets a \
+         unit to the sign of its input xᵢ = Σⱼ wᵢⱼ sⱼ, which never raises E: the state rolls \
          downhill into the nearest well, and the wells are the stored letters.\n\nNow E = {:.2}.{nearest}\n{}",
         snap.energy,
         unit_formula(snap, state)
@@ -96,8 +96,8 @@ fn temperature_text(snap: &Snapshot, state: &UiState) -> String {
         },
     );
     format!(
-        "A Boltzmann machine samples instead of descending: P(s) = e^(-E(s)/T) / Z with \
-         Z = Σ_s e^(-E(s)/T) over all states, and each unit turns on with P(on) = σ(x/T). Low T \
+        "A Boltzmann machine samples instead of descending: P(s) = e^(−E(s)/T) / Z with \
+         Z = Σₛ e^(−E(s)/T) over all states, and each unit turns on with P(on) = σ(x/T). Low T \
          piles the probability on the deepest states; T -> infinity spreads it evenly; T -> 0 is the \
          Hopfield net again.\n\n{dist}\n{}",
         unit_formula(snap, state)
@@ -123,7 +123,7 @@ fn hidden_text(snap: &Snapshot, _: &UiState) -> String {
     format!(
         "3-bit parity (patterns with an even number of 1s) cannot be modelled by visible units \
          alone: their best KL(data || model) is log 2 = 0.693. Hidden units can. Learning moves \
-         each weight by ΔW = η(<s_i s_j>+ - <s_i s_j>-): the positive phase clamps the data, the \
+         each weight by ΔW = η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻): the positive phase clamps the data, the \
          negative phase runs free.\n\nη = {:.2}, {} updates, exact KL now {kl}.",
         l.learning_rate, l.updates
     )

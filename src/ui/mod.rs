@@ -7,6 +7,7 @@ pub mod edit_menu;
 pub mod figures;
 pub mod figure_menu;
 pub mod files;
+pub mod fonts;
 pub mod format;
 pub mod grid;
 pub mod headless;
@@ -218,6 +219,7 @@ pub struct BoltzVizApp {
 impl BoltzVizApp {
     /// The app on the opening scene, with its simulation thread woken through `ctx`.
     pub fn new(ctx: &egui::Context) -> Self {
+        fonts::install(ctx);
         let waker_ctx = ctx.clone();
         let mut app = Self {
             sim: None,

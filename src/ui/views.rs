@@ -2,6 +2,7 @@
 
 use super::grid::{GridData, grid_ui};
 use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui, probability_image_ui};
+use super::format::thousands;
 use super::{UiState, View, theme};
 use crate::engine::anneal::Schedule;
 use crate::sim::protocol::{Command, ModelKind, RbmWalkView, Snapshot, TraceMark};
@@ -150,17 +151,10 @@ pub fn energy_plot_ui(
         }
         ui.label(format!("E = {:.3}", snap.energy));
     });
-    // The line follows the dynamics: at each sweep count the state it went on from (the last
-    // point there). Edits at one sweep are the markers below; a line through them would
-    // double back on itself.
-    let settled = || {
-        let trace = &state.trace;
-        trace
-            .iter()
-            .zip(trace.iter().skip(1).map(Some).chain([None]))
-            .filter(|(p, next)| next.is_none_or(|n| n.sweep != p.sweep))
-            .map(|(p, _)| p)
-    };
+    // The line follows the dynamics ([`crate::ui::figures::build::settled`]); edits at one
+    // sweep are the markers below.
+    let trace: Vec<_> = state.trace.iter().copied().collect();
+    let settled = || crate::ui::figures::build::settled(&trace);
     let main: PlotPoints = settled().map(|p| [p.sweep, p.energy]).collect();
     let descent: PlotPoints = settled().map(|p| [p.sweep, p.descent_energy]).collect();
     let mut plot = Plot::new("energy")
@@ -181,8 +175,18 @@ pub fn energy_plot_ui(
         if with_descent {
             plot_ui.line(Line::new("Hopfield (T = 0)", descent).color(theme::TRACE_DESCENT));
         }
-        for (k, e) in snap.pattern_energies.iter().enumerate().take(10) {
-            plot_ui.hline(HLine::new(format!("pattern {}", k + 1), *e).color(theme::REFERENCE));
+        // Each stored pattern's energy in its own colour, named in the legend.
+        for (k, e) in snap
+            .pattern_energies
+            .iter()
+            .enumerate()
+            .take(crate::ui::figures::build::PATTERN_LINES)
+        {
+            plot_ui.hline(
+                HLine::new(format!("pattern {}", k + 1), *e)
+                    .color(theme::colour32(theme::pattern_colour(k)))
+                    .style(egui_plot::LineStyle::dashed_loose()),
+            );
         }
         // Where the trace starts and where the person drew, clamped or added noise.
         for mark in [
@@ -466,13 +470,16 @@ pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
     ui.horizontal(|ui| {
         let l = &snap.learning;
         if l.training {
-            ui.label(format!("training · update {}", l.updates));
+            ui.label(format!("training · update {}", thousands(l.updates as u64)));
             ui.separator();
             ui.label(format!("{:.1} updates/s", l.updates_per_sec));
         } else {
-            ui.label(format!("sweep {:.0}", snap.sweeps));
+            ui.label(format!("sweep {}", thousands(snap.sweeps.max(0.0) as u64)));
             ui.separator();
-            ui.label(format!("{:.0} sweeps/s", snap.sweeps_per_sec));
+            ui.label(format!(
+                "{} sweeps/s",
+                thousands(snap.sweeps_per_sec.max(0.0).round() as u64)
+            ));
         }
         ui.separator();
         ui.label(format!("T = {:.3}", snap.temperature));

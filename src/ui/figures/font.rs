@@ -1,5 +1,6 @@
-//! The font figures are drawn with: egui's own (Ubuntu Light), registered with plotters once,
-//! so drawing needs no font files on the machine.
+//! The font figures are drawn with: the built-in DejaVu Sans subset ([`crate::ui::fonts`]),
+//! registered with plotters once, so drawing needs no font files on the machine and every
+//! symbol of the app's notation (⟨sᵢsⱼ⟩⁺, σ, ∝, ‖) has a glyph.
 
 use super::render::DrawError;
 use plotters::style::FontStyle;
@@ -13,7 +14,7 @@ pub fn register() -> Result<(), DrawError> {
             plotters::style::register_font(
                 "sans-serif",
                 FontStyle::Normal,
-                epaint_default_fonts::UBUNTU_LIGHT,
+                crate::ui::fonts::SYMBOLS,
             )
             .map_err(|_| "the embedded font could not be read".to_owned())
         })

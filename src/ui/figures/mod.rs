@@ -68,7 +68,7 @@ pub fn to_svg(figure: &Figure, size: (u32, u32)) -> Result<String, PersistError>
     let mut text = String::new();
     {
         let area = SVGBackend::with_string(&mut text, size).into_drawing_area();
-        render::draw(&area, figure, false).map_err(|e| PersistError::Other(e.to_string()))?;
+        render::draw(&area, figure).map_err(|e| PersistError::Other(e.to_string()))?;
     }
     Ok(text)
 }
@@ -80,7 +80,7 @@ pub fn to_rgb(figure: &Figure, size: (u32, u32)) -> Result<RgbImage, PersistErro
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let area = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
-        render::draw(&area, figure, true).map_err(|e| PersistError::Other(e.to_string()))?;
+        render::draw(&area, figure).map_err(|e| PersistError::Other(e.to_string()))?;
     }
     Ok(RgbImage {
         width: w as usize,

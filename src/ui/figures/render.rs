@@ -22,8 +22,6 @@ fn err(e: impl std::fmt::Debug) -> DrawError {
 struct Style {
     /// Pixels per thousandth of the height, so everything scales with the figure.
     unit: f64,
-    /// Replaces glyphs the embedded font lacks (bitmaps only; SVG viewers have full fonts).
-    plain: bool,
 }
 
 impl Style {
@@ -38,24 +36,7 @@ impl Style {
     }
 
     fn text(&self, s: &str) -> String {
-        if !self.plain {
-            return s.to_owned();
-        }
-        s.replace("sᵢsⱼ", "s_i s_j")
-            .replace("vᵢhⱼ", "v_i h_j")
-            .replace("wᵢⱼ", "w_ij")
-            .chars()
-            .map(|c| match c {
-                '⟨' => "<".to_owned(),
-                '⟩' => ">".to_owned(),
-                'ᵢ' => "i".to_owned(),
-                'ⱼ' => "j".to_owned(),
-                '⁺' => "+".to_owned(),
-                '⁻' => "−".to_owned(),
-                '∝' => "~".to_owned(),
-                other => other.to_string(),
-            })
-            .collect()
+        s.to_owned()
     }
 }
 
@@ -74,13 +55,11 @@ fn colour(c: Rgb) -> RGBColor {
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     figure: &Figure,
-    plain_text: bool,
 ) -> Result<(), DrawError> {
     super::font::register()?;
     let (_, h) = area.dim_in_pixel();
     let style = Style {
         unit: f64::from(h.max(200)) / 1000.0,
-        plain: plain_text,
     };
     area.fill(&colour(theme::FIGURE_PAPER)).map_err(err)?;
     draw_on(area, figure, &style)?;
