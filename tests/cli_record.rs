@@ -26,13 +26,28 @@ fn record_writes_a_frame_at_the_start_and_every_k_sweeps() {
     for (view, sweeps, every, expected) in [("network", 6, 1, 7), ("compare", 10, 3, 5)] {
         let out = dir.path().join(format!("{view}.gif"));
         let status = boltzviz()
-            .args(["record", "--session", "assets/sessions/letters-hopfield.ron", "--view", view])
-            .args(["--sweeps", &sweeps.to_string(), "--every", &every.to_string()])
+            .args([
+                "record",
+                "--session",
+                "assets/sessions/letters-hopfield.ron",
+                "--view",
+                view,
+            ])
+            .args([
+                "--sweeps",
+                &sweeps.to_string(),
+                "--every",
+                &every.to_string(),
+            ])
             .arg("--out")
             .arg(&out)
             .output()
             .expect("runs");
-        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         // ⌈sweeps / every⌉ steps, plus the starting frame.
         assert_eq!(frames(&out), (expected, 800, 600), "{view}");
     }

@@ -27,8 +27,16 @@ fn png_size(path: &Path) -> (u32, u32) {
 /// Checks an SVG: well formed at the top level, the slide's size, some drawing in it.
 fn check_svg(path: &Path) {
     let text = std::fs::read_to_string(path).expect("svg exists");
-    assert!(text.trim_start().starts_with("<svg"), "{} is no SVG", path.display());
-    assert!(text.trim_end().ends_with("</svg>"), "{} is cut short", path.display());
+    assert!(
+        text.trim_start().starts_with("<svg"),
+        "{} is no SVG",
+        path.display()
+    );
+    assert!(
+        text.trim_end().ends_with("</svg>"),
+        "{} is cut short",
+        path.display()
+    );
     assert!(
         text.contains(&format!("width=\"{}\"", SLIDE.0))
             && text.contains(&format!("height=\"{}\"", SLIDE.1)),
@@ -36,10 +44,19 @@ fn check_svg(path: &Path) {
         path.display()
     );
     assert!(text.contains("<text"), "{} has no titles", path.display());
-    assert!(text.matches("<rect").count() + text.matches("<polyline").count() + text.matches("<circle").count() > 3);
+    assert!(
+        text.matches("<rect").count()
+            + text.matches("<polyline").count()
+            + text.matches("<circle").count()
+            > 3
+    );
 }
 
-fn export_both(h: &mut egui_kittest::Harness<'static, boltzviz::ui::BoltzVizApp>, kind: FigureKind, dir: &Path) {
+fn export_both(
+    h: &mut egui_kittest::Harness<'static, boltzviz::ui::BoltzVizApp>,
+    kind: FigureKind,
+    dir: &Path,
+) {
     for ext in ["png", "svg"] {
         let path = dir.join(format!("{}.{ext}", kind.file_stem()));
         let _ = std::fs::remove_file(&path);
@@ -84,13 +101,16 @@ fn every_figure_kind_exports_as_png_and_svg() {
             export_both(&mut h, kind, dir);
             exported.push(kind);
         }
-        h.state_mut().send_commands([boltzviz::sim::protocol::Command::Pause]);
+        h.state_mut()
+            .send_commands([boltzviz::sim::protocol::Command::Pause]);
     }
     // The capacity curves, from a sweep run in the capacity window.
     h.get_by_label("Capacity").click();
     h.run_steps(4);
     h.get_by_label("Run capacity sweep").click();
-    wait_long(&mut h, "a capacity sweep", |a| !a.lessons().capacity.results.is_empty());
+    wait_long(&mut h, "a capacity sweep", |a| {
+        !a.lessons().capacity.results.is_empty()
+    });
     export_both(&mut h, FigureKind::Capacity, dir);
     exported.push(FigureKind::Capacity);
     for kind in FigureKind::ALL {
@@ -109,7 +129,10 @@ fn the_export_menu_offers_each_figure_of_the_view_and_refuses_what_is_not_there(
     // The opening scene has not learned: no phase statistics to draw, said in words.
     let err = h
         .state_mut()
-        .export_figure_to(FigureKind::PhaseStatistics, std::env::temp_dir().join("never.png"))
+        .export_figure_to(
+            FigureKind::PhaseStatistics,
+            std::env::temp_dir().join("never.png"),
+        )
         .expect_err("no statistics yet");
     assert!(err.contains("phase"), "{err}");
     let err = h
@@ -124,7 +147,9 @@ fn gif_frames(path: &Path) -> (usize, (u16, u16)) {
     let file = std::fs::File::open(path).expect("gif exists");
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::RGBA);
-    let mut decoder = options.read_info(std::io::BufReader::new(file)).expect("gif header");
+    let mut decoder = options
+        .read_info(std::io::BufReader::new(file))
+        .expect("gif header");
     let size = (decoder.width(), decoder.height());
     let mut frames = 0;
     while decoder.read_next_frame().expect("gif frame").is_some() {
@@ -146,14 +171,27 @@ fn the_record_button_writes_a_gif_of_the_run() {
         boltzviz::sim::protocol::Command::Run,
     ]);
     wait_long(&mut h, "ten frames", |a| {
-        a.state().recording.as_ref().is_some_and(|r| r.progress().0 >= 10)
+        a.state()
+            .recording
+            .as_ref()
+            .is_some_and(|r| r.progress().0 >= 10)
     });
-    let taken = h.state().state().recording.as_ref().map_or(0, |r| r.progress().0);
+    let taken = h
+        .state()
+        .state()
+        .recording
+        .as_ref()
+        .map_or(0, |r| r.progress().0);
     let path = dir.path().join("run.gif");
-    h.state_mut().stop_recording_to(path.clone()).expect("a recording");
+    h.state_mut()
+        .stop_recording_to(path.clone())
+        .expect("a recording");
     wait_for(&mut h, "the GIF written", |_| path.exists());
     let (frames, size) = gif_frames(&path);
     // Frames taken after `taken` was read (before Stop) are in the file too.
-    assert!(frames >= taken && frames <= taken + 3, "{frames} frames, {taken} taken");
+    assert!(
+        frames >= taken && frames <= taken + 3,
+        "{frames} frames, {taken} taken"
+    );
     assert_eq!(size, (800, 600));
 }

@@ -97,7 +97,8 @@ pub fn record(args: &RecordArgs) -> anyhow::Result<()> {
     let mut add_frame = |sim: &mut Simulation, gif: &mut GifWriter| -> anyhow::Result<()> {
         let snap = sim.snapshot();
         trace.extend(snap.new_trace.iter().copied());
-        let figure = animation::frame(args.view, &snap, &trace, span).map_err(|e| anyhow::anyhow!(e))?;
+        let figure =
+            animation::frame(args.view, &snap, &trace, span).map_err(|e| anyhow::anyhow!(e))?;
         gif.push(&figure)?;
         progress.update(gif.frames(), "");
         Ok(())

@@ -252,7 +252,9 @@ fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.plot {
         super::train_plot::check_plot_path(path)?;
         if args.model == ModelChoice::Hopfield {
-            return Err(flags::usage("--plot is for --model rbm or bm (a Hopfield net is stored, not trained)"));
+            return Err(flags::usage(
+                "--plot is for --model rbm or bm (a Hopfield net is stored, not trained)",
+            ));
         }
     }
     if args.valid.is_some() && args.model != ModelChoice::Rbm {
@@ -302,7 +304,10 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
     let mut plot = args.plot.as_deref().filter(|_| exact_kl).map(|path| {
         super::train_plot::LearningPlot::new(
             path,
-            format!("Boltzmann machine, {} hidden units: learning curve", args.hidden),
+            format!(
+                "Boltzmann machine, {} hidden units: learning curve",
+                args.hidden
+            ),
             "exact KL(data ‖ model), nats",
             &["KL(data ‖ model)"],
         )

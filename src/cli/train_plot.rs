@@ -30,7 +30,11 @@ pub struct LearningPlot {
 impl LearningPlot {
     /// A plot to be written to `path`, with one curve for each name.
     pub fn new(path: &Path, title: String, y_label: &str, names: &[&str]) -> Self {
-        let colours = [theme::FIGURE_MAIN, theme::FIGURE_SECOND, theme::FIGURE_THIRD];
+        let colours = [
+            theme::FIGURE_MAIN,
+            theme::FIGURE_SECOND,
+            theme::FIGURE_THIRD,
+        ];
         Self {
             path: path.to_owned(),
             title,

@@ -52,7 +52,10 @@ pub(super) fn train_rbm(
         let (y_label, names): (&str, &[&str]) = match (exact, valid.is_some()) {
             (true, true) => ("mean log-likelihood, nats", &["training", "held-out"]),
             (true, false) => ("mean log-likelihood, nats", &["training"]),
-            (false, _) => ("reconstruction error per pixel", &["training (reconstruction)"]),
+            (false, _) => (
+                "reconstruction error per pixel",
+                &["training (reconstruction)"],
+            ),
         };
         super::train_plot::LearningPlot::new(
             path,

@@ -170,7 +170,7 @@ impl CapacityPanel {
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
         if let Some(e) = &self.error {
-            ui.colored_label(theme::ERROR, e);
+            theme::signal_label(ui, theme::ERROR, e);
         }
         Plot::new("capacity")
             .height(200.0)

@@ -7,10 +7,10 @@
 //! the window never waits on the disk. A failed load changes nothing; a failed save leaves the
 //! old file whole (see [`crate::persist::atomic`]).
 
+use super::figures::{Figure, FigureFormat, FigureKind};
 use super::intent::Intent;
 use super::picker::{Picker, PickerAnswer};
 use super::recent::RecentFiles;
-use super::figures::{Figure, FigureFormat, FigureKind};
 use super::recorder::Encoding;
 use super::theme;
 use crate::persist::{self, PersistError, shipped};
@@ -705,7 +705,7 @@ impl Files {
     pub fn status_ui(&self, ui: &mut egui::Ui) {
         if self.busy() {
             ui.spinner();
-            ui.colored_label(theme::WARN, "working on a file…");
+            theme::signal_label(ui, theme::WARN, "working on a file…");
         }
     }
 }

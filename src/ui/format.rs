@@ -30,7 +30,11 @@ pub fn scientific(x: f64, significant: usize) -> String {
         return "NaN".into();
     }
     if x.is_infinite() {
-        return if x > 0.0 { "∞".into() } else { "−∞".into() };
+        return if x > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     let significant = significant.max(1);
     if x == 0.0 {
@@ -80,6 +84,15 @@ pub fn tick(x: f64) -> String {
     }
 }
 
+/// Three significant digits, trailing zeros dropped: 0.3375 → `0.338`, 0.2 → `0.2`.
+pub fn short(x: f64) -> String {
+    let text = scientific(x, 3);
+    if text.contains('·') || !text.contains('.') {
+        return text;
+    }
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +112,14 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn short_keeps_three_digits_without_trailing_zeros() {
+        assert_eq!(short(0.3375), "0.338");
+        assert_eq!(short(0.2), "0.2");
+        assert_eq!(short(-1.1441), "−1.14");
+        assert_eq!(short(0.0), "0");
     }
 
     #[test]

@@ -335,7 +335,7 @@ impl Lessons {
             ui.label(lesson.task);
             ui.add_space(4.0);
             if self.done[self.index] {
-                ui.colored_label(theme::GOOD, "Done! Press Next when you are ready.");
+                theme::signal_label(ui, theme::GOOD, "Done! Press Next when you are ready.");
             } else {
                 ui.weak("Not yet: the lesson is watching the simulation.");
             }

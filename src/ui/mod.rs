@@ -4,8 +4,8 @@ pub mod bench;
 pub mod capacity_panel;
 pub mod controls;
 pub mod edit_menu;
-pub mod figures;
 pub mod figure_menu;
+pub mod figures;
 pub mod files;
 pub mod fonts;
 pub mod format;
@@ -506,7 +506,11 @@ impl BoltzVizApp {
 
     /// Stops the recording and writes it to `path` (as Stop and the file dialog do).
     pub fn stop_recording_to(&mut self, path: std::path::PathBuf) -> Result<(), String> {
-        let rec = self.state.recording.take().ok_or("nothing is being recorded")?;
+        let rec = self
+            .state
+            .recording
+            .take()
+            .ok_or("nothing is being recorded")?;
         self.files.write_recording(path, rec.stop());
         Ok(())
     }
@@ -628,11 +632,8 @@ impl eframe::App for BoltzVizApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            let kinds = figure_menu::kinds_of(
-                state.view,
-                snapshot,
-                !lessons.capacity.results.is_empty(),
-            );
+            let kinds =
+                figure_menu::kinds_of(state.view, snapshot, !lessons.capacity.results.is_empty());
             ui.horizontal(|ui| {
                 figure_menu::menu_ui(ui, &kinds, &mut state.intents);
                 if let Some(problem) =

@@ -1,8 +1,8 @@
 //! The Record button: frames of the network (or the Hopfield-vs-Boltzmann race) as the run
 //! goes, drawn and compressed into a GIF on a thread of their own so the window never waits.
 
-use super::figures::animation::{self, GifWriter, MAX_FRAMES, RecordView};
 use super::figures::Figure;
+use super::figures::animation::{self, GifWriter, MAX_FRAMES, RecordView};
 use crate::persist::PersistError;
 use crate::sim::Snapshot;
 use crate::sim::protocol::TracePoint;
@@ -123,7 +123,9 @@ pub fn button_ui(
         let label = format!("Stop recording ({taken} frames)");
         if ui
             .button(label)
-            .on_hover_text(format!("{drawn} of {taken} frames drawn so far; stop to save the GIF"))
+            .on_hover_text(format!(
+                "{drawn} of {taken} frames drawn so far; stop to save the GIF"
+            ))
             .clicked()
         {
             intents.push(super::intent::Intent::StopRecording);

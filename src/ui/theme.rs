@@ -172,3 +172,25 @@ pub fn colour32(rgb: [u8; 3]) -> Color32 {
 pub fn rgb(c: Color32) -> [u8; 3] {
     [c.r(), c.g(), c.b()]
 }
+
+/// A signal colour made readable on the current background: as it is on the dark theme, about
+/// half as bright on the light one (the dark theme's pale green on white would vanish on a
+/// projector).
+pub fn readable(dark_mode: bool, c: Color32) -> Color32 {
+    if dark_mode {
+        c
+    } else {
+        let dim = |v: u8| (f32::from(v) * 0.55).round() as u8;
+        Color32::from_rgb(dim(c.r()), dim(c.g()), dim(c.b()))
+    }
+}
+
+/// A label in a signal colour (GOOD, WARN, ERROR…), readable on either theme.
+pub fn signal_label(
+    ui: &mut egui::Ui,
+    c: Color32,
+    text: impl Into<egui::RichText>,
+) -> egui::Response {
+    let c = readable(ui.visuals().dark_mode, c);
+    ui.colored_label(c, text)
+}

@@ -1,8 +1,8 @@
 //! The central views and the status bar.
 
+use super::format::thousands;
 use super::grid::{GridData, grid_ui};
 use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui, probability_image_ui};
-use super::format::thousands;
 use super::{UiState, View, theme};
 use crate::engine::anneal::Schedule;
 use crate::sim::protocol::{Command, ModelKind, RbmWalkView, Snapshot, TraceMark};
@@ -109,7 +109,7 @@ fn recall_ui(
     if let Some((k, m)) = nearest {
         let text = format!("nearest stored pattern: {} (overlap m = {m:+.2})", k + 1);
         if m >= 1.0 && at_rest {
-            ui.colored_label(theme::GOOD, format!("{text} — recalled"));
+            theme::signal_label(ui, theme::GOOD, format!("{text} — recalled"));
         } else if m >= 1.0 {
             ui.label(format!(
                 "{text} — matches it now (sampling at T > 0 moves on)"
@@ -122,7 +122,8 @@ fn recall_ui(
         }
     }
     if spurious && snap.settings.kind == ModelKind::Hopfield {
-        ui.colored_label(
+        theme::signal_label(
+            ui,
             theme::WARN,
             "stable at T = 0 but no stored pattern: a spurious minimum",
         )
@@ -165,6 +166,7 @@ pub fn energy_plot_ui(
     if state.trace_live {
         plot = plot.auto_bounds(egui::Vec2b::TRUE);
     }
+    let dark = ui.visuals().dark_mode;
     plot.show(ui, |plot_ui| {
         let label = if with_descent {
             format!("Boltzmann (T = {:.2})", snap.temperature)
@@ -206,6 +208,7 @@ pub fn energy_plot_ui(
                 .collect();
             if !points.points().is_empty() {
                 let (colour, shape) = theme::trace_mark_style(mark);
+                let colour = theme::readable(dark, colour);
                 plot_ui.points(
                     Points::new(mark.label(), points)
                         .shape(shape)
@@ -441,7 +444,7 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
 /// The annealing schedule as a small plot with the current T marked.
 pub fn schedule_plot_ui(ui: &mut egui::Ui, schedule: &Schedule, snap: &Snapshot) {
     let Ok(steps) = schedule.steps() else {
-        ui.colored_label(theme::ERROR, "the schedule needs positive temperatures");
+        theme::signal_label(ui, theme::ERROR, "the schedule needs positive temperatures");
         return;
     };
     let mut points = Vec::new();
@@ -505,7 +508,7 @@ pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
         }
         if let Some((msg, is_error)) = state.current_message() {
             ui.separator();
-            ui.colored_label(if *is_error { theme::ERROR } else { theme::GOOD }, msg);
+            theme::signal_label(ui, if *is_error { theme::ERROR } else { theme::GOOD }, msg);
         }
     });
 }

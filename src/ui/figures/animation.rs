@@ -35,7 +35,10 @@ pub fn frame(
     if let Some((from, to)) = sweeps {
         chart.include.extend([(from, f64::NAN), (to, f64::NAN)]);
     }
-    chart.title = format!("after {} sweeps", crate::ui::format::thousands(snap.sweeps as u64));
+    chart.title = format!(
+        "after {} sweeps",
+        crate::ui::format::thousands(snap.sweeps as u64)
+    );
     Ok(Figure::Column(vec![
         (grids_figure(snap, race)?, 3),
         (Figure::Chart(chart), 2),
@@ -62,7 +65,9 @@ impl GifWriter {
             u16::try_from(size.1).map_err(|_| PersistError::Other("frame too tall".into()))?,
         );
         let mut encoder = gif::Encoder::new(Vec::new(), w, h, &[]).map_err(gif_error)?;
-        encoder.set_repeat(gif::Repeat::Infinite).map_err(gif_error)?;
+        encoder
+            .set_repeat(gif::Repeat::Infinite)
+            .map_err(gif_error)?;
         Ok(Self {
             encoder,
             size,
@@ -80,12 +85,8 @@ impl GifWriter {
         }
         let image = super::to_rgb(figure, self.size)?;
         // The frame's own palette of up to 256 colours (NeuQuant; speed 10 is good quality).
-        let mut frame = gif::Frame::from_rgb_speed(
-            image.width as u16,
-            image.height as u16,
-            &image.pixels,
-            10,
-        );
+        let mut frame =
+            gif::Frame::from_rgb_speed(image.width as u16, image.height as u16, &image.pixels, 10);
         frame.delay = self.delay;
         self.encoder.write_frame(&frame).map_err(gif_error)?;
         self.frames += 1;
@@ -102,6 +103,8 @@ impl GifWriter {
         if self.frames == 0 {
             return Err(PersistError::Other("the recording has no frames".into()));
         }
-        self.encoder.into_inner().map_err(|e| PersistError::Other(format!("could not finish the GIF: {e}")))
+        self.encoder
+            .into_inner()
+            .map_err(|e| PersistError::Other(format!("could not finish the GIF: {e}")))
     }
 }

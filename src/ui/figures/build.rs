@@ -156,7 +156,9 @@ pub fn energy_chart(snap: &Snapshot, trace: &[TracePoint], race: bool) -> Chart 
     if race {
         series.push(Series::Line {
             label: "Hopfield (T = 0)".into(),
-            points: settled(trace).map(|p| (p.sweep, p.descent_energy)).collect(),
+            points: settled(trace)
+                .map(|p| (p.sweep, p.descent_energy))
+                .collect(),
             colour: theme::FIGURE_SECOND,
             dashed: false,
         });
@@ -251,7 +253,10 @@ fn compare_grids(snap: &Snapshot) -> Result<Figure, String> {
                 &[],
             ),
             units_panel(
-                format!("Boltzmann, T = {:.2} (E = {:.3})", snap.temperature, snap.energy),
+                format!(
+                    "Boltzmann, T = {:.2} (E = {:.3})",
+                    snap.temperature, snap.energy
+                ),
                 (w, h),
                 &as_f32(&snap.visible),
                 &snap.clamped,
@@ -425,7 +430,11 @@ fn phase_figure(snap: &Snapshot) -> Result<Figure, String> {
     if rows * cols == 0 || p.len() != rows * cols || n.len() != rows * cols {
         return Err("the phase statistics do not match the network".into());
     }
-    let shared = p.iter().chain(n.iter()).fold(0.0f32, |m, &x| m.max(x)).max(1e-12);
+    let shared = p
+        .iter()
+        .chain(n.iter())
+        .fold(0.0f32, |m, &x| m.max(x))
+        .max(1e-12);
     let rbm = snap.settings.kind == ModelKind::Rbm;
     let nv = snap.visible.len();
     let split = (!rbm && nv < rows).then_some((nv, nv));
@@ -442,14 +451,23 @@ fn phase_figure(snap: &Snapshot) -> Result<Figure, String> {
     let diff_scale = largest_abs(&diff);
     Ok(Figure::Panels(Panels {
         title: if rbm {
-            "⟨vᵢhⱼ⟩ with the data (+) and the reconstruction (−); rows visible, columns hidden".into()
+            "⟨vᵢhⱼ⟩ with the data (+) and the reconstruction (−); rows visible, columns hidden"
+                .into()
         } else {
             "⟨sᵢsⱼ⟩ clamped to the data (+) and running free (−)".into()
         },
         columns: 3,
         panels: vec![
-            panel("⟨sᵢsⱼ⟩⁺ (clamped)", p.to_vec(), ColourMap::Sequential { max: shared }),
-            panel("⟨sᵢsⱼ⟩⁻ (free)", n.to_vec(), ColourMap::Sequential { max: shared }),
+            panel(
+                "⟨sᵢsⱼ⟩⁺ (clamped)",
+                p.to_vec(),
+                ColourMap::Sequential { max: shared },
+            ),
+            panel(
+                "⟨sᵢsⱼ⟩⁻ (free)",
+                n.to_vec(),
+                ColourMap::Sequential { max: shared },
+            ),
             panel(
                 "difference ∝ ΔW",
                 diff,
@@ -505,7 +523,10 @@ fn learning_chart(snap: &Snapshot) -> Result<Figure, String> {
         });
     }
     Ok(Figure::Chart(Chart {
-        title: format!("Learning curve ({} updates)", crate::ui::format::thousands(l.updates as u64)),
+        title: format!(
+            "Learning curve ({} updates)",
+            crate::ui::format::thousands(l.updates as u64)
+        ),
         x_label: "updates".into(),
         y_label: l.curve_label.clone(),
         series,
@@ -517,7 +538,10 @@ fn learning_chart(snap: &Snapshot) -> Result<Figure, String> {
 /// without hidden units is log 2 (every pairwise statistic of parity is that of uniform noise).
 pub fn learning_reference(snap: &Snapshot) -> Option<(f64, &'static str)> {
     (snap.settings.pattern_set.contains("parity") && snap.learning.curve_label.contains("KL"))
-        .then_some((std::f64::consts::LN_2, "log 2: the best without hidden units"))
+        .then_some((
+            std::f64::consts::LN_2,
+            "log 2: the best without hidden units",
+        ))
 }
 
 fn landscape_chart(snap: &Snapshot) -> Result<Figure, String> {
@@ -606,7 +630,9 @@ pub fn rule_colour(rule: HopfieldRule) -> [u8; 3] {
 
 /// Capacity sweeps: the fraction recalled against patterns stored, each rule's theory marks
 /// dashed in its colour.
-pub fn capacity_chart(results: &[(HopfieldRule, usize, Vec<CapacityPoint>)]) -> Result<Figure, String> {
+pub fn capacity_chart(
+    results: &[(HopfieldRule, usize, Vec<CapacityPoint>)],
+) -> Result<Figure, String> {
     if results.is_empty() {
         return Err("run a capacity sweep first".into());
     }

@@ -3,7 +3,7 @@
 //! 1600 × 1000 slide and an 800 × 600 animation frame look alike.
 
 use super::spec::{Bars, Chart, ColourMap, Figure, Panel, Panels, Rgb, Series};
-use crate::ui::format::tick;
+use crate::ui::format::{short, tick};
 use crate::ui::theme;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -82,8 +82,9 @@ fn draw_on<DB: DrawingBackend>(
                 let this = if k + 1 == parts.len() {
                     rest.clone()
                 } else {
-                    let (top, bottom) =
-                        rest.split_vertically((u64::from(h) * u64::from(*share) / u64::from(total)) as u32);
+                    let (top, bottom) = rest.split_vertically(
+                        (u64::from(h) * u64::from(*share) / u64::from(total)) as u32,
+                    );
                     rest = bottom;
                     top
                 };
@@ -141,7 +142,11 @@ fn draw_chart<DB: DrawingBackend>(
     let legend_font = style.font(24.0);
     let longest = entries
         .iter()
-        .map(|(l, _, _)| area.estimate_text_size(l, &legend_font).map(|s| s.0).unwrap_or(0))
+        .map(|(l, _, _)| {
+            area.estimate_text_size(l, &legend_font)
+                .map(|s| s.0)
+                .unwrap_or(0)
+        })
         .max()
         .unwrap_or(0);
     let legend_width = if entries.is_empty() {
@@ -151,18 +156,29 @@ fn draw_chart<DB: DrawingBackend>(
     };
     let (plot_area, legend_area) = area.split_horizontally(w - legend_width);
     let ((x0, x1), (y0, y1)) = bounds(chart);
+    // The title on a strip of its own; below it a row for the y axis title, then the plot.
+    let plot_area = if chart.title.is_empty() {
+        plot_area
+    } else {
+        let title_height = style.px(60.0);
+        let (strip, rest) = plot_area.split_vertically(title_height);
+        let (strip_w, _) = strip.dim_in_pixel();
+        strip
+            .draw_text(
+                &style.text(&chart.title),
+                &style.font(38.0).pos(Pos::new(HPos::Center, VPos::Center)),
+                ((strip_w / 2) as i32, (title_height / 2) as i32 + style.px(6.0) as i32),
+            )
+            .map_err(err)?;
+        rest
+    };
     let mut builder = ChartBuilder::on(&plot_area);
     builder
         .margin(style.px(20.0))
-        .margin_top(style.px(64.0))
+        .margin_top(style.px(50.0))
         .x_label_area_size(style.px(80.0))
         .y_label_area_size(style.px(120.0));
-    if !chart.title.is_empty() {
-        builder.caption(style.text(&chart.title), style.font(38.0));
-    }
-    let mut c = builder
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
+    let mut c = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
     let hide_x = chart.hide_x_ticks;
     // A tick within rounding of zero is zero (not 7.78·10⁻¹⁷).
     let near_zero = |v: f64, span: f64| if v.abs() < span * 1e-9 { 0.0 } else { v };
@@ -244,14 +260,20 @@ fn draw_chart<DB: DrawingBackend>(
                 c.draw_series(points.iter().map(|&p| Circle::new(p, r, shape)))
                     .map_err(err)?;
             }
-            Series::Bars { bars, colour: c_, .. } => {
+            Series::Bars {
+                bars, colour: c_, ..
+            } => {
                 c.draw_series(
                     bars.iter()
                         .map(|&(l, r, h)| Rectangle::new([(l, 0.0), (r, h)], colour(*c_).filled())),
                 )
                 .map_err(err)?;
             }
-            Series::Level { label, y, colour: c_ } => {
+            Series::Level {
+                label,
+                y,
+                colour: c_,
+            } => {
                 c.draw_series(DashedLineSeries::new(
                     [(x0, *y), (x1, *y)],
                     style.px(10.0),
@@ -262,14 +284,24 @@ fn draw_chart<DB: DrawingBackend>(
                 let at = c.backend_coord(&(x1, *y));
                 let at = (at.0 - base.0, at.1 - base.1);
                 let room = style.px(22.0) as i32;
-                if level_labels.iter().any(|&other| (other - at.1).abs() < room) {
+                if level_labels
+                    .iter()
+                    .any(|&other| (other - at.1).abs() < room)
+                {
                     continue;
                 }
                 level_labels.push(at.1);
                 let ink = colour(*c_);
-                let text = style.font(20.0).color(&ink).pos(Pos::new(HPos::Right, VPos::Bottom));
+                let text = style
+                    .font(20.0)
+                    .color(&ink)
+                    .pos(Pos::new(HPos::Right, VPos::Bottom));
                 plot_area
-                    .draw_text(&style.text(label), &text, (at.0 - style.px(6.0) as i32, at.1 - style.px(3.0) as i32))
+                    .draw_text(
+                        &style.text(label),
+                        &text,
+                        (at.0 - style.px(6.0) as i32, at.1 - style.px(3.0) as i32),
+                    )
                     .map_err(err)?;
             }
             Series::Mark { x, colour: c_, .. } => {
@@ -281,7 +313,9 @@ fn draw_chart<DB: DrawingBackend>(
                 ))
                 .map_err(err)?;
             }
-            Series::Band { points, colour: c_, .. } => {
+            Series::Band {
+                points, colour: c_, ..
+            } => {
                 let outline: Vec<(f64, f64)> = points
                     .iter()
                     .map(|&(x, _, hi)| (x, hi))
@@ -293,10 +327,17 @@ fn draw_chart<DB: DrawingBackend>(
                 )))
                 .map_err(err)?;
             }
-            Series::Segments { segments, colour: c_ } => {
+            Series::Segments {
+                segments,
+                colour: c_,
+            } => {
                 let stroke = colour(*c_).mix(0.45).stroke_width(1);
-                c.draw_series(segments.iter().map(|&(a, b)| PathElement::new(vec![a, b], stroke)))
-                    .map_err(err)?;
+                c.draw_series(
+                    segments
+                        .iter()
+                        .map(|&(a, b)| PathElement::new(vec![a, b], stroke)),
+                )
+                .map_err(err)?;
             }
         }
     }
@@ -434,7 +475,11 @@ fn draw_panel<DB: DrawingBackend>(
     } else {
         0
     };
-    let label_room = if panel.split.is_some() { style.px(40.0) } else { 0 };
+    let label_room = if panel.split.is_some() {
+        style.px(40.0)
+    } else {
+        0
+    };
     let pad = style.px(16.0);
     let avail_w = w.saturating_sub(2 * pad + label_room);
     let avail_h = h.saturating_sub(title_room + bar_room + pad + label_room);
@@ -452,13 +497,19 @@ fn draw_panel<DB: DrawingBackend>(
     area.draw_text(
         &title,
         &style.font(28.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
-        ((w / 2) as i32, (top - f64::from(label_room) - f64::from(style.px(8.0))) as i32),
+        (
+            (w / 2) as i32,
+            (top - f64::from(label_room) - f64::from(style.px(8.0))) as i32,
+        ),
     )
     .map_err(err)?;
     let gap = if cell >= 8.0 { 1.0 } else { 0.0 };
     if gap > 0.0 {
         area.draw(&Rectangle::new(
-            [(left as i32, top as i32), ((left + grid_w) as i32, (top + grid_h) as i32)],
+            [
+                (left as i32, top as i32),
+                ((left + grid_w) as i32, (top + grid_h) as i32),
+            ],
             colour(theme::rgb(theme::GRID_LINE)).filled(),
         ))
         .map_err(err)?;
@@ -470,10 +521,16 @@ fn draw_panel<DB: DrawingBackend>(
             let k = r * cols + c;
             let rect = [
                 ((x + gap) as i32, (y + gap) as i32),
-                ((x + cell).round() as i32 - gap as i32, (y + cell).round() as i32 - gap as i32),
+                (
+                    (x + cell).round() as i32 - gap as i32,
+                    (y + cell).round() as i32 - gap as i32,
+                ),
             ];
-            area.draw(&Rectangle::new(rect, colour(cell_colour(panel.map, values[k])).filled()))
-                .map_err(err)?;
+            area.draw(&Rectangle::new(
+                rect,
+                colour(cell_colour(panel.map, values[k])).filled(),
+            ))
+            .map_err(err)?;
             if block == 1 && panel.outlined.get(k).copied().unwrap_or(false) {
                 area.draw(&Rectangle::new(
                     rect,
@@ -484,7 +541,13 @@ fn draw_panel<DB: DrawingBackend>(
         }
     }
     if let Some((split_rows, split_cols)) = panel.split {
-        draw_split(area, style, (left, top, cell), (rows, cols, block), (split_rows, split_cols))?;
+        draw_split(
+            area,
+            style,
+            (left, top, cell),
+            (rows, cols, block),
+            (split_rows, split_cols),
+        )?;
     }
     if bar_room > 0 {
         let bar = area.margin((top + grid_h) as u32 + style.px(14.0), 0, 0, 0);
@@ -509,14 +572,20 @@ fn draw_split<DB: DrawingBackend>(
     let x_split = left + cell * split_cols as f64 / block as f64;
     if split_rows < rows * block {
         area.draw(&PathElement::new(
-            vec![(left as i32, y_split as i32), ((left + grid_w) as i32, y_split as i32)],
+            vec![
+                (left as i32, y_split as i32),
+                ((left + grid_w) as i32, y_split as i32),
+            ],
             ink,
         ))
         .map_err(err)?;
     }
     if split_cols < cols * block {
         area.draw(&PathElement::new(
-            vec![(x_split as i32, top as i32), (x_split as i32, (top + grid_h) as i32)],
+            vec![
+                (x_split as i32, top as i32),
+                (x_split as i32, (top + grid_h) as i32),
+            ],
             ink,
         ))
         .map_err(err)?;
@@ -525,13 +594,19 @@ fn draw_split<DB: DrawingBackend>(
     let beside = (left - f64::from(style.px(6.0))) as i32;
     let centre = |a: f64, b: f64| ((a + b) / 2.0) as i32;
     let bottom_of = words.pos(Pos::new(HPos::Center, VPos::Bottom));
-    area.draw_text("visible", &bottom_of, (centre(left, x_split), above)).map_err(err)?;
+    area.draw_text("visible", &bottom_of, (centre(left, x_split), above))
+        .map_err(err)?;
     if split_cols < cols * block {
-        area.draw_text("hidden", &bottom_of, (centre(x_split, left + grid_w), above))
-            .map_err(err)?;
+        area.draw_text(
+            "hidden",
+            &bottom_of,
+            (centre(x_split, left + grid_w), above),
+        )
+        .map_err(err)?;
     }
     let right_of = words.pos(Pos::new(HPos::Right, VPos::Center));
-    area.draw_text("vis.", &right_of, (beside, centre(top, y_split))).map_err(err)?;
+    area.draw_text("vis.", &right_of, (beside, centre(top, y_split)))
+        .map_err(err)?;
     if split_rows < rows * block {
         area.draw_text("hid.", &right_of, (beside, centre(y_split, top + grid_h)))
             .map_err(err)?;
@@ -569,11 +644,15 @@ fn draw_colour_bar<DB: DrawingBackend>(
     let y = height + style.px(4.0) as i32;
     for (x, v, h) in [
         (f64::from(from), lo, HPos::Left),
-        ((f64::from(from) + f64::from(to)) / 2.0, (lo + hi) / 2.0, HPos::Center),
+        (
+            (f64::from(from) + f64::from(to)) / 2.0,
+            (lo + hi) / 2.0,
+            HPos::Center,
+        ),
         (f64::from(to), hi, HPos::Right),
     ] {
         let under = style.font(20.0).pos(Pos::new(h, VPos::Top));
-        area.draw_text(&tick(f64::from(v)), &under, (x as i32, y))
+        area.draw_text(&short(f64::from(v)), &under, (x as i32, y))
             .map_err(err)?;
     }
     Ok(())
