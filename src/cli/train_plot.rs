@@ -19,12 +19,15 @@ pub fn check_plot_path(path: &Path) -> anyhow::Result<()> {
         .map_err(|e| super::flags::usage(format!("--plot: {e}")))
 }
 
+/// One curve: legend text, colour, (epoch, value) points.
+type Curve = (String, [u8; 3], Vec<(f64, f64)>);
+
 /// The curves collected during training.
 pub struct LearningPlot {
     path: PathBuf,
     title: String,
     y_label: String,
-    curves: Vec<(String, [u8; 3], Vec<(f64, f64)>)>,
+    curves: Vec<Curve>,
 }
 
 impl LearningPlot {

@@ -82,7 +82,7 @@ pub(super) fn train_rbm(
                         plot.push(k, epoch, *v);
                     }
                 } else {
-                    plot.push(0, epoch, f64::from(stats.reconstruction_error));
+                    plot.push(0, epoch, stats.reconstruction_error);
                 }
             }
             let line = format!(

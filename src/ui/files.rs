@@ -380,7 +380,7 @@ impl Files {
                             saves: purpose.saves(),
                             folder: self.start_folder(),
                             name: if purpose.saves() {
-                                purpose.default_name().into()
+                                purpose.default_name()
                             } else {
                                 String::new()
                             },

@@ -642,10 +642,10 @@ impl eframe::App for BoltzVizApp {
                     state.say((problem, true));
                 }
             });
-            if let Some(rec) = &mut state.recording {
-                if !rec.offer(snapshot, &state.trace) {
-                    state.intents.push(Intent::StopRecording);
-                }
+            if let Some(rec) = &mut state.recording
+                && !rec.offer(snapshot, &state.trace)
+            {
+                state.intents.push(Intent::StopRecording);
             }
             egui::ScrollArea::both().show(ui, |ui| {
                 views::view_ui(ui, snapshot, state, heatmaps, pending)
