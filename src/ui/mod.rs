@@ -15,6 +15,7 @@ pub mod landscape;
 pub mod lessons;
 pub mod picker;
 pub mod presentation;
+pub mod rbm_rules_ui;
 pub mod recent;
 pub mod theme;
 pub mod ui_tree;
