@@ -855,8 +855,11 @@ impl Simulation {
             .views
             .landscape(&self.core.model, self.weights_generation);
         snap.nearest = nearest_pattern(&self.core.training_set.patterns, &snap.visible);
-        snap.descent_nearest =
-            nearest_pattern(&self.core.training_set.patterns, &snap.descent_visible);
+        snap.descent_nearest = if snap.descent_visible == snap.visible {
+            snap.nearest
+        } else {
+            nearest_pattern(&self.core.training_set.patterns, &snap.descent_visible)
+        };
         let updates_per_sec = if training { self.pacer.rate() } else { 0.0 };
         snap.learning =
             self.learner
