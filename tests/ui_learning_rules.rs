@@ -76,7 +76,7 @@ fn dropped_validation_data_draws_a_held_out_curve_and_a_wrong_width_is_refused()
     let wide = folder.join("held-out.txt");
     let line = |k: usize| {
         (0..100)
-            .map(|i| if (i + k) % 3 == 0 { '1' } else { '0' })
+            .map(|i| if (i + k).is_multiple_of(3) { '1' } else { '0' })
             .collect::<String>()
     };
     std::fs::write(&wide, format!("{}\n{}\n", line(0), line(1))).expect("write");
