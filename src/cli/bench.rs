@@ -148,6 +148,23 @@ fn engine_rows() -> anyhow::Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// The app's Train per epoch beside `train`'s (see [`super::bench_app_train`]).
+fn app_train_row() -> anyhow::Result<Row> {
+    let f = super::bench_app_train::measure()?;
+    Ok(Row {
+        what: "App Train vs `train`, digits RBM 64×16, batch 20, defaults",
+        measured: format!(
+            "{:.0} epochs/s (app thread), {:.0} (simulation alone) vs {:.0} (`train`), {} epochs",
+            f.worker,
+            f.simulation,
+            f.cli,
+            super::bench_app_train::EPOCHS
+        ),
+        target: "app >= `train`",
+        met: f.worker >= f.cli,
+    })
+}
+
 fn ui_rows(seconds: f64) -> anyhow::Result<Vec<Row>> {
     let report = crate::ui::bench::frame_benchmark(Duration::from_secs_f64(seconds))
         .map_err(|e| anyhow::anyhow!(e))?;
@@ -204,6 +221,8 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     }
     eprintln!("measuring the engine…");
     let mut rows = engine_rows()?;
+    eprintln!("measuring the app's Train beside `train`…");
+    rows.push(app_train_row()?);
     if !args.engine_only {
         eprintln!(
             "measuring the UI ({:.0} s with and without it)…",

@@ -1,6 +1,7 @@
 //! The command line: the app by default, then headless commands for scripts.
 
 pub mod bench;
+mod bench_app_train;
 pub mod capacity;
 pub mod data;
 pub mod eval;

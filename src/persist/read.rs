@@ -54,6 +54,23 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, PersistError> {
     })
 }
 
+/// Data files larger than this are refused unread (60 000 MNIST digits as 0/1 text take 47 MB).
+pub const MAX_PATTERN_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a 0/1 text file of patterns (one a line, all of one width): at least one pattern.
+pub fn load_patterns(path: &Path) -> Result<Vec<Vec<u8>>, PersistError> {
+    let text = read_text(path, MAX_PATTERN_BYTES)?;
+    let patterns = crate::engine::patterns::parse_patterns(&text)
+        .map_err(|e| PersistError::Other(format!("{}: {e}", path.display())))?;
+    if patterns.is_empty() {
+        return Err(PersistError::Other(format!(
+            "{} holds no patterns",
+            path.display()
+        )));
+    }
+    Ok(patterns)
+}
+
 /// Reads a stream of unknown length, up to `limit + 1` bytes, in 1 MB pieces joined once at
 /// the end: at most twice the data is held at any time (a doubling buffer could hold four).
 fn read_in_chunks(file: File, limit: u64) -> std::io::Result<Vec<u8>> {

@@ -8,6 +8,7 @@
 
 use super::model::Model;
 use super::protocol::Command;
+use super::rbm_rules::RbmRule;
 use super::simulation::Simulation;
 use std::mem::Discriminant;
 use std::time::{Duration, Instant};
@@ -24,7 +25,22 @@ const JOIN_WITHIN: Duration = Duration::from_millis(600);
 pub struct History {
     undo: Vec<Simulation>,
     redo: Vec<Simulation>,
-    last_edit: Option<(Discriminant<Command>, Instant)>,
+    last_edit: Option<(EditKind, Instant)>,
+}
+
+/// What makes two edits "of one kind" (they join one entry when close in time): the command,
+/// and for an RBM's learning rule which rule it is (one slider's drag joins; two controls
+/// do not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EditKind(Discriminant<Command>, Option<Discriminant<RbmRule>>);
+
+/// The kind of `command`, taken before the command is consumed.
+pub fn edit_kind(command: &Command) -> EditKind {
+    let rule = match command {
+        Command::SetRbmRule(rule) => Some(std::mem::discriminant(rule)),
+        _ => None,
+    };
+    EditKind(std::mem::discriminant(command), rule)
 }
 
 /// Whether `command` is an edit a person can undo.
@@ -47,6 +63,8 @@ pub fn is_edit(command: &Command) -> bool {
             | Command::SetLearningRate(_)
             | Command::SetSchedule(_)
             | Command::SetCdK(_)
+            | Command::SetRbmRule(_)
+            | Command::SetValidation(_)
             | Command::SetOrder(_)
             | Command::SetSpeed(_)
             | Command::Reset { .. }
@@ -59,19 +77,14 @@ impl History {
     pub fn starts_entry(&self, command: &Command, now: Instant) -> bool {
         !matches!(
             self.last_edit,
-            Some((kind, at)) if kind == std::mem::discriminant(command)
+            Some((kind, at)) if kind == edit_kind(command)
                 && now.duration_since(at) < JOIN_WITHIN
         )
     }
 
-    /// Records a successful edit of the kind `kind` (a command's discriminant, taken before
-    /// the command was consumed): `before` (if it starts an entry) is what undo goes back to.
-    pub fn record_kind(
-        &mut self,
-        kind: Discriminant<Command>,
-        before: Option<Simulation>,
-        now: Instant,
-    ) {
+    /// Records a successful edit of the kind `kind` ([`edit_kind`], taken before the command
+    /// was consumed): `before` (if it starts an entry) is what undo goes back to.
+    pub fn record_kind(&mut self, kind: EditKind, before: Option<Simulation>, now: Instant) {
         if let Some(before) = before {
             self.undo.push(before);
             while self.undo.len() > MAX_UNDO
@@ -104,7 +117,7 @@ impl History {
         from: &mut Vec<Simulation>,
         to: &mut Vec<Simulation>,
         sim: &mut Simulation,
-        last_edit: &mut Option<(Discriminant<Command>, Instant)>,
+        last_edit: &mut Option<(EditKind, Instant)>,
     ) -> bool {
         let Some(earlier) = from.pop() else {
             return false;
@@ -131,5 +144,6 @@ fn approximate_bytes(sim: &Simulation) -> usize {
         Model::Rbm(m) => m.rbm.n_visible() * m.rbm.n_hidden() * 16,
     };
     let set: usize = sim.core.training_set.patterns.iter().map(Vec::len).sum();
-    weights + set
+    let held_out: usize = sim.learner.saved.validation.iter().map(Vec::len).sum();
+    weights + set + held_out
 }

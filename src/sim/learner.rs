@@ -3,21 +3,21 @@
 //! For an RBM the same steps walk one CD-k chain.
 
 use super::curve::push_thinned;
-use super::model::Model;
+use super::model::{Model, RbmModel};
 use super::protocol::{LearningView, Phase, RbmWalkView};
+use super::rbm_metrics::{self, MetricBudget};
 use crate::engine::boltzmann::Chain;
 use crate::engine::exact;
 use crate::engine::learning::{self, LearningSettings, PhaseStats};
 use crate::engine::math::sigmoid;
 use crate::engine::patterns::PatternSet;
-use crate::engine::rbm_train::{
-    RbmTrainConfig, RbmTrainer, cd_walk, matrix_from_patterns, reconstruction_error,
-};
+use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, cd_walk, matrix_from_patterns};
 use crate::engine::{EngineError, SimRng};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// Nets up to this many units (RBMs up to this many hidden units) get an exact learning curve.
+/// Nets up to this many units get an exact learning curve.
 const MAX_EXACT_CURVE_UNITS: usize = 20;
 /// Patterns an RBM's stepped CD walk and its ⟨vh⟩ panels use.
 const WALK_BATCH: usize = 20;
@@ -49,6 +49,12 @@ pub struct LearningState {
     pub updates: usize,
     /// The learning curve, (update, value), thinned but never cut.
     pub curve: Vec<[f64; 2]>,
+    /// Held-out patterns (an RBM's validation set; empty: none).
+    #[serde(default)]
+    pub validation: Vec<Vec<u8>>,
+    /// The held-out learning curve, (update, value), measured with [`Self::curve`].
+    #[serde(default)]
+    pub validation_curve: Vec<[f64; 2]>,
 }
 
 /// The learning state of a session: what is saved, and what is only shown or running.
@@ -60,6 +66,8 @@ pub struct Learner {
     pub rbm_walk: Option<RbmWalkView>,
     /// Continuous training is on.
     pub training: bool,
+    /// Time spent training and measuring the curve since training started.
+    pub metrics: MetricBudget,
 }
 
 impl Learner {
@@ -67,8 +75,7 @@ impl Learner {
     pub fn from_saved(saved: LearningState) -> Self {
         Self {
             saved,
-            rbm_walk: None,
-            training: false,
+            ..Self::default()
         }
     }
 }
@@ -255,13 +262,16 @@ impl Learner {
         if on && set.patterns.is_empty() {
             return Err(EngineError::EmptyData);
         }
+        if on && !self.training {
+            self.metrics = MetricBudget::default();
+        }
         self.training = on;
         Ok(())
     }
 
     /// One step of continuous training: for a Boltzmann machine exactly the three stepped
-    /// buttons (so the phase panels move with training), for an RBM one epoch over all the
-    /// patterns and a fresh CD walk for its panels.
+    /// buttons (so the phase panels move with training), for an RBM at least one epoch over all
+    /// the patterns (see [`Self::train_rbm_for`]).
     pub fn train_step(
         &mut self,
         model: &mut Model,
@@ -272,17 +282,102 @@ impl Learner {
             Model::Net(_) => {
                 self.positive_phase(model, set, rng)?;
                 self.negative_phase(model, set, rng)?;
-                self.apply_update(model, set, rng)?;
-                Ok(())
+                self.apply_update(model, set, rng)
             }
-            Model::Rbm(m) => {
-                let data = matrix_from_patterns(&set.patterns)?;
-                m.trainer.train_epoch(&mut m.rbm, &data, rng)?;
-                self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 2, rng)?;
-                self.saved.updates += 1;
-                self.record_curve_point(model, set)
+            Model::Rbm(m) => self.train_rbm_for(m, set, Duration::ZERO, rng),
+        }
+    }
+
+    /// Continuous training of an RBM for about `budget` of wall time (at least one epoch):
+    /// epochs over all the patterns through the trainer's own code path (the one
+    /// `boltzviz train` runs), the learning curve measured at a bounded share of the time
+    /// ([`MetricBudget`]), and one fresh CD walk for the panels at the end. Training stops by
+    /// itself once a linear fall has brought the rate to 0.
+    pub fn train_rbm_for(
+        &mut self,
+        m: &mut RbmModel,
+        set: &PatternSet,
+        budget: Duration,
+        rng: &mut SimRng,
+    ) -> Result<(), EngineError> {
+        let start = Instant::now();
+        let data = matrix_from_patterns(&set.patterns)?;
+        loop {
+            if m.trainer.current_learning_rate() <= 0.0 {
+                self.training = false;
+                break;
+            }
+            let epoch_start = Instant::now();
+            m.trainer.train_epoch(&mut m.rbm, &data, rng)?;
+            self.saved.updates += 1;
+            self.metrics.add_training(epoch_start.elapsed());
+            if self.metrics.due() {
+                let measure_start = Instant::now();
+                self.record_rbm_point(&m.rbm, &data)?;
+                self.metrics.add_measuring(measure_start.elapsed());
+            }
+            if start.elapsed() >= budget {
+                break;
             }
         }
+        let last = self.saved.curve.last().map(|p| p[0]);
+        if !self.training && last != Some(self.saved.updates as f64) {
+            self.record_rbm_point(&m.rbm, &data)?;
+        }
+        self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 2, rng)
+    }
+
+    /// Measures the curve at the current update unless it already has a point there (when
+    /// training stops, so the curve ends where the model is).
+    pub fn finish_curve(&mut self, model: &Model, set: &PatternSet) -> Result<(), EngineError> {
+        let last = self.saved.curve.last().map(|p| p[0]);
+        if self.saved.updates == 0 || last == Some(self.saved.updates as f64) {
+            return Ok(());
+        }
+        match model {
+            Model::Rbm(m) => self.record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?),
+            Model::Net(_) => Ok(()),
+        }
+    }
+
+    /// Adds the RBM's training (and held-out) values at the current update to the curves.
+    fn record_rbm_point(
+        &mut self,
+        rbm: &crate::engine::rbm::Rbm,
+        data: &ndarray::Array2<f32>,
+    ) -> Result<(), EngineError> {
+        let valid = if self.saved.validation.is_empty() {
+            None
+        } else {
+            Some(matrix_from_patterns(&self.saved.validation)?)
+        };
+        let (train, held_out) = rbm_metrics::curve_values(rbm, data, valid.as_ref())?;
+        let x = self.saved.updates as f64;
+        push_thinned(&mut self.saved.curve, [x, train]);
+        if let Some(v) = held_out {
+            push_thinned(&mut self.saved.validation_curve, [x, v]);
+        }
+        Ok(())
+    }
+
+    /// Sets the held-out patterns (empty: none) and starts their curve afresh. Only an RBM
+    /// takes them, and only as wide as its visible layer.
+    pub fn set_validation(
+        &mut self,
+        model: &Model,
+        patterns: Vec<Vec<u8>>,
+    ) -> Result<(), EngineError> {
+        if !patterns.is_empty() {
+            let Model::Rbm(m) = model else {
+                return Err(EngineError::BadParameter(
+                    "held-out data is for RBMs (their log-likelihood is computed exactly); this model is not one".into(),
+                ));
+            };
+            rbm_metrics::check_validation(&patterns, m.rbm.n_visible())?;
+        }
+        self.saved.validation = patterns;
+        self.saved.validation_curve.clear();
+        Ok(())
     }
 
     fn record_curve_point(&mut self, model: &Model, set: &PatternSet) -> Result<(), EngineError> {
@@ -305,16 +400,9 @@ impl Learner {
                     .sum();
                 total / set.patterns.len().max(1) as f64
             }
-            Model::Rbm(m)
-                if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS
-                    && self.saved.updates.is_multiple_of(5) =>
-            {
-                exact::rbm_log_likelihood(&m.rbm, &set.patterns)?
+            Model::Rbm(m) => {
+                return self.record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?);
             }
-            Model::Rbm(m) if m.rbm.n_hidden() > MAX_EXACT_CURVE_UNITS => {
-                reconstruction_error(&m.rbm, &matrix_from_patterns(&set.patterns)?)
-            }
-            Model::Rbm(_) => return Ok(()),
         };
         push_thinned(&mut self.saved.curve, [self.saved.updates as f64, value]);
         Ok(())
@@ -324,7 +412,7 @@ impl Learner {
         match model {
             Model::Net(m) if m.bm.n() <= MAX_EXACT_CURVE_UNITS => "exact KL(data || model), nats",
             Model::Net(_) => "one-step reconstruction error (visible, given the data)",
-            Model::Rbm(m) if m.rbm.n_hidden() <= MAX_EXACT_CURVE_UNITS => {
+            Model::Rbm(m) if rbm_metrics::exact_curve(&m.rbm) => {
                 "exact log-likelihood per pattern, nats"
             }
             Model::Rbm(_) => "reconstruction error per pixel",
@@ -366,6 +454,19 @@ impl Learner {
             training: self.training,
             updates_per_sec,
             rbm_walk: self.rbm_walk.clone(),
+            validation_curve: self.saved.validation_curve.clone(),
+            validation_patterns: self.saved.validation.len(),
+            epoch: match model {
+                Model::Rbm(m) => m.trainer.epoch(),
+                Model::Net(_) => 0,
+            },
+            current_rates: match model {
+                Model::Rbm(m) => Some((
+                    f64::from(m.trainer.current_learning_rate()),
+                    f64::from(m.trainer.current_momentum()),
+                )),
+                Model::Net(_) => None,
+            },
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod learner;
 pub mod model;
 pub mod pacer;
 pub mod protocol;
+pub mod rbm_metrics;
+pub mod rbm_rules;
 pub mod saved;
 pub mod simulation;
 pub mod view_cache;

@@ -177,6 +177,11 @@ pub enum Command {
     Anneal,
     /// Gibbs steps k of an RBM's CD-k (1 to 100).
     SetCdK(usize),
+    /// One of an RBM's learning rules (PCD, momentum, decay, rate schedule, sparsity).
+    SetRbmRule(super::rbm_rules::RbmRule),
+    /// Held-out patterns for an RBM's learning curve, as wide as the visible layer (empty:
+    /// none).
+    SetValidation(Vec<Vec<u8>>),
     /// Update order.
     SetOrder(UpdateOrder),
     /// Sweeps per second (None: as fast as possible).
@@ -345,6 +350,14 @@ pub struct LearningView {
     pub updates_per_sec: f64,
     /// An RBM's CD-k walk for the first training pattern, when stepped through the phases.
     pub rbm_walk: Option<RbmWalkView>,
+    /// The held-out learning curve (update, value), measured with `curve`.
+    pub validation_curve: Vec<[f64; 2]>,
+    /// Held-out patterns loaded (0: none).
+    pub validation_patterns: usize,
+    /// An RBM trainer's epochs done (the momentum switch and rate schedule count these).
+    pub epoch: usize,
+    /// An RBM's learning rate and momentum at the current epoch, after schedule and switch.
+    pub current_rates: Option<(f64, f64)>,
 }
 
 /// One CD-k walk of an RBM, shown as four small images: data → hidden → reconstruction →
@@ -437,6 +450,8 @@ pub struct Settings {
     pub cd_k: usize,
     /// The annealing schedule.
     pub schedule: Schedule,
+    /// An RBM trainer's settings, every learning rule among them (None for other models).
+    pub rbm_training: Option<crate::engine::rbm_train::RbmTrainConfig>,
 }
 
 impl Default for Settings {
@@ -455,6 +470,7 @@ impl Default for Settings {
             learning_rate: 0.05,
             cd_k: 1,
             schedule: Schedule::default(),
+            rbm_training: None,
         }
     }
 }

@@ -128,9 +128,16 @@ fn check_saved(saved: &SavedSimulation) -> Result<(), EngineError> {
         }
     }
     s.schedule.steps()?;
-    if learning.curve.iter().flatten().any(|x| !x.is_finite()) {
+    if learning
+        .curve
+        .iter()
+        .chain(&learning.validation_curve)
+        .flatten()
+        .any(|x| !x.is_finite())
+    {
         return Err(bad("the learning curve holds a value that is not finite"));
     }
+    super::rbm_metrics::check_validation(&learning.validation, nv)?;
     match (&s.model, s.spec.kind) {
         (Model::Net(m), ModelKind::Hopfield | ModelKind::Boltzmann) => {
             m.bm.validate()?;

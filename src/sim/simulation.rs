@@ -111,13 +111,27 @@ impl Simulation {
         self.restart_trace();
     }
 
-    /// The same settings (T, order, pace, schedule) around another simulation's network: a
-    /// new model keeps what the person chose for running it.
+    /// The same settings (T, order, pace, schedule; an RBM's learning rules and held-out data)
+    /// around another simulation's network: a new model keeps what the person chose for running
+    /// and training it.
     pub(super) fn keeping_settings(&self, mut next: Self) -> Self {
         next.core.temperature = self.core.temperature;
         next.core.order = self.core.order;
         next.pacer = Pacer::new(self.pacer.limit());
         next.core.schedule = self.core.schedule.clone();
+        // An RBM keeps its learning rules (checked when they were set) in the new RBM.
+        if let (Model::Rbm(old), Model::Rbm(new)) = (&self.core.model, &mut next.core.model)
+            && new
+                .trainer
+                .set_config(old.trainer.config().clone())
+                .is_err()
+        {
+            debug_assert!(false, "a held configuration is always valid");
+        }
+        // Held-out data stays while it fits the new network.
+        if next.nv() == self.nv() && matches!(next.core.model, Model::Rbm(_)) {
+            next.learner.saved.validation = self.learner.saved.validation.clone();
+        }
         next.weights_generation = self.weights_generation + 1;
         next.trace_generation = self.trace_generation + 1;
         next
@@ -130,6 +144,11 @@ impl Simulation {
         sim.apply(Command::ShowPattern(0))?;
         sim.apply(Command::AddNoise(0.2))?;
         Ok(sim)
+    }
+
+    /// Whether continuous training is on (it needs no pause between advances).
+    pub fn is_training(&self) -> bool {
+        self.learner.training
     }
 
     /// Whether it runs continuously.
@@ -156,9 +175,9 @@ impl Simulation {
 
     /// Every setting, as the snapshot publishes it.
     pub fn settings(&self) -> Settings {
-        let cd_k = match &self.core.model {
-            Model::Rbm(m) => m.trainer.config().cd_k,
-            Model::Net(_) => 1,
+        let (cd_k, rbm_training) = match &self.core.model {
+            Model::Rbm(m) => (m.trainer.config().cd_k, Some(m.trainer.config().clone())),
+            Model::Net(_) => (1, None),
         };
         Settings {
             kind: self.core.spec.kind,
@@ -174,6 +193,7 @@ impl Simulation {
             learning_rate: self.learner.learning_rate(&self.core.model),
             cd_k,
             schedule: self.core.schedule.clone(),
+            rbm_training,
         }
     }
 
@@ -203,7 +223,14 @@ impl Simulation {
             Command::Run => self.running = true,
             Command::InjectFault(FaultSite::Apply) => panic!("fault injected in apply"),
             Command::InjectFault(site) => self.fault = Some(site),
-            Command::Pause => self.stop_all(),
+            Command::Pause => {
+                let was_training = self.learner.training;
+                self.stop_all();
+                if was_training {
+                    self.learner
+                        .finish_curve(&self.core.model, &self.core.training_set)?;
+                }
+            }
             Command::Step(n) => {
                 self.current_temperature()?;
                 for _ in 0..n {
@@ -272,9 +299,14 @@ impl Simulation {
                 if on && self.core.spec.kind == ModelKind::Hopfield {
                     return Err(EngineError::BadParameter("a Hopfield net stores patterns in one shot; choose a Boltzmann machine or an RBM to train".into()));
                 }
+                let was_training = self.learner.training;
                 self.learner.set_training(&self.core.training_set, on)?;
                 if !on {
                     self.pacer.stop();
+                }
+                if was_training && !on {
+                    self.learner
+                        .finish_curve(&self.core.model, &self.core.training_set)?;
                 }
             }
             Command::SetLearningRate(eta) => {
@@ -296,6 +328,18 @@ impl Simulation {
                     ..m.trainer.config().clone()
                 };
                 m.trainer.set_config(config)?;
+            }
+            Command::SetRbmRule(rule) => {
+                let Model::Rbm(m) = &mut self.core.model else {
+                    return Err(EngineError::BadParameter(
+                        "these learning rules belong to an RBM; this model is not one".into(),
+                    ));
+                };
+                let config = super::rbm_rules::with_rule(m.trainer.config(), rule)?;
+                m.trainer.set_config(config)?;
+            }
+            Command::SetValidation(patterns) => {
+                self.learner.set_validation(&self.core.model, patterns)?;
             }
             Command::SetSchedule(schedule) => {
                 schedule.steps()?;
@@ -690,6 +734,13 @@ impl Simulation {
         since_last: Duration,
     ) -> Result<(), EngineError> {
         let start = Instant::now();
+        if let (true, Model::Rbm(m)) = (self.learner.training, &mut self.core.model) {
+            self.learner
+                .train_rbm_for(m, &self.core.training_set, budget, &mut self.core.rng)?;
+            self.weights_changed();
+            self.pacer.measure(self.learner.saved.updates as f64);
+            return Ok(());
+        }
         if self.learner.training {
             while start.elapsed() < budget {
                 self.learner.train_step(
@@ -698,9 +749,6 @@ impl Simulation {
                     &mut self.core.rng,
                 )?;
                 self.weights_changed();
-                if matches!(self.core.model, Model::Rbm(_)) {
-                    break;
-                }
             }
             self.pacer.measure(self.learner.saved.updates as f64);
             return Ok(());
@@ -807,8 +855,11 @@ impl Simulation {
             .views
             .landscape(&self.core.model, self.weights_generation);
         snap.nearest = nearest_pattern(&self.core.training_set.patterns, &snap.visible);
-        snap.descent_nearest =
-            nearest_pattern(&self.core.training_set.patterns, &snap.descent_visible);
+        snap.descent_nearest = if snap.descent_visible == snap.visible {
+            snap.nearest
+        } else {
+            nearest_pattern(&self.core.training_set.patterns, &snap.descent_visible)
+        };
         let updates_per_sec = if training { self.pacer.rate() } else { 0.0 };
         snap.learning =
             self.learner
@@ -831,6 +882,8 @@ fn command_is_checked_first(command: &Command) -> bool {
             | Command::SetSpeed(_)
             | Command::SetSchedule(_)
             | Command::SetLearningRate(_)
+            | Command::SetRbmRule(_)
+            | Command::SetValidation(_)
             | Command::ClearTrace
             | Command::Capture
             | Command::Replace(_)

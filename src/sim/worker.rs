@@ -148,7 +148,7 @@ fn run(
                 command if history::is_edit(&command) => {
                     let now = Instant::now();
                     let before = history.starts_entry(&command, now).then(|| sim.clone());
-                    let probe = std::mem::discriminant(&command);
+                    let probe = history::edit_kind(&command);
                     let mut ok = false;
                     guarded(&mut sim, &mut backup, &events, |s| {
                         s.apply(command)?;
@@ -184,7 +184,8 @@ fn run(
             publish(&mut sim, &history, &mut backup, &events, &latest, &wake);
             last_publish = Instant::now();
             dirty = false;
-        } else if sim.is_running() {
+        } else if sim.is_running() && !sim.is_training() {
+            // Paced sweeps wait for their credit; training needs no pause.
             std::thread::sleep(Duration::from_millis(1));
         }
     }

@@ -44,12 +44,17 @@ pub enum Purpose {
     SaveRecording,
     /// Write the training set as 0/1 text.
     ExportTrainingSet,
+    /// Read held-out patterns (0/1 text) for an RBM's learning curve.
+    LoadValidation,
 }
 
 impl Purpose {
     /// Whether the chosen path is written (not read).
     pub fn saves(self) -> bool {
-        !matches!(self, Purpose::Open | Purpose::ImportWeights)
+        !matches!(
+            self,
+            Purpose::Open | Purpose::ImportWeights | Purpose::LoadValidation
+        )
     }
 
     fn extension(self) -> &'static str {
@@ -60,7 +65,7 @@ impl Purpose {
             Purpose::ImportWeights | Purpose::ExportWeights => "json",
             Purpose::ExportTrace => "csv",
             Purpose::SaveRecording => "gif",
-            Purpose::ExportTrainingSet => "txt",
+            Purpose::ExportTrainingSet | Purpose::LoadValidation => "txt",
         }
     }
 
@@ -76,6 +81,7 @@ impl Purpose {
             Purpose::ExportTrace => "Export the energy trace as CSV",
             Purpose::SaveRecording => "Save the recording as GIF",
             Purpose::ExportTrainingSet => "Export the training set as 0/1 text",
+            Purpose::LoadValidation => "Load validation data (0/1 text)",
         }
     }
 
@@ -87,6 +93,7 @@ impl Purpose {
             Purpose::ExportTrace => "energy.csv".into(),
             Purpose::SaveRecording => "recording.gif".into(),
             Purpose::ExportTrainingSet => "training-set.txt".into(),
+            Purpose::LoadValidation => "validation.txt".into(),
         }
     }
 }
@@ -100,6 +107,7 @@ enum Outcome {
         Result<Box<Simulation>, PersistError>,
     ),
     Imported(PathBuf, Result<Box<ImportedModel>, PersistError>),
+    ReadValidation(PathBuf, Result<Vec<Vec<u8>>, PersistError>),
     Wrote(PathBuf, Purpose, Result<(), PersistError>),
 }
 
@@ -215,6 +223,8 @@ impl Files {
             Intent::ImportWeights => self.choose(Purpose::ImportWeights),
             Intent::ImportPath(path) => self.defer_or_run(Deferred::ImportPath(path)),
             Intent::Export(purpose) => self.choose(purpose),
+            Intent::LoadValidation => self.choose(Purpose::LoadValidation),
+            Intent::LoadValidationPath(path) => self.read_validation(path),
             Intent::OpenExample(k) => self.defer_or_run(Deferred::Example(k)),
             Intent::CloseDialog => self.close_dialog(),
             Intent::ToggleLessons
@@ -417,6 +427,22 @@ impl Files {
                     ),
                     true,
                 )),
+                Outcome::ReadValidation(path, Ok(patterns)) => {
+                    let message = format!(
+                        "read {} held-out patterns from {}",
+                        patterns.len(),
+                        path.display()
+                    );
+                    pending.push(Command::SetValidation(patterns));
+                    Some((message, false))
+                }
+                Outcome::ReadValidation(path, Err(e)) => Some((
+                    format!(
+                        "could not read validation data from {}: {e}",
+                        path.display()
+                    ),
+                    true,
+                )),
                 Outcome::Wrote(path, purpose, Ok(())) => {
                     if purpose == Purpose::SaveAs {
                         self.dirty = false;
@@ -444,6 +470,7 @@ impl Files {
             // The question about unsaved work comes once there is a file to open.
             Purpose::Open => self.defer_or_run(Deferred::OpenPath(path)),
             Purpose::ImportWeights => self.defer_or_run(Deferred::ImportPath(path)),
+            Purpose::LoadValidation => self.read_validation(path),
             Purpose::SaveAs | Purpose::ExportWeights | Purpose::ExportTrainingSet => {
                 self.capture_for(purpose, path, pending)
             }
@@ -489,6 +516,16 @@ impl Files {
     pub fn write_figure(&mut self, path: PathBuf, purpose: Purpose, figure: Figure) {
         self.write_in_background(path, purpose, move |p| {
             crate::ui::figures::save(&figure, p, crate::ui::figures::SLIDE)
+        });
+    }
+
+    /// Reads held-out patterns in the background; the simulation checks their width.
+    fn read_validation(&mut self, path: PathBuf) {
+        let jobs = self.jobs.clone();
+        self.busy += 1;
+        std::thread::spawn(move || {
+            let result = persist::read::load_patterns(&path);
+            let _ = jobs.send(Outcome::ReadValidation(path, result));
         });
     }
 
@@ -575,6 +612,14 @@ impl Files {
                 "RBM: {\"n_visible\", \"n_hidden\", \"W\", \"b\", \"c\"}; \
                  Boltzmann machine: {\"n\", \"W\", \"b\"}",
                 Intent::ImportWeights,
+            );
+            item(
+                ui,
+                "Load validation data…",
+                "",
+                "Held-out 0/1 patterns for an RBM's learning curve (as wide as the visible layer); \
+                 you can also drop a .txt file on the window",
+                Intent::LoadValidation,
             );
             ui.menu_button("Export", |ui| {
                 for purpose in [
@@ -666,6 +711,7 @@ impl Files {
             let path = file.path().to_owned();
             intents.push(match path.extension().and_then(|e| e.to_str()) {
                 Some("json") => Intent::ImportPath(path),
+                Some("txt") => Intent::LoadValidationPath(path),
                 _ => Intent::OpenPath(path),
             });
         }

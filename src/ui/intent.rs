@@ -23,6 +23,10 @@ pub enum Intent {
     ImportWeights,
     /// Import this weights file.
     ImportPath(PathBuf),
+    /// Choose held-out (validation) data for an RBM's learning curve.
+    LoadValidation,
+    /// Read held-out data from this 0/1 text file (a .txt dropped on the window).
+    LoadValidationPath(PathBuf),
     /// Export something (weights, images, trace, training set).
     Export(Purpose),
     /// Export a figure of the screen as it is now.

@@ -18,6 +18,7 @@ pub mod landscape;
 pub mod lessons;
 pub mod picker;
 pub mod presentation;
+pub mod rbm_rules_ui;
 pub mod recent;
 pub mod recorder;
 pub mod theme;

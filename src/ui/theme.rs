@@ -12,6 +12,8 @@ pub const CLAMP: Color32 = Color32::from_rgb(90, 200, 255);
 pub const GRID_LINE: Color32 = Color32::from_rgb(60, 64, 80);
 /// The main network's trace.
 pub const TRACE_MAIN: Color32 = Color32::from_rgb(250, 170, 60);
+/// The held-out (validation) learning curve.
+pub const CURVE_HELD_OUT: Color32 = Color32::from_rgb(120, 180, 255);
 /// The T = 0 twin's trace.
 pub const TRACE_DESCENT: Color32 = Color32::from_rgb(120, 180, 255);
 /// Reference lines (stored-pattern energies).

@@ -24,6 +24,7 @@ pub fn view_ui(
         View::Landscape => super::landscape::landscape_ui(ui, snap),
         View::Learning => {
             super::controls::learning_ui(ui, snap, out);
+            super::rbm_rules_ui::rbm_rules_ui(ui, snap, &mut state.intents, out);
             ui.separator();
             learning_ui(ui, snap, heatmaps);
         }
@@ -430,14 +431,27 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
         });
     });
     ui.strong(format!("Learning curve: {}", l.curve_label));
+    let held_out = !l.validation_curve.is_empty();
     Plot::new("learning_curve")
         .height(180.0)
         .x_axis_label("updates")
+        .legend(Legend::default())
         .show(ui, |p| {
-            p.line(
-                Line::new(l.curve_label.clone(), PlotPoints::from(l.curve.clone()))
-                    .color(theme::TRACE_MAIN),
-            );
+            let name = if held_out {
+                "training".to_owned()
+            } else {
+                l.curve_label.clone()
+            };
+            p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
+            if held_out {
+                p.line(
+                    Line::new(
+                        format!("held-out ({} patterns)", l.validation_patterns),
+                        PlotPoints::from(l.validation_curve.clone()),
+                    )
+                    .color(theme::CURVE_HELD_OUT),
+                );
+            }
         });
 }
 

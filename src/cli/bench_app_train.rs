@@ -1,0 +1,163 @@
+//! `bench`: the app's Train against `boltzviz train`, per epoch, on the 64×16 digits RBM
+//! (batch 20, CD-1, the `train` defaults for every rule).
+//!
+//! Three paths over the same epochs, each timed from the start of training to its end:
+//! - `train`: the CLI's loop (flags parsed with their defaults, the trainer's epochs, the
+//!   exact metrics every `--eval-every` epochs and at the end), without printing;
+//! - the simulation alone: a [`Simulation`] given Train and advanced in 8 ms steps;
+//! - the app's worker: a [`SimHandle`] (the thread the window talks to) given Train, its
+//!   snapshots read as the window would, until training stops by itself at the last epoch
+//!   (the linear fall of the rate reaches 0 there, as `train --lr-schedule linear` does).
+
+use super::train::TrainArgs;
+use super::train_rbm::config_from_args;
+use crate::engine::SimRng;
+use crate::engine::patterns;
+use crate::engine::rbm::Rbm;
+use crate::engine::rbm_exact;
+use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
+use crate::sim::protocol::{Command, ModelKind, ModelSpec, TrainingSource};
+use crate::sim::rbm_rules::RbmRule;
+use crate::sim::{SimHandle, Simulation};
+use clap::Parser;
+use std::time::{Duration, Instant};
+
+/// Epochs per timed run (long enough that a second of training shows the steady rate of both
+/// sides' metrics: `train` measures at epochs 500 and 1000, the app about every second).
+pub const EPOCHS: usize = 1000;
+/// Rounds of the three paths side by side (the best of each is reported: on a shared machine
+/// the fastest run is the one least slowed by other work).
+const RUNS: usize = 5;
+/// The longest a run may take before the benchmark gives up.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// Epochs per second of each path (the best of [`RUNS`] rounds).
+pub struct AppTrainFigures {
+    /// `boltzviz train`'s loop.
+    pub cli: f64,
+    /// The simulation advanced directly.
+    pub simulation: f64,
+    /// The app's simulation thread.
+    pub worker: f64,
+}
+
+#[derive(Parser)]
+struct TrainFlags {
+    #[command(flatten)]
+    args: TrainArgs,
+}
+
+/// `train --model rbm --hidden 16 --epochs 1000 --batch 20` with every other flag at its
+/// default.
+fn default_train_args() -> anyhow::Result<TrainArgs> {
+    let epochs = EPOCHS.to_string();
+    let flags = TrainFlags::try_parse_from([
+        "train",
+        "--model",
+        "rbm",
+        "--data",
+        "digits",
+        "--hidden",
+        "16",
+        "--batch",
+        "20",
+        "--epochs",
+        &epochs,
+        "--out",
+        "unused.ron",
+    ])?;
+    Ok(flags.args)
+}
+
+/// Measures the three paths.
+pub fn measure() -> anyhow::Result<AppTrainFigures> {
+    let args = default_train_args()?;
+    let config = config_from_args(&args);
+    let every = super::train::eval_every(&args);
+    let digits = patterns::digits()?;
+    let data = matrix_from_patterns(&digits.patterns)?;
+    let cli = || -> anyhow::Result<Duration> {
+        let mut rng = SimRng::seed_from_u64(1);
+        let mut rbm = Rbm::random(data.ncols(), 16, 0.01, &mut rng)?;
+        rbm.set_visible_bias_from_data(&data);
+        let mut trainer = RbmTrainer::new(&rbm, config.clone())?;
+        let start = Instant::now();
+        for epoch in 1..=EPOCHS {
+            trainer.train_epoch(&mut rbm, &data, &mut rng)?;
+            if (every > 0 && epoch % every == 0) || epoch == EPOCHS {
+                rbm_exact::mean_log_likelihood(&rbm, data.view())?;
+            }
+        }
+        Ok(start.elapsed())
+    };
+    let simulation = || -> anyhow::Result<Duration> {
+        let mut sim = app_simulation(&config)?;
+        let start = Instant::now();
+        sim.apply(Command::Train(true))?;
+        while sim.is_training() {
+            sim.advance(Duration::from_millis(8), Duration::ZERO)?;
+            anyhow::ensure!(start.elapsed() < RUN_LIMIT, "the simulation did not stop");
+        }
+        Ok(start.elapsed())
+    };
+    let worker = || -> anyhow::Result<Duration> {
+        let handle = SimHandle::spawn(app_simulation(&config)?, || {})?;
+        let start = Instant::now();
+        handle
+            .send(Command::Train(true))
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let mut started = false;
+        loop {
+            if let Some(snap) = handle.take_snapshot() {
+                started |= snap.learning.training;
+                if started && !snap.learning.training {
+                    anyhow::ensure!(snap.learning.epoch == EPOCHS, "stopped early");
+                    return Ok(start.elapsed());
+                }
+            }
+            anyhow::ensure!(start.elapsed() < RUN_LIMIT, "the worker did not stop");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    };
+    // The three side by side in each round, so a change in the machine's load falls on all.
+    let mut rates = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..RUNS {
+        for (k, time) in [cli()?, simulation()?, worker()?].into_iter().enumerate() {
+            rates[k].push(EPOCHS as f64 / time.as_secs_f64());
+        }
+    }
+    let [cli, simulation, worker] = rates.map(best);
+    Ok(AppTrainFigures {
+        cli,
+        simulation,
+        worker,
+    })
+}
+
+/// The app's digits RBM with `train`'s rules set through the Learning view's commands, the
+/// rate falling to 0 at the last epoch (where training stops by itself).
+fn app_simulation(config: &RbmTrainConfig) -> anyhow::Result<Simulation> {
+    let mut sim = Simulation::new(ModelSpec {
+        kind: ModelKind::Rbm,
+        source: TrainingSource::Digits,
+        hidden: 16,
+        ..ModelSpec::default()
+    })?;
+    sim.apply(Command::SetLearningRate(f64::from(config.learning_rate)))?;
+    for rule in [
+        RbmRule::Momentum(config.momentum),
+        RbmRule::FinalMomentum(config.final_momentum),
+        RbmRule::MomentumSwitch(config.momentum_switch_epoch),
+        RbmRule::WeightDecay(config.weight_decay),
+        RbmRule::RateDecay(config.lr_decay),
+        RbmRule::RateEndEpoch(Some(EPOCHS)),
+    ] {
+        sim.apply(Command::SetRbmRule(rule))?;
+    }
+    Ok(sim)
+}
+
+/// The largest of `values`.
+fn best(values: Vec<f64>) -> f64 {
+    values.into_iter().fold(f64::NAN, f64::max)
+}

@@ -1,0 +1,127 @@
+//! What an RBM's learning curve measures, and how often: the exact mean log-likelihood of the
+//! training set and of a held-out (validation) set, sharing one log Z
+//! ([`crate::engine::rbm_exact`]), when the smaller layer can be enumerated; the reconstruction
+//! error of both otherwise.
+//!
+//! One exact evaluation of the 64×16 digits RBM costs about as much as ten epochs of its
+//! training, so while the app trains continuously the curve is measured at a bounded share of
+//! the time ([`MetricBudget`]): training runs as fast per epoch as `boltzviz train`.
+
+use crate::engine::EngineError;
+use crate::engine::rbm::Rbm;
+use crate::engine::rbm_exact;
+use crate::engine::rbm_train::reconstruction_error;
+use ndarray::Array2;
+use std::time::Duration;
+
+/// RBMs whose smaller layer has at most this many units get an exact learning curve.
+pub const MAX_EXACT_CURVE_UNITS: usize = 20;
+/// The share of training time the curve's measurements may take while training runs: less
+/// than `boltzviz train` spends on its default metrics (one exact evaluation per 500 epochs,
+/// about 2 %), so the app trains at least as fast per epoch. For the digits RBM that is a
+/// point about every second.
+pub const METRIC_SHARE: f64 = 0.01;
+
+/// Whether `rbm`'s curve is the exact log-likelihood (else the reconstruction error).
+pub fn exact_curve(rbm: &Rbm) -> bool {
+    rbm.n_visible().min(rbm.n_hidden()) <= MAX_EXACT_CURVE_UNITS
+}
+
+/// The curve's value for the training data and, if given, the held-out data: the exact mean
+/// log-likelihood in nats (one log Z for both) or the reconstruction error per pixel.
+pub fn curve_values(
+    rbm: &Rbm,
+    train: &Array2<f32>,
+    valid: Option<&Array2<f32>>,
+) -> Result<(f64, Option<f64>), EngineError> {
+    if exact_curve(rbm) {
+        let mut sets = vec![train.view()];
+        sets.extend(valid.map(|v| v.view()));
+        let values = rbm_exact::mean_log_likelihoods(rbm, &sets)?;
+        Ok((values[0], values.get(1).copied()))
+    } else {
+        Ok((
+            reconstruction_error(rbm, train),
+            valid.map(|v| reconstruction_error(rbm, v)),
+        ))
+    }
+}
+
+/// Time spent training and measuring since training started: a measurement is due while
+/// measuring has taken at most [`METRIC_SHARE`] of the training time (so the first epoch is
+/// always measured, and later ones at a rate that keeps the share).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MetricBudget {
+    training: Duration,
+    measuring: Duration,
+}
+
+impl MetricBudget {
+    /// Adds time spent training.
+    pub fn add_training(&mut self, spent: Duration) {
+        self.training += spent;
+    }
+
+    /// Adds time spent measuring.
+    pub fn add_measuring(&mut self, spent: Duration) {
+        self.measuring += spent;
+    }
+
+    /// Whether the next measurement keeps the share.
+    pub fn due(&self) -> bool {
+        self.measuring.as_secs_f64() <= METRIC_SHARE * self.training.as_secs_f64()
+    }
+}
+
+/// Checks held-out patterns against the visible layer: one line naming the first that does
+/// not fit.
+pub fn check_validation(patterns: &[Vec<u8>], n_visible: usize) -> Result<(), EngineError> {
+    for (k, p) in patterns.iter().enumerate() {
+        if p.len() != n_visible {
+            return Err(EngineError::BadParameter(format!(
+                "the validation data has {} values in pattern {}, but the visible layer has {n_visible} units",
+                p.len(),
+                k + 1
+            )));
+        }
+        if p.iter().any(|&v| v > 1) {
+            return Err(EngineError::BadParameter(format!(
+                "validation pattern {} has a value other than 0 or 1",
+                k + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn measurements_keep_their_share_of_the_time() {
+        let mut budget = MetricBudget::default();
+        assert!(budget.due(), "the first epoch is measured");
+        budget.add_training(Duration::from_millis(1));
+        budget.add_measuring(Duration::from_millis(10));
+        assert!(!budget.due());
+        budget.add_training(Duration::from_millis(998));
+        assert!(!budget.due(), "10 ms of 999 ms is more than 1 %");
+        budget.add_training(Duration::from_millis(1));
+        assert!(budget.due(), "10 ms of 1000 ms is 1 %");
+    }
+
+    #[test]
+    fn validation_of_another_width_is_refused_in_one_line() {
+        let error = check_validation(&[vec![0, 1, 1]], 64).expect_err("refused");
+        let text = error.to_string();
+        assert!(
+            text.contains("3 values") && text.contains("64 units"),
+            "{text}"
+        );
+        assert!(!text.contains('\n'));
+        assert!(check_validation(&[vec![0, 1, 1]], 3).is_ok());
+        assert!(check_validation(&[vec![0, 2, 1]], 3).is_err());
+    }
+}
