@@ -78,6 +78,7 @@ impl From<SavedSimulationV1> for SavedSimulation {
                     }),
                 updates: v1.updates,
                 curve: v1.curve,
+                rule_runs: Default::default(),
             },
             sweeps_per_sec_limit: v1.sweeps_per_sec_limit,
         }

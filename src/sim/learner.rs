@@ -49,6 +49,9 @@ pub struct LearningState {
     pub updates: usize,
     /// The learning curve, (update, value), thinned but never cut.
     pub curve: Vec<[f64; 2]>,
+    /// An RBM's training rule (CD-k, PCD, exact) and one curve per run of a rule.
+    #[serde(default)]
+    pub rule_runs: super::rule_runs::RuleRuns,
 }
 
 /// The learning state of a session: what is saved, and what is only shown or running.
@@ -60,6 +63,8 @@ pub struct Learner {
     pub rbm_walk: Option<RbmWalkView>,
     /// Continuous training is on.
     pub training: bool,
+    /// An RBM's gradient estimates against the exact gradient (not saved).
+    pub gradient: super::gradient::GradientCompare,
 }
 
 impl Learner {
@@ -69,6 +74,7 @@ impl Learner {
             saved,
             rbm_walk: None,
             training: false,
+            gradient: Default::default(),
         }
     }
 }
@@ -277,7 +283,7 @@ impl Learner {
             }
             Model::Rbm(m) => {
                 let data = matrix_from_patterns(&set.patterns)?;
-                m.trainer.train_epoch(&mut m.rbm, &data, rng)?;
+                self.saved.rule_runs.train_epoch(m, &data, rng)?;
                 self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 2, rng)?;
                 self.saved.updates += 1;
                 self.record_curve_point(model, set)

@@ -3,11 +3,13 @@
 //! Knows nothing of egui.
 
 pub mod curve;
+pub mod gradient;
 pub mod history;
 pub mod learner;
 pub mod model;
 pub mod pacer;
 pub mod protocol;
+pub mod rule_runs;
 pub mod saved;
 pub mod simulation;
 pub mod view_cache;

@@ -177,6 +177,10 @@ pub enum Command {
     Anneal,
     /// Gibbs steps k of an RBM's CD-k (1 to 100).
     SetCdK(usize),
+    /// How an RBM's training estimates its gradient: CD-k, PCD-k or exact (small RBMs).
+    SetRbmRule(super::rule_runs::RbmRule),
+    /// An RBM's weights back to where its first rule run started (the runs' curves stay).
+    RestartRuleRun,
     /// Update order.
     SetOrder(UpdateOrder),
     /// Sweeps per second (None: as fast as possible).
@@ -435,6 +439,8 @@ pub struct Settings {
     pub learning_rate: f64,
     /// Gibbs steps k of an RBM's CD-k.
     pub cd_k: usize,
+    /// How an RBM's training estimates its gradient.
+    pub rbm_rule: super::rule_runs::RbmRule,
     /// The annealing schedule.
     pub schedule: Schedule,
 }
@@ -454,6 +460,7 @@ impl Default for Settings {
             speed: Some(20.0),
             learning_rate: 0.05,
             cd_k: 1,
+            rbm_rule: Default::default(),
             schedule: Schedule::default(),
         }
     }
@@ -530,4 +537,6 @@ pub struct Snapshot {
     pub distribution: Option<DistributionView>,
     /// The energy landscape (nets of at most 12 units).
     pub landscape: Option<LandscapeView>,
+    /// An RBM's exact gradient beside its CD and PCD estimates.
+    pub gradient: Option<super::gradient::GradientView>,
 }

@@ -6,6 +6,7 @@ pub mod controls;
 pub mod edit_menu;
 pub mod export_images;
 pub mod files;
+pub mod gradient_panel;
 pub mod grid;
 pub mod headless;
 pub mod heatmap;

@@ -25,6 +25,7 @@ pub fn view_ui(
             super::controls::learning_ui(ui, snap, out);
             ui.separator();
             learning_ui(ui, snap, heatmaps);
+            super::gradient_panel::gradient_ui(ui, snap, heatmaps, out);
         }
     }
 }
