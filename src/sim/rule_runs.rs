@@ -72,6 +72,11 @@ pub struct RuleRuns {
 }
 
 impl RuleRuns {
+    /// Nothing chosen or run yet (a session file then leaves the field out).
+    pub fn is_untouched(&self) -> bool {
+        *self == Self::default()
+    }
+
     /// The rule in force for `config`.
     pub fn rule(&self, config: &RbmTrainConfig) -> RbmRule {
         match (self.exact, config.persistent) {
