@@ -36,10 +36,37 @@ fn log_likelihoods(o: &Output) -> Vec<f64> {
 fn train(rule: &str, seed: u64, out: &str, data: &str) -> Output {
     let seed = seed.to_string();
     run(&[
-        "train", "--model", "rbm", "--data", data, "--hidden", "4", "--epochs", "2000",
-        "--batch", "6", "--lr", "0.2", "--lr-decay", "0", "--lr-schedule", "inverse",
-        "--momentum", "0", "--final-momentum", "0", "--decay", "0", "--eval-every", "100",
-        "--rule", rule, "--seed", &seed, "--out", out,
+        "train",
+        "--model",
+        "rbm",
+        "--data",
+        data,
+        "--hidden",
+        "4",
+        "--epochs",
+        "2000",
+        "--batch",
+        "6",
+        "--lr",
+        "0.2",
+        "--lr-decay",
+        "0",
+        "--lr-schedule",
+        "inverse",
+        "--momentum",
+        "0",
+        "--final-momentum",
+        "0",
+        "--decay",
+        "0",
+        "--eval-every",
+        "100",
+        "--rule",
+        rule,
+        "--seed",
+        &seed,
+        "--out",
+        out,
     ])
 }
 
@@ -59,13 +86,25 @@ fn exact_training_climbs_at_every_evaluation_and_ends_at_least_as_high_as_cd1() 
     let data = data.to_string_lossy().into_owned();
     let (mut exact_ends, mut cd_ends) = (Vec::new(), Vec::new());
     for seed in 1..=6 {
-        let exact = train("exact", seed, &d.join("exact.json").to_string_lossy(), &data);
-        assert!(exact.status.success(), "{}", String::from_utf8_lossy(&exact.stderr));
+        let exact = train(
+            "exact",
+            seed,
+            &d.join("exact.json").to_string_lossy(),
+            &data,
+        );
+        assert!(
+            exact.status.success(),
+            "{}",
+            String::from_utf8_lossy(&exact.stderr)
+        );
         let ll = log_likelihoods(&exact);
         assert_eq!(ll.len(), 20, "{ll:?}");
         // Printed to three decimals: a step may round to the same figure, never below it.
         for w in ll.windows(2) {
-            assert!(w[1] >= w[0], "seed {seed}: the exact log-likelihood fell: {ll:?}");
+            assert!(
+                w[1] >= w[0],
+                "seed {seed}: the exact log-likelihood fell: {ll:?}"
+            );
         }
         assert!(ll[19] > ll[0] + 0.5, "seed {seed} learned: {ll:?}");
         exact_ends.push(ll[19]);
@@ -84,9 +123,20 @@ fn exact_training_is_refused_where_it_cannot_run() {
     let out = d.join("never.ron");
     let out_s = out.to_string_lossy().into_owned();
     for (extra, needle) in [
-        (&["--model", "rbm", "--hidden", "30", "--rule", "exact"][..], "at most 20 units"),
-        (&["--model", "rbm", "--hidden", "8", "--rule", "exact", "--pcd"][..], "exclude"),
-        (&["--model", "hopfield", "--rule", "exact"][..], "does not apply"),
+        (
+            &["--model", "rbm", "--hidden", "30", "--rule", "exact"][..],
+            "at most 20 units",
+        ),
+        (
+            &[
+                "--model", "rbm", "--hidden", "8", "--rule", "exact", "--pcd",
+            ][..],
+            "exclude",
+        ),
+        (
+            &["--model", "hopfield", "--rule", "exact"][..],
+            "does not apply",
+        ),
         (&["--model", "rbm", "--rule", "pinv"][..], "does not apply"),
     ] {
         let mut args = vec!["train", "--data", DIGITS, "--epochs", "2", "--out", &out_s];

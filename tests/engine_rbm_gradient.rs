@@ -89,11 +89,16 @@ fn the_exact_gradient_matches_central_differences_of_the_exact_log_likelihood() 
     let data = random_data(7, nv, 22);
     let pats = patterns(&data);
     let grad = exact_gradient(&rbm, data.view()).expect("gradient");
-    let value = |p: Param| get(&RbmGradient {
-        w: rbm.weights().clone(),
-        b: rbm.visible_bias().clone(),
-        c: rbm.hidden_bias().clone(),
-    }, p);
+    let value = |p: Param| {
+        get(
+            &RbmGradient {
+                w: rbm.weights().clone(),
+                b: rbm.visible_bias().clone(),
+                c: rbm.hidden_bias().clone(),
+            },
+            p,
+        )
+    };
     let mut worst = 0f64;
     for p in all_params(nv, nh) {
         let theta = value(p);
@@ -112,7 +117,11 @@ fn the_exact_gradient_matches_central_differences_of_the_exact_log_likelihood() 
         );
         worst = worst.max(err);
     }
-    assert!(grad.norm() > 0.05, "a non-trivial gradient: {}", grad.norm());
+    assert!(
+        grad.norm() > 0.05,
+        "a non-trivial gradient: {}",
+        grad.norm()
+    );
     eprintln!("worst FD error {worst:e}, bound {:e}", fd_tolerance(0.05));
 }
 
@@ -123,8 +132,8 @@ fn enumerating_either_layer_gives_the_same_gradient() {
         let data = random_data(5, nv, seed + 100);
         let by_v = exact_gradient_enumerating(&rbm, data.view(), EnumeratedLayer::Visible)
             .expect("visible");
-        let by_h = exact_gradient_enumerating(&rbm, data.view(), EnumeratedLayer::Hidden)
-            .expect("hidden");
+        let by_h =
+            exact_gradient_enumerating(&rbm, data.view(), EnumeratedLayer::Hidden).expect("hidden");
         let diff = by_v.minus(&by_h);
         let max = diff
             .w
@@ -156,7 +165,11 @@ fn a_one_by_one_rbm_matches_the_hand_derived_gradient() {
     for layer in [EnumeratedLayer::Visible, EnumeratedLayer::Hidden] {
         let g = exact_gradient_enumerating(&rbm, data.view(), layer).expect("gradient");
         let close = |x: f32, y: f64| (f64::from(x) - y).abs() < 1e-6;
-        assert!(close(g.w[[0, 0]], sig - p_vh), "{layer:?} W {}", g.w[[0, 0]]);
+        assert!(
+            close(g.w[[0, 0]], sig - p_vh),
+            "{layer:?} W {}",
+            g.w[[0, 0]]
+        );
         assert!(close(g.b[0], 1.0 - p_v), "{layer:?} b {}", g.b[0]);
         assert!(close(g.c[0], sig - p_h), "{layer:?} c {}", g.c[0]);
     }
@@ -197,7 +210,10 @@ fn a_long_chain_cd_estimate_agrees_with_the_exact_gradient_within_its_standard_e
     let bound = 5.0 * 0.5 / (rows as f64).sqrt();
     let diff = est.minus(&exact);
     for &d in diff.w.iter().chain(&diff.b).chain(&diff.c) {
-        assert!(f64::from(d).abs() < bound, "entry off by {d}, bound {bound}");
+        assert!(
+            f64::from(d).abs() < bound,
+            "entry off by {d}, bound {bound}"
+        );
     }
     assert!(est.cosine(&exact) > 0.95, "cosine {}", est.cosine(&exact));
 }

@@ -58,14 +58,18 @@ fn the_panel_shows_the_engines_exact_gradient_of_the_sessions_rbm() {
     let labels: Vec<&str> = view.estimates.iter().map(|e| e.label.as_str()).collect();
     assert_eq!(labels, ["CD-1", "CD-10", "PCD-1"]);
     for e in &view.estimates {
-        assert!((-1.0..=1.0).contains(&e.cosine) && e.norm_ratio > 0.0, "{e:?}");
+        assert!(
+            (-1.0..=1.0).contains(&e.cosine) && e.norm_ratio > 0.0,
+            "{e:?}"
+        );
     }
 }
 
 #[test]
 fn the_rule_is_saved_and_training_resumes_exactly() {
     let mut sim = rbm_sim(TrainingSource::BarsAndStripes, 6);
-    sim.apply(Command::SetRbmRule(RbmRule::Exact)).expect("exact");
+    sim.apply(Command::SetRbmRule(RbmRule::Exact))
+        .expect("exact");
     assert_eq!(sim.settings().rbm_rule, RbmRule::Exact);
     train(&mut sim, 7);
     let text = saved_text(&sim);
@@ -86,11 +90,18 @@ fn each_rule_gets_its_own_run_and_every_run_can_start_from_the_same_weights() {
     let start = rbm_of(&sim.to_saved());
     train(&mut sim, 10);
     assert_ne!(rbm_of(&sim.to_saved()), start, "training moved the weights");
-    sim.apply(Command::RestartRuleRun).expect("back to the start");
-    assert_eq!(rbm_of(&sim.to_saved()), start, "the very weights of the start");
-    sim.apply(Command::SetRbmRule(RbmRule::Exact)).expect("exact");
+    sim.apply(Command::RestartRuleRun)
+        .expect("back to the start");
+    assert_eq!(
+        rbm_of(&sim.to_saved()),
+        start,
+        "the very weights of the start"
+    );
+    sim.apply(Command::SetRbmRule(RbmRule::Exact))
+        .expect("exact");
     train(&mut sim, 10);
-    sim.apply(Command::RestartRuleRun).expect("back to the start");
+    sim.apply(Command::RestartRuleRun)
+        .expect("back to the start");
     sim.apply(Command::SetCdK(10)).expect("k");
     sim.apply(Command::SetRbmRule(RbmRule::CdK)).expect("CD");
     train(&mut sim, 10);
@@ -98,7 +109,11 @@ fn each_rule_gets_its_own_run_and_every_run_can_start_from_the_same_weights() {
     let labels: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
     assert_eq!(labels, ["CD-1", "exact", "CD-10"]);
     for r in &runs {
-        assert_eq!(r.curve[0], runs[0].curve[0], "{} starts where the others do", r.label);
+        assert_eq!(
+            r.curve[0], runs[0].curve[0],
+            "{} starts where the others do",
+            r.label
+        );
         assert_eq!(r.curve.last().map(|p| p[0]), Some(10.0));
     }
 }

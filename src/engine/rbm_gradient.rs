@@ -32,9 +32,9 @@
 
 use super::error::{EngineError, check_len};
 use super::math::exp_f32;
-use super::small_gemm;
 use super::rbm::Rbm;
 use super::rbm_exact::StateBlocks;
+use super::small_gemm;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 
@@ -137,7 +137,11 @@ pub fn check_small_enough(rbm: &Rbm) -> Result<(), EngineError> {
 
 /// The data side: `⟨v P(h | v)ᵀ⟩`, `⟨v⟩`, `⟨P(h | v)⟩` over the rows of `data` (0/1).
 pub fn data_moments(rbm: &Rbm, data: ArrayView2<f32>) -> Result<RbmGradient, EngineError> {
-    check_len("data columns (visible units)", rbm.n_visible(), data.ncols())?;
+    check_len(
+        "data columns (visible units)",
+        rbm.n_visible(),
+        data.ncols(),
+    )?;
     if data.nrows() == 0 {
         return Err(EngineError::EmptyData);
     }
@@ -159,12 +163,7 @@ pub fn data_moments(rbm: &Rbm, data: ArrayView2<f32>) -> Result<RbmGradient, Eng
 pub fn model_moments(rbm: &Rbm, layer: EnumeratedLayer) -> Result<RbmGradient, EngineError> {
     let enumerate_hidden = layer == EnumeratedLayer::Hidden;
     let blocks = StateBlocks::new(rbm, enumerate_hidden)?;
-    let (m, k, m_lo, rows) = (
-        blocks.units(),
-        blocks.d.len(),
-        blocks.m_lo,
-        blocks.rows(),
-    );
+    let (m, k, m_lo, rows) = (blocks.units(), blocks.d.len(), blocks.m_lo, blocks.rows());
     let mut hi = vec![0f32; k];
     let mut sums = vec![0f32; rows];
     let mut log_w = vec![0f64; rows];

@@ -124,7 +124,8 @@ impl GradientCompare {
         }
         let data = matrix_from_patterns(&set.patterns)?;
         let exact = exact_gradient(rbm, data.view())?;
-        let mut rng = SimRng::seed_from_u64(seed ^ (updates as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng =
+            SimRng::seed_from_u64(seed ^ (updates as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let k_compared = if k > 1 { k } else { COMPARED_K };
         let estimates = [
             ("CD-1".to_owned(), estimate(rbm, &data, 1, &mut rng)?),
@@ -200,9 +201,5 @@ fn estimate(
     k: usize,
     rng: &mut SimRng,
 ) -> Result<RbmGradient, EngineError> {
-    RbmTrainer::new(rbm, whole_batch(data, k, false))?.estimate_gradient(
-        rbm,
-        data.view(),
-        rng,
-    )
+    RbmTrainer::new(rbm, whole_batch(data, k, false))?.estimate_gradient(rbm, data.view(), rng)
 }

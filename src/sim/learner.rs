@@ -50,7 +50,10 @@ pub struct LearningState {
     /// The learning curve, (update, value), thinned but never cut.
     pub curve: Vec<[f64; 2]>,
     /// An RBM's training rule (CD-k, PCD, exact) and one curve per run of a rule.
-    #[serde(default, skip_serializing_if = "super::rule_runs::RuleRuns::is_untouched")]
+    #[serde(
+        default,
+        skip_serializing_if = "super::rule_runs::RuleRuns::is_untouched"
+    )]
     pub rule_runs: super::rule_runs::RuleRuns,
 }
 

@@ -90,7 +90,7 @@ fn heatmaps_ui(ui: &mut egui::Ui, view: &GradientView, heatmaps: &mut HeatmapCac
         view.at_update, view.exact_norm
     ));
     let size = egui::vec2(HEATMAP_SIDE, HEATMAP_SIDE);
-    ui.horizontal_top(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.vertical(|ui| {
             ui.strong("exact");
             heatmap_ui(
@@ -130,7 +130,10 @@ fn agreement_plots_ui(ui: &mut egui::Ui, view: &GradientView) {
     ui.horizontal_top(|ui| {
         history_plot_ui(
             ui,
-            ("gradient_cosine", "cos θ to the exact gradient (1 = same direction)"),
+            (
+                "gradient_cosine",
+                "cos θ to the exact gradient (1 = same direction)",
+            ),
             "same direction",
             view,
             &view.cosine_history,
@@ -138,7 +141,10 @@ fn agreement_plots_ui(ui: &mut egui::Ui, view: &GradientView) {
         );
         history_plot_ui(
             ui,
-            ("gradient_norm_ratio", "|estimate| / |exact| (1 = same length)"),
+            (
+                "gradient_norm_ratio",
+                "|estimate| / |exact| (1 = same length)",
+            ),
             "same length",
             view,
             &view.ratio_history,
@@ -180,7 +186,9 @@ fn history_plot_ui(
 fn runs_plot_ui(ui: &mut egui::Ui, view: &GradientView) {
     ui.strong("Exact log-likelihood per pattern (nats) of each run, from its own start");
     if view.runs.is_empty() {
-        ui.label("Train to start a run; change the rule (or go back to the start) to start another.");
+        ui.label(
+            "Train to start a run; change the rule (or go back to the start) to start another.",
+        );
         return;
     }
     Plot::new("gradient_runs")

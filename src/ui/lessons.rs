@@ -152,23 +152,42 @@ fn cd_text(snap: &Snapshot, _: &UiState) -> String {
     let estimates: Vec<String> = g
         .estimates
         .iter()
-        .map(|e| format!("{}: cos θ = {:.2}, length × {:.2}", e.label, e.cosine, e.norm_ratio))
+        .map(|e| {
+            format!(
+                "{}: cos θ = {:.2}, length × {:.2}",
+                e.label, e.cosine, e.norm_ratio
+            )
+        })
         .collect();
     let runs: Vec<String> = g
         .runs
         .iter()
         .filter_map(|r| {
             let ll = r.curve.last()?[1];
-            Some(format!("{} after {} updates: L = {ll:.2} nats", r.label, r.updates))
+            Some(format!(
+                "{} after {} updates: L = {ll:.2} nats",
+                r.label, r.updates
+            ))
         })
         .collect();
     format!(
-        "Learning should climb the log-likelihood L of the data, whose gradient is          ∂L/∂W = <v h>data - <v h>model. The model side averages over every state of the net,          so CD-k replaces it with a sample k Gibbs steps away from the data: cheap, but it points          elsewhere. This RBM has only 2^8 hidden states, so the exact gradient can be summed.          The Gradient panel (Learning view, below the curve) shows it beside CD-1, CD-10 and PCD          for the current weights, and how well each points (cos θ = 1: the same direction).
-
-         Now: {}.
-Runs: {}.",
-        if estimates.is_empty() { "not compared yet".to_owned() } else { estimates.join("; ") },
-        if runs.is_empty() { "none yet".to_owned() } else { runs.join("; ") }
+        "Learning should climb the log-likelihood L of the data, whose gradient is \
+         ∂L/∂W = <v h>data - <v h>model. The model side averages over every state of the net, \
+         so CD-k replaces it with a sample k Gibbs steps away from the data: cheap, but it \
+         points elsewhere. This RBM has only 2^8 hidden states, so the exact gradient can be \
+         summed. The Gradient panel (Learning view, below the curve) shows it beside CD-1, \
+         CD-10 and PCD for the current weights, and how well each points (cos θ = 1: the same \
+         direction).\n\nNow: {}.\nRuns: {}.",
+        if estimates.is_empty() {
+            "not compared yet".to_owned()
+        } else {
+            estimates.join("; ")
+        },
+        if runs.is_empty() {
+            "none yet".to_owned()
+        } else {
+            runs.join("; ")
+        }
     )
 }
 
@@ -178,7 +197,11 @@ fn cd_raced(snap: &Snapshot) -> bool {
         return false;
     };
     let long = |r: &&crate::sim::rule_runs::RuleRun| r.updates >= CD_LESSON_UPDATES;
-    let cd = g.runs.iter().filter(long).find(|r| r.label.starts_with("CD-"));
+    let cd = g
+        .runs
+        .iter()
+        .filter(long)
+        .find(|r| r.label.starts_with("CD-"));
     let exact = g.runs.iter().filter(long).find(|r| r.label == "exact");
     matches!((cd, exact), (Some(a), Some(b)) if a.curve.first() == b.curve.first())
 }
