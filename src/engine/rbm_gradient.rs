@@ -178,6 +178,11 @@ pub fn model_moments(rbm: &Rbm, layer: EnumeratedLayer) -> Result<RbmGradient, E
     let mut total = 0f64;
     let mut e_acc = vec![0f64; m];
     let mut cross = Array2::<f64>::zeros((m + 1, k));
+    // Bit i of every state of a block, as rows (m_lo × 2^m_lo).
+    let bits_t = blocks.low_states.t().as_standard_layout().into_owned();
+    let bits = bits_t
+        .as_slice()
+        .ok_or_else(|| EngineError::BadParameter("buffer not contiguous".into()))?;
     for high in 0..blocks.blocks() {
         let sig_flat = sig
             .as_slice_mut()
@@ -191,21 +196,27 @@ pub fn model_moments(rbm: &Rbm, layer: EnumeratedLayer) -> Result<RbmGradient, E
             cross.mapv_inplace(|x| x * scale);
             max = block_max;
         }
-        let mut block_total = 0f64;
-        for (r, &l) in log_w.iter().enumerate() {
-            let p = exp_f32((l - max) as f32);
-            block_total += f64::from(p);
-            weights[[0, r]] = p;
-            for i in 0..m_lo {
-                let bit = (r >> i) & 1 == 1;
-                weights[[1 + i, r]] = if bit { p } else { 0.0 };
-            }
+        let flat = weights
+            .as_slice_mut()
+            .ok_or_else(|| EngineError::BadParameter("buffer not contiguous".into()))?;
+        let (p, bit_rows) = flat.split_at_mut(rows);
+        p.iter_mut()
+            .zip(&log_w)
+            .for_each(|(pr, &l)| *pr = exp_f32((l - max) as f32));
+        let block_total = sum_f64(p);
+        for (i, (out, bit)) in bit_rows
+            .chunks_exact_mut(rows)
+            .zip(bits.chunks_exact(rows))
+            .enumerate()
+        {
+            out.iter_mut()
+                .zip(bit)
+                .zip(p.iter())
+                .for_each(|((o, &b), &pr)| *o = b * pr);
+            e_acc[i] += sum_f64(out);
         }
         weighted_sums(&weights, &sig, &mut block_sums);
         total += block_total;
-        for (i, row) in weights.rows().into_iter().skip(1).enumerate() {
-            e_acc[i] += row.iter().map(|&x| f64::from(x)).sum::<f64>();
-        }
         cross
             .slice_mut(ndarray::s![..=m_lo, ..])
             .zip_mut_with(&block_sums, |a, &x| *a += f64::from(x));
@@ -236,6 +247,20 @@ pub fn model_moments(rbm: &Rbm, layer: EnumeratedLayer) -> Result<RbmGradient, E
             c: s,
         }
     })
+}
+
+/// `Σ x` in double precision, four partial sums (the adds overlap instead of waiting on each
+/// other).
+fn sum_f64(x: &[f32]) -> f64 {
+    let mut lanes = [0f64; 4];
+    let chunks = x.chunks_exact(4);
+    let tail: f64 = chunks.remainder().iter().map(|&v| f64::from(v)).sum();
+    for c in chunks {
+        for l in 0..4 {
+            lanes[l] += f64::from(c[l]);
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
 }
 
 /// `out = weights · sig`: the register-blocked product over slices of [`small_gemm::MAX_DEPTH`]
