@@ -47,6 +47,8 @@ pub fn is_edit(command: &Command) -> bool {
             | Command::SetLearningRate(_)
             | Command::SetSchedule(_)
             | Command::SetCdK(_)
+            | Command::SetRbmRule(_)
+            | Command::RestartRuleRun
             | Command::SetOrder(_)
             | Command::SetSpeed(_)
             | Command::Reset { .. }
