@@ -113,13 +113,14 @@ pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
 }
 
 /// The lessons' scenes: (file name, builder), shipped in `assets/lessons/`.
-pub const LESSON_SCENES: [(&str, Builder); 6] = [
+pub const LESSON_SCENES: [(&str, Builder); 7] = [
     ("1-energy-and-recall.ron", lesson_recall),
     ("2-spurious-and-capacity.ron", lesson_capacity),
     ("3-temperature.ron", lesson_temperature),
     ("4-escaping-minima.ron", lesson_escape),
     ("5-hidden-units.ron", lesson_hidden_units),
     ("6-rbm.ron", lesson_rbm),
+    ("8-how-good-is-cd.ron", lesson_cd),
 ];
 
 /// Writes every lesson scene into `dir`.
@@ -247,6 +248,21 @@ fn lesson_rbm() -> Result<SavedSimulation, EngineError> {
         TrainingSource::Digits,
         (16, 6),
         [Command::ShowPattern(0), Command::SetTemperature(1.0)],
+    )
+}
+
+/// An untrained 16 × 8 RBM on 4 × 4 bars and stripes, η = 0.3: small enough (2⁸ hidden states)
+/// for the exact gradient, with CD-1 as its rule.
+fn lesson_cd() -> Result<SavedSimulation, EngineError> {
+    untrained(
+        ModelKind::Rbm,
+        TrainingSource::BarsAndStripes,
+        (8, 3),
+        [
+            Command::SetLearningRate(0.3),
+            Command::ShowPattern(0),
+            Command::SetTemperature(1.0),
+        ],
     )
 }
 

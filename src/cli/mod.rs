@@ -59,7 +59,7 @@ enum Cmd {
         /// Frames to let the scene run before capturing.
         #[arg(long, default_value_t = 90)]
         frames: u64,
-        /// Open this lesson (1–6) with its scene instead of the view's scene.
+        /// Open this lesson (1 to the number of lessons) with its scene instead of the view's scene.
         #[arg(long)]
         lesson: Option<usize>,
         /// In presentation mode (F5): larger, controls folded.
@@ -137,8 +137,9 @@ pub fn run() -> anyhow::Result<()> {
                     "unknown view {view:?}; use network, compare, distribution, weights, learning or landscape"
                 );
             };
-            if lesson.is_some_and(|k| !(1..=6).contains(&k)) {
-                anyhow::bail!("there are lessons 1 to 6");
+            let count = crate::persist::shipped::LESSON_SCENES.len();
+            if lesson.is_some_and(|k| !(1..=count).contains(&k)) {
+                anyhow::bail!("there are lessons 1 to {count}");
             }
             if out.is_none() && ui_tree.is_none() {
                 anyhow::bail!("say where to write: --out FILE.png, --ui-tree FILE.json, or both");

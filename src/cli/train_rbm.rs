@@ -1,15 +1,18 @@
-//! `boltzviz train --model rbm`: CD-k or PCD with Hinton's learning rules, and metrics every
+//! `boltzviz train --model rbm`: CD-k, PCD or the exact gradient (`--rule exact`, small RBMs)
+//! with Hinton's learning rules, and metrics every
 //! `--eval-every` epochs: the reconstruction error (free: the epoch measures it), and the exact
 //! mean log-likelihood of the training data and of `--valid` (one log Z for both, through
 //! [`crate::engine::rbm_exact`]) when the smaller layer can be enumerated quickly.
 
 use super::progress::Progress;
-use super::train::{DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, eval_every};
+use super::train::{
+    DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, TrainRule, eval_every,
+};
 use crate::engine::SimRng;
 use crate::engine::rbm::{Rbm, RbmChains};
 use crate::engine::rbm_exact;
 use crate::engine::rbm_train::{
-    RbmTrainConfig, RbmTrainer, Sparsity, matrix_from_patterns, reconstruction_error,
+    GradientRule, RbmTrainConfig, RbmTrainer, Sparsity, matrix_from_patterns, reconstruction_error,
 };
 use crate::sim::model::{Model, RbmModel};
 use ndarray::Array2;
@@ -31,6 +34,15 @@ pub(super) fn config_from_args(args: &TrainArgs) -> RbmTrainConfig {
             cost: args.sparsity_cost as f32,
         }),
         anneal_to_epoch: (args.lr_schedule == ScheduleChoice::Linear).then_some(args.epochs),
+    }
+}
+
+/// CD/PCD, or the exact gradient (`--rule exact`).
+fn gradient_rule(args: &TrainArgs) -> GradientRule {
+    if args.rule == Some(TrainRule::Exact) {
+        GradientRule::Exact
+    } else {
+        GradientRule::Sampled
     }
 }
 
@@ -71,7 +83,7 @@ pub(super) fn train_rbm(
     let mut progress = Progress::new("training", args.epochs);
     for epoch in 1..=args.epochs {
         let stats = trainer
-            .train_epoch(&mut rbm, &matrix, rng)
+            .train_epoch_by(&mut rbm, &matrix, rng, gradient_rule(args))
             .map_err(|e| anyhow::anyhow!("at epoch {epoch}: {e}"))?;
         let last = epoch == args.epochs;
         if (every > 0 && epoch % every == 0) || last {

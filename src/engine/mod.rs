@@ -19,6 +19,7 @@ pub mod patterns;
 pub mod pseudo_likelihood;
 pub mod rbm;
 pub mod rbm_exact;
+pub mod rbm_gradient;
 pub mod rbm_train;
 mod register_sweep;
 pub mod rng;

@@ -3,6 +3,7 @@
 //! Knows nothing of egui.
 
 pub mod curve;
+pub mod gradient;
 pub mod history;
 pub mod learner;
 pub mod model;
@@ -10,6 +11,7 @@ pub mod pacer;
 pub mod protocol;
 pub mod rbm_metrics;
 pub mod rbm_rules;
+pub mod rule_runs;
 pub mod saved;
 pub mod simulation;
 pub mod view_cache;

@@ -182,6 +182,10 @@ pub enum Command {
     /// Held-out patterns for an RBM's learning curve, as wide as the visible layer (empty:
     /// none).
     SetValidation(Vec<Vec<u8>>),
+    /// How an RBM's training estimates its gradient: CD-k, PCD-k or exact (small RBMs).
+    SetTrainingRule(super::rule_runs::TrainingRule),
+    /// An RBM's weights back to where its first rule run started (the runs' curves stay).
+    RestartRuleRun,
     /// Update order.
     SetOrder(UpdateOrder),
     /// Sweeps per second (None: as fast as possible).
@@ -448,6 +452,8 @@ pub struct Settings {
     pub learning_rate: f64,
     /// Gibbs steps k of an RBM's CD-k.
     pub cd_k: usize,
+    /// How an RBM's training estimates its gradient.
+    pub rbm_rule: super::rule_runs::TrainingRule,
     /// The annealing schedule.
     pub schedule: Schedule,
     /// An RBM trainer's settings, every learning rule among them (None for other models).
@@ -469,6 +475,7 @@ impl Default for Settings {
             speed: Some(20.0),
             learning_rate: 0.05,
             cd_k: 1,
+            rbm_rule: Default::default(),
             schedule: Schedule::default(),
             rbm_training: None,
         }
@@ -546,4 +553,6 @@ pub struct Snapshot {
     pub distribution: Option<DistributionView>,
     /// The energy landscape (nets of at most 12 units).
     pub landscape: Option<LandscapeView>,
+    /// An RBM's exact gradient beside its CD and PCD estimates.
+    pub gradient: Option<super::gradient::GradientView>,
 }

@@ -174,6 +174,7 @@ fn check_saved(saved: &SavedSimulation) -> Result<(), EngineError> {
             check_len("visible units of the RBM", nv, m.rbm.n_visible())?;
             m.chains.validate_for(&m.rbm)?;
             m.trainer.validate_for(&m.rbm)?;
+            learning.rule_runs.validate_for(&m.rbm)?;
             if let Some(RbmStatistics {
                 data: p,
                 reconstruction: n,

@@ -192,6 +192,10 @@ impl Simulation {
             speed: self.pacer.limit(),
             learning_rate: self.learner.learning_rate(&self.core.model),
             cd_k,
+            rbm_rule: match &self.core.model {
+                Model::Rbm(m) => self.learner.saved.rule_runs.rule(m.trainer.config()),
+                Model::Net(_) => Default::default(),
+            },
             schedule: self.core.schedule.clone(),
             rbm_training,
         }
@@ -340,6 +344,16 @@ impl Simulation {
             }
             Command::SetValidation(patterns) => {
                 self.learner.set_validation(&self.core.model, patterns)?;
+            }
+            Command::SetTrainingRule(rule) => {
+                let runs = &mut self.learner.saved.rule_runs;
+                runs.set_rule(rule, rbm_of(&mut self.core.model, "the training rule")?)?;
+            }
+            Command::RestartRuleRun => {
+                let runs = &mut self.learner.saved.rule_runs;
+                runs.restart(rbm_of(&mut self.core.model, "going back to the start")?)?;
+                self.weights_changed();
+                self.mark_trace(TraceMark::Weights);
             }
             Command::SetSchedule(schedule) => {
                 schedule.steps()?;
@@ -854,6 +868,15 @@ impl Simulation {
         snap.landscape = self
             .views
             .landscape(&self.core.model, self.weights_generation);
+        snap.gradient = self.learner.gradient.view(
+            &self.core.model,
+            &self.core.training_set,
+            &self.learner.saved.rule_runs,
+            self.weights_generation,
+            self.learner.saved.updates,
+            self.core.spec.seed,
+            training,
+        );
         snap.nearest = nearest_pattern(&self.core.training_set.patterns, &snap.visible);
         snap.descent_nearest = if snap.descent_visible == snap.visible {
             snap.nearest
@@ -865,6 +888,19 @@ impl Simulation {
             self.learner
                 .view(&self.core.model, &self.core.training_set, updates_per_sec);
         snap
+    }
+}
+
+/// The RBM of `model`, or an error saying `what` belongs to one.
+fn rbm_of<'a>(
+    model: &'a mut Model,
+    what: &str,
+) -> Result<&'a mut super::model::RbmModel, EngineError> {
+    match model {
+        Model::Rbm(m) => Ok(m),
+        Model::Net(_) => Err(EngineError::BadParameter(format!(
+            "{what} belongs to an RBM; this model is not one"
+        ))),
     }
 }
 

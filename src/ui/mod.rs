@@ -9,6 +9,7 @@ pub mod figures;
 pub mod files;
 pub mod fonts;
 pub mod format;
+pub mod gradient_panel;
 pub mod grid;
 pub mod headless;
 pub mod heatmap;

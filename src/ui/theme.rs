@@ -97,6 +97,13 @@ pub fn grey(p: f32) -> Color32 {
     )
 }
 
+/// The Gradient panel's series: exact, CD-1, CD-k, PCD.
+pub const GRADIENT_SERIES: [Color32; 4] = [
+    Color32::from_rgb(120, 180, 255),
+    Color32::from_rgb(250, 170, 60),
+    Color32::from_rgb(220, 110, 200),
+    Color32::from_rgb(110, 210, 140),
+];
 /// Basin colours of the energy landscape, cycled when there are more basins.
 pub const BASINS: [Color32; 8] = [
     Color32::from_rgb(230, 120, 80),

@@ -27,6 +27,7 @@ pub fn view_ui(
             super::rbm_rules_ui::rbm_rules_ui(ui, snap, &mut state.intents, out);
             ui.separator();
             learning_ui(ui, snap, heatmaps);
+            super::gradient_panel::gradient_ui(ui, snap, heatmaps, out);
         }
     }
 }
