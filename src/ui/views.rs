@@ -2,7 +2,9 @@
 
 use super::format::thousands;
 use super::grid::{GridData, grid_ui};
-use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui, probability_image_ui};
+use super::heatmap::{
+    HeatMap, HeatmapCache, filters_ui, heatmap_ui, probability_image_ui, styled_heatmap_ui,
+};
 use super::{UiState, View, theme};
 use crate::engine::anneal::Schedule;
 use crate::sim::protocol::{Command, ModelKind, RbmWalkView, Snapshot, TraceMark};
@@ -263,11 +265,11 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
         return;
     };
     ui.label(format!(
-        "P(s) = e^(-E(s)/T) / Z over all {} states, ordered by energy.   log Z = {:.4}   Z = {:.4e}   samples = {}   TV(exact, sampled) = {:.4}",
+        "P(s) = e^(−E(s)/T) / Z over all {} states, ordered by energy.   log Z = {:.4}   Z = {}   samples = {}   TV(exact, sampled) = {:.4}",
         dist.states.len(),
         dist.log_z,
-        dist.log_z.exp(),
-        dist.samples,
+        crate::ui::format::scientific(dist.log_z.exp(), 4),
+        thousands(dist.samples),
         dist.total_variation
     ));
     let exact: Vec<Bar> = dist
@@ -332,7 +334,7 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
 fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
     let (rows, cols) = snap.weights_shape;
     ui.label(format!(
-        "W is {rows} × {cols}; blue negative, white zero, red positive. Hover a cell for w_i_j."
+        "W is {rows} × {cols}; blue negative, white zero, red positive. Hover a cell for wᵢⱼ."
     ));
     heatmap_ui(
         ui,
@@ -361,78 +363,109 @@ fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
 fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
     let l = &snap.learning;
     ui.label(format!(
-        "ΔW = η (<s_is_j>+ - <s_is_j>-) with η = {:.3}.   {} training patterns, {} updates.",
+        "ΔW = η (⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻) with η = {:.3}.   {} training patterns, {} updates.",
         l.learning_rate, l.training_patterns, l.updates
     ));
     if snap.settings.kind == ModelKind::Rbm {
-        ui.label("RBM: the positive phase is data to hidden (<vh>+), the negative phase is reconstruction to hidden after k Gibbs steps (<vh>-).");
+        ui.label("RBM: the positive phase is data to hidden (⟨vh⟩⁺), the negative phase is reconstruction to hidden after k Gibbs steps (⟨vh⟩⁻).");
         if let Some(walk) = &l.rbm_walk {
             rbm_walk_ui(ui, heatmaps, walk, snap);
         }
     }
+    phase_panels_ui(ui, snap, heatmaps);
+    learning_curve_ui(ui, snap);
+}
+
+/// ⟨sᵢsⱼ⟩⁺, ⟨sᵢsⱼ⟩⁻ (one sequential scale for both: they are never negative) and their
+/// difference (diverging), rows and columns marked visible / hidden.
+fn phase_panels_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
+    let l = &snap.learning;
     let size = egui::vec2(240.0, 240.0);
+    let rbm = snap.settings.kind == ModelKind::Rbm;
+    let nv = snap.visible.len();
+    let split = (!rbm && nv < l.shape.0).then_some((nv, nv));
+    if rbm {
+        ui.label("Rows: visible units vᵢ; columns: hidden units hⱼ.");
+    }
+    let shared = l
+        .positive
+        .iter()
+        .chain(l.negative.iter())
+        .flat_map(|m| m.iter())
+        .fold(0.0f32, |m, &x| m.max(x));
+    let generation = l.updates as u64 * 4
+        + u64::from(l.positive.is_some())
+        + 2 * u64::from(l.negative.is_some())
+        + snap.weights_generation * 1000;
+    let panel = |ui: &mut egui::Ui,
+                 heatmaps: &mut HeatmapCache,
+                 (key, title, what): (&str, &str, &str),
+                 data: Option<&[f32]>,
+                 map: HeatMap,
+                 missing: &str| {
+        ui.vertical(|ui| {
+            ui.strong(title);
+            match data {
+                Some(d) => styled_heatmap_ui(
+                    ui,
+                    heatmaps,
+                    key,
+                    d,
+                    (l.shape, split),
+                    generation,
+                    size,
+                    what,
+                    map,
+                ),
+                None => {
+                    ui.label(missing);
+                }
+            }
+        });
+    };
+    let diff: Option<Vec<f32>> = match (&l.positive, &l.negative) {
+        (Some(p), Some(n)) => Some(p.iter().zip(n.iter()).map(|(a, b)| a - b).collect()),
+        _ => None,
+    };
     ui.horizontal_top(|ui| {
-        let generation = l.updates as u64 * 4
-            + u64::from(l.positive.is_some())
-            + 2 * u64::from(l.negative.is_some())
-            + snap.weights_generation * 1000;
-        ui.vertical(|ui| {
-            ui.strong("<s_is_j>+ (clamped)");
-            match &l.positive {
-                Some(p) => heatmap_ui(
-                    ui,
-                    heatmaps,
-                    "positive",
-                    p,
-                    l.shape,
-                    generation,
-                    size,
-                    "<s_is_j>+",
-                ),
-                None => {
-                    ui.label("press Positive phase");
-                }
-            }
-        });
-        ui.vertical(|ui| {
-            ui.strong("<s_is_j>- (free)");
-            match &l.negative {
-                Some(n) => heatmap_ui(
-                    ui,
-                    heatmaps,
-                    "negative",
-                    n,
-                    l.shape,
-                    generation,
-                    size,
-                    "<s_is_j>-",
-                ),
-                None => {
-                    ui.label("press Negative phase");
-                }
-            }
-        });
-        ui.vertical(|ui| {
-            ui.strong("difference (~ ΔW)");
-            if let (Some(p), Some(n)) = (&l.positive, &l.negative) {
-                let diff: Vec<f32> = p.iter().zip(n.iter()).map(|(a, b)| a - b).collect();
-                heatmap_ui(
-                    ui,
-                    heatmaps,
-                    "difference",
-                    &diff,
-                    l.shape,
-                    generation,
-                    size,
-                    "Δ",
-                );
-            } else {
-                ui.label("needs both phases");
-            }
-        });
+        let sequential = HeatMap::Sequential { max: shared };
+        panel(
+            ui,
+            heatmaps,
+            ("positive", "⟨sᵢsⱼ⟩⁺ (clamped)", "⟨sᵢsⱼ⟩⁺"),
+            l.positive.as_deref().map(Vec::as_slice),
+            sequential,
+            "press Positive phase",
+        );
+        ui.add_space(12.0);
+        panel(
+            ui,
+            heatmaps,
+            ("negative", "⟨sᵢsⱼ⟩⁻ (free)", "⟨sᵢsⱼ⟩⁻"),
+            l.negative.as_deref().map(Vec::as_slice),
+            sequential,
+            "press Negative phase",
+        );
+        ui.add_space(12.0);
+        panel(
+            ui,
+            heatmaps,
+            ("difference", "difference ∝ ΔW", "Δ"),
+            diff.as_deref(),
+            HeatMap::Diverging,
+            "needs both phases",
+        );
     });
+}
+
+/// The learning curve's whole history: the measured points faint, a moving average over
+/// them, the held-out curve when there is one, and log 2 for the parity lesson.
+fn learning_curve_ui(ui: &mut egui::Ui, snap: &Snapshot) {
+    use crate::ui::figures::build::{learning_reference, smooth, smoothing_window};
+    let l = &snap.learning;
     ui.strong(format!("Learning curve: {}", l.curve_label));
     let held_out = !l.validation_curve.is_empty();
+    let window = smoothing_window(l.curve.len());
     Plot::new("learning_curve")
         .height(180.0)
         .x_axis_label("updates")
@@ -443,7 +476,22 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
             } else {
                 l.curve_label.clone()
             };
-            p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
+            if window > 1 {
+                p.line(
+                    Line::new(format!("{name} (each point)"), PlotPoints::from(l.curve.clone()))
+                        .color(theme::TRACE_MAIN.gamma_multiply(0.35)),
+                );
+                let smoothed: PlotPoints = smooth(&l.curve, window)
+                    .into_iter()
+                    .map(|(x, y)| [x, y])
+                    .collect();
+                p.line(
+                    Line::new(format!("{name}, mean of {window}"), smoothed)
+                        .color(theme::TRACE_MAIN),
+                );
+            } else {
+                p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
+            }
             if held_out {
                 p.line(
                     Line::new(
@@ -451,6 +499,13 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
                         PlotPoints::from(l.validation_curve.clone()),
                     )
                     .color(theme::CURVE_HELD_OUT),
+                );
+            }
+            if let Some((y, label)) = learning_reference(snap) {
+                p.hline(
+                    HLine::new(label, y)
+                        .color(theme::TRACE_DESCENT)
+                        .style(egui_plot::LineStyle::dashed_loose()),
                 );
             }
         });

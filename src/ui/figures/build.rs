@@ -500,8 +500,10 @@ fn learning_chart(snap: &Snapshot) -> Result<Figure, String> {
     if l.curve.is_empty() {
         return Err("there is no learning curve yet: train first".into());
     }
+    let held_out = !l.validation_curve.is_empty();
+    let name = if held_out { "training" } else { "measured" };
     let mut series = vec![Series::Line {
-        label: l.curve_label.clone(),
+        label: format!("{name} (each point)"),
         points: l.curve.iter().map(|p| (p[0], p[1])).collect(),
         colour: theme::rgb(theme::REFERENCE),
         dashed: false,
@@ -509,9 +511,17 @@ fn learning_chart(snap: &Snapshot) -> Result<Figure, String> {
     let window = smoothing_window(l.curve.len());
     if window > 1 {
         series.push(Series::Line {
-            label: format!("smoothed over {window} points"),
+            label: format!("{name}, mean of {window} points"),
             points: smooth(&l.curve, window),
             colour: theme::FIGURE_MAIN,
+            dashed: false,
+        });
+    }
+    if held_out {
+        series.push(Series::Line {
+            label: format!("held-out ({} patterns)", l.validation_patterns),
+            points: l.validation_curve.iter().map(|p| (p[0], p[1])).collect(),
+            colour: theme::FIGURE_THIRD,
             dashed: false,
         });
     }
