@@ -10,6 +10,7 @@ pub mod gui;
 pub mod plot;
 pub mod progress;
 pub mod sample;
+pub mod sample_diagnostics;
 pub mod train;
 mod train_rbm;
 
