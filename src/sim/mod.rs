@@ -5,11 +5,13 @@
 pub mod curve;
 pub mod history;
 pub mod learner;
+pub mod mixing_tracker;
 pub mod model;
 pub mod pacer;
 pub mod protocol;
 pub mod saved;
 pub mod simulation;
+pub mod tempering;
 pub mod view_cache;
 pub mod worker;
 

@@ -179,6 +179,8 @@ pub enum Command {
     SetCdK(usize),
     /// Update order.
     SetOrder(UpdateOrder),
+    /// Parallel tempering on with these settings, or off (None).
+    SetTempering(Option<super::tempering::TemperingSettings>),
     /// Sweeps per second (None: as fast as possible).
     SetSpeed(Option<f64>),
     /// Reset states and counters with a new seed (the model stays).
@@ -391,6 +393,14 @@ pub struct DistributionView {
     pub samples: u64,
     /// (sweeps, TV) since the histogram was reset.
     pub tv_curve: Vec<[f64; 2]>,
+    /// The i.i.d. floor beside it: (sweeps, mean TV of as many independent exact draws).
+    pub floor_mean: Vec<[f64; 2]>,
+    /// (sweeps, low end of the floor's 99 % band).
+    pub floor_low: Vec<[f64; 2]>,
+    /// (sweeps, high end of the floor's 99 % band).
+    pub floor_high: Vec<[f64; 2]>,
+    /// τ_int, ESS and the floor now (None until there are a few samples).
+    pub mixing: Option<super::mixing_tracker::MixingView>,
 }
 
 /// Every state of a small net with its energy and basin, and where the chains are.
@@ -437,6 +447,8 @@ pub struct Settings {
     pub cd_k: usize,
     /// The annealing schedule.
     pub schedule: Schedule,
+    /// Parallel tempering (None: off).
+    pub tempering: Option<super::tempering::TemperingSettings>,
 }
 
 impl Default for Settings {
@@ -455,6 +467,7 @@ impl Default for Settings {
             learning_rate: 0.05,
             cd_k: 1,
             schedule: Schedule::default(),
+            tempering: None,
         }
     }
 }
@@ -530,4 +543,6 @@ pub struct Snapshot {
     pub distribution: Option<DistributionView>,
     /// The energy landscape (nets of at most 12 units).
     pub landscape: Option<LandscapeView>,
+    /// The tempering ladder, when tempering is on.
+    pub tempering: Option<super::tempering::TemperingView>,
 }

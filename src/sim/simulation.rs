@@ -16,6 +16,7 @@ use super::protocol::{
     Snapshot, StopReason, TraceMark, TracePoint, TrainingSource, UnitStep,
 };
 use super::saved::SessionCore;
+use super::tempering::{TemperingSettings, TemperingState};
 use super::view_cache::ViewCache;
 use crate::engine::anneal::Schedule;
 use crate::engine::boltzmann::UpdateOrder;
@@ -77,6 +78,7 @@ impl Simulation {
             unit_cursor: 0,
             anneal: None,
             schedule: default_schedule(),
+            tempering: None,
         })
     }
 
@@ -118,6 +120,8 @@ impl Simulation {
         next.core.order = self.core.order;
         next.pacer = Pacer::new(self.pacer.limit());
         next.core.schedule = self.core.schedule.clone();
+        next.core.tempering = (self.core.tempering.as_ref())
+            .map(|t| TemperingState::new(t.settings.clone()));
         next.weights_generation = self.weights_generation + 1;
         next.trace_generation = self.trace_generation + 1;
         next
@@ -174,6 +178,7 @@ impl Simulation {
             learning_rate: self.learner.learning_rate(&self.core.model),
             cd_k,
             schedule: self.core.schedule.clone(),
+            tempering: self.core.tempering.as_ref().map(|t| t.settings.clone()),
         }
     }
 
@@ -308,6 +313,7 @@ impl Simulation {
                 });
             }
             Command::SetOrder(order) => self.core.order = order,
+            Command::SetTempering(settings) => self.set_tempering(settings)?,
             Command::SetSpeed(limit) => self
                 .pacer
                 .set_limit(limit)
@@ -526,7 +532,12 @@ impl Simulation {
         let order = self.core.order;
         match &mut self.core.model {
             Model::Net(m) => {
-                m.chain.sweep(&m.bm, t, order, &mut self.core.rng)?;
+                match &mut self.core.tempering {
+                    Some(pt) => pt.round(m, t, &mut self.core.rng)?,
+                    None => {
+                        m.chain.sweep(&m.bm, t, order, &mut self.core.rng)?;
+                    }
+                }
                 m.twin
                     .sweep(&m.bm, 0.0, UpdateOrder::Sequential, &mut self.core.rng)?;
             }
@@ -535,6 +546,25 @@ impl Simulation {
         self.core.sweeps += 1.0;
         self.last_unit = None;
         self.after_sweep();
+        Ok(())
+    }
+
+    /// Tempering on with these settings (a ladder already running with them keeps going), or
+    /// off.
+    fn set_tempering(&mut self, settings: Option<TemperingSettings>) -> Result<(), EngineError> {
+        let Some(settings) = settings else {
+            self.core.tempering = None;
+            return Ok(());
+        };
+        settings.validate()?;
+        if !matches!(self.core.model, Model::Net(_)) {
+            return Err(EngineError::BadParameter(
+                "tempering runs on a Hopfield net or Boltzmann machine, not an RBM".into(),
+            ));
+        }
+        if self.core.tempering.as_ref().map(|t| &t.settings) != Some(&settings) {
+            self.core.tempering = Some(TemperingState::new(settings));
+        }
         Ok(())
     }
 
@@ -771,6 +801,7 @@ impl Simulation {
                         m.bm.energy(&s) + m.energy_offset
                     })
                     .collect();
+                snap.tempering = self.core.tempering.as_ref().map(|pt| pt.view(m, nv));
                 snap.fixed_point = (0..n).all(|i| {
                     m.chain.clamped()[i] || zero_temperature_value(inputs[i], s[i]) == s[i]
                 });
