@@ -4,7 +4,7 @@
 set -euo pipefail
 cargo build --release --quiet
 shot() { xvfb-run -a -s "-screen 0 1280x800x24" ./target/release/boltzviz screenshot "$@"; }
-for view in network compare distribution weights learning landscape; do
+for view in network compare distribution weights learning landscape tempering; do
   shot --view "$view" --out "screenshots/$view.png" --frames 150
   echo "wrote screenshots/$view.png"
 done

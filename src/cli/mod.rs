@@ -42,7 +42,7 @@ enum Cmd {
     /// Example: boltzviz screenshot --view compare --out screenshots/compare.png
     /// Example: boltzviz screenshot --session assets/sessions/parity-boltzmann.ron --ui-tree ui.json
     Screenshot {
-        /// network, compare, distribution, weights, learning or landscape.
+        /// network, compare, distribution, weights, learning, landscape or tempering.
         #[arg(long, default_value = "network")]
         view: String,
         /// The PNG to write (needs a display; under Xvfb is fine).
@@ -129,7 +129,7 @@ pub fn run() -> anyhow::Result<()> {
         }) => {
             let Some(v) = View::from_name(&view) else {
                 anyhow::bail!(
-                    "unknown view {view:?}; use network, compare, distribution, weights, learning or landscape"
+                    "unknown view {view:?}; use network, compare, distribution, weights, learning, landscape or tempering"
                 );
             };
             if lesson.is_some_and(|k| !(1..=6).contains(&k)) {

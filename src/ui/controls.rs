@@ -40,7 +40,7 @@ pub fn controls_ui(
 
 /// A drag value with the name a screen reader (and a test) reads beside its number, and a
 /// tooltip. Returns whether the person changed it.
-fn named_drag<T: egui::emath::Numeric>(
+pub(super) fn named_drag<T: egui::emath::Numeric>(
     ui: &mut egui::Ui,
     value: &mut T,
     configure: impl FnOnce(egui::DragValue<'_>) -> egui::DragValue<'_>,

@@ -13,9 +13,11 @@ pub mod help;
 pub mod intent;
 pub mod landscape;
 pub mod lessons;
+pub mod mixing_ui;
 pub mod picker;
 pub mod presentation;
 pub mod recent;
+pub mod tempering_view;
 pub mod theme;
 pub mod ui_tree;
 pub mod views;
@@ -44,17 +46,20 @@ pub enum View {
     Learning,
     /// Every state of a small net: energies, basins, minima.
     Landscape,
+    /// Parallel tempering: the ladder of replicas and their swaps.
+    Tempering,
 }
 
 impl View {
     /// All views in tab order.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Network,
         View::Compare,
         View::Distribution,
         View::Weights,
         View::Learning,
         View::Landscape,
+        View::Tempering,
     ];
 
     /// The tab label.
@@ -66,6 +71,7 @@ impl View {
             View::Weights => "Weights",
             View::Learning => "Learning phases",
             View::Landscape => "Energy landscape",
+            View::Tempering => "Tempering",
         }
     }
 
@@ -78,6 +84,7 @@ impl View {
             "weights" => Some(View::Weights),
             "learning" => Some(View::Learning),
             "landscape" => Some(View::Landscape),
+            "tempering" => Some(View::Tempering),
             _ => None,
         }
     }
@@ -633,6 +640,7 @@ pub fn screenshot_scene(view: View) -> Vec<Command> {
             Command::SetSpeed(Some(3.0)),
             Command::Run,
         ],
+        View::Tempering => tempering_view::screenshot_scene(),
         View::Learning => vec![
             spec(ModelKind::Boltzmann, TrainingSource::Parity, 4),
             Command::PositivePhase,
