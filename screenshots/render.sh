@@ -8,7 +8,7 @@ for view in network compare distribution weights learning landscape tempering; d
   shot --view "$view" --out "screenshots/$view.png" --frames 150
   echo "wrote screenshots/$view.png"
 done
-for k in 1 2 3 4 5 6; do
+for k in 1 2 3 4 5 6 7; do
   shot --lesson "$k" --out "screenshots/lesson-$k.png" --frames 60
   echo "wrote screenshots/lesson-$k.png"
 done

@@ -58,7 +58,7 @@ enum Cmd {
         /// Frames to let the scene run before capturing.
         #[arg(long, default_value_t = 90)]
         frames: u64,
-        /// Open this lesson (1–6) with its scene instead of the view's scene.
+        /// Open this lesson (1–7) with its scene instead of the view's scene.
         #[arg(long)]
         lesson: Option<usize>,
         /// In presentation mode (F5): larger, controls folded.
@@ -132,8 +132,8 @@ pub fn run() -> anyhow::Result<()> {
                     "unknown view {view:?}; use network, compare, distribution, weights, learning, landscape or tempering"
                 );
             };
-            if lesson.is_some_and(|k| !(1..=6).contains(&k)) {
-                anyhow::bail!("there are lessons 1 to 6");
+            if lesson.is_some_and(|k| !(1..=7).contains(&k)) {
+                anyhow::bail!("there are lessons 1 to 7");
             }
             if out.is_none() && ui_tree.is_none() {
                 anyhow::bail!("say where to write: --out FILE.png, --ui-tree FILE.json, or both");

@@ -43,8 +43,9 @@ pub struct SessionCore {
     pub anneal: Option<AnnealProgress>,
     /// The annealing schedule Anneal runs.
     pub schedule: Schedule,
-    /// Parallel tempering, when on (absent in sessions saved before it existed).
-    #[serde(default)]
+    /// Parallel tempering, when on (absent in sessions saved before it existed, and left out
+    /// when off, so such sessions read and write the same bytes as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tempering: Option<TemperingState>,
 }
 

@@ -553,7 +553,10 @@ impl Simulation {
     /// off.
     fn set_tempering(&mut self, settings: Option<TemperingSettings>) -> Result<(), EngineError> {
         let Some(settings) = settings else {
-            self.core.tempering = None;
+            // A new sampler: the histogram starts afresh.
+            if self.core.tempering.take().is_some() {
+                self.views.reset_histogram(&self.core.model);
+            }
             return Ok(());
         };
         settings.validate()?;
@@ -564,6 +567,7 @@ impl Simulation {
         }
         if self.core.tempering.as_ref().map(|t| &t.settings) != Some(&settings) {
             self.core.tempering = Some(TemperingState::new(settings));
+            self.views.reset_histogram(&self.core.model);
         }
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! Guided lessons: six short texts with the formulas filled in from the running net, one thing
+//! Guided lessons: seven short texts with the formulas filled in from the running net, one thing
 //! to try each, a check that reads the simulation and notices when it was done, and Back /
 //! Next. Each lesson opens its own scene from `assets/lessons/`.
 
@@ -19,6 +19,8 @@ struct Seen {
     anneal_ran: bool,
     walk_finished: bool,
     first_curve: Option<f64>,
+    /// A chain was seen far above the i.i.d. floor (lesson 7).
+    stuck: bool,
 }
 
 /// One lesson.
@@ -142,7 +144,7 @@ fn rbm_text(snap: &Snapshot, _: &UiState) -> String {
     )
 }
 
-const LESSONS: [Lesson; 6] = [
+const LESSONS: [Lesson; 7] = [
     Lesson {
         title: "1. Energy and recall",
         scene: LESSON_SCENES[0].text,
@@ -218,6 +220,15 @@ const LESSONS: [Lesson; 6] = [
                Afterwards Train for a while and look at the filters in the Weights view.",
         check: |snap, seen, _| seen.walk_finished && snap.learning.updates >= 1,
     },
+    Lesson {
+        title: "7. Mixing",
+        scene: LESSON_SCENES[6].text,
+        kind: ModelKind::Boltzmann,
+        view: View::Distribution,
+        text: super::lesson_mixing::mixing_text,
+        task: super::lesson_mixing::TASK,
+        check: |snap, seen, _| seen.stuck && super::lesson_mixing::at_floor(snap),
+    },
 ];
 
 /// The lessons panel's state.
@@ -229,7 +240,7 @@ pub struct Lessons {
     /// The lesson asked for its scene and the session has not been replaced since.
     awaiting_scene: bool,
     seen: Seen,
-    done: [bool; 6],
+    done: [bool; LESSONS.len()],
     /// The capacity panel (lesson 2, also on its own).
     pub capacity: CapacityPanel,
     /// The capacity panel's own window is open.
@@ -283,6 +294,7 @@ impl Lessons {
             .rbm_walk
             .as_ref()
             .is_some_and(|w| w.stage >= 2);
+        seen.stuck |= super::lesson_mixing::stuck(snap);
         if seen.first_curve.is_none() {
             seen.first_curve = snap.learning.curve.first().map(|p| p[1]);
         }

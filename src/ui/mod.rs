@@ -12,6 +12,7 @@ pub mod heatmap;
 pub mod help;
 pub mod intent;
 pub mod landscape;
+pub mod lesson_mixing;
 pub mod lessons;
 pub mod mixing_ui;
 pub mod picker;
