@@ -27,7 +27,7 @@ impl Recorder {
     /// A recorder for `kept` states of `units` units, refused (one line, exit 2) when they
     /// would pass [`MAX_RECORDED_BYTES`].
     pub fn new(units: usize, kept: usize) -> anyhow::Result<Self> {
-        let bytes = units.checked_mul(kept).unwrap_or(usize::MAX);
+        let bytes = units.saturating_mul(kept);
         if bytes > MAX_RECORDED_BYTES {
             return Err(super::flags::usage(format!(
                 "--diagnostics keeps every kept state: {units} units × {kept} states is more \

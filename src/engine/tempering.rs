@@ -293,7 +293,7 @@ mod tests {
         let mut from_high = (0u64, 0u64);
         for _ in 0..rounds {
             let cold_is_low = pt.chains[0].state()[0] == 1;
-            let even = pt.rounds % 2 == 0;
+            let even = pt.rounds.is_multiple_of(2);
             pt.round(&bm, 0, false).expect("round");
             if even && cold_is_low {
                 from_high.0 += 1;

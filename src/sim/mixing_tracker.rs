@@ -36,6 +36,9 @@ pub struct MixingView {
     pub floor_band: (f64, f64),
 }
 
+/// τ̂ at some number of samples: (samples, energy, slowest unit with its τ̂).
+type Taus = (u64, Option<Autocorrelation>, Option<(usize, Autocorrelation)>);
+
 /// Series of the sampled chain and the cached figures.
 #[derive(Clone, Debug, Default)]
 pub struct MixingTracker {
@@ -45,8 +48,8 @@ pub struct MixingTracker {
     table: Option<FloorTable>,
     /// (samples, low/mean, high/mean) of the last simulated band.
     band: Option<(u64, f64, f64)>,
-    /// (samples, τ̂ energy, slowest unit) of the last estimate.
-    taus: Option<(u64, Option<Autocorrelation>, Option<(usize, Autocorrelation)>)>,
+    /// τ̂ of the last estimate.
+    taus: Option<Taus>,
     floor_mean: Vec<[f64; 2]>,
     floor_low: Vec<[f64; 2]>,
     floor_high: Vec<[f64; 2]>,
@@ -54,7 +57,7 @@ pub struct MixingTracker {
 
 /// Whether `now` samples are a tenth more than `then`.
 fn due(then: u64, now: u64) -> bool {
-    now >= then + then / 10 + 1
+    now > then + then / 10
 }
 
 impl MixingTracker {
