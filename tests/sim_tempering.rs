@@ -17,11 +17,8 @@ fn two_mode_sim(tempering: bool) -> Simulation {
     sim.apply(Command::SetTemperature(1.0)).expect("T");
     sim.apply(Command::Reset { seed: 5 }).expect("reset");
     if tempering {
-        sim.apply(Command::SetTempering(Some(TemperingSettings {
-            replicas: 8,
-            t_max: 10.0,
-        })))
-        .expect("tempering");
+        sim.apply(Command::SetTempering(Some(TemperingSettings::geometric(8, 10.0))))
+            .expect("tempering");
     }
     sim
 }
@@ -63,16 +60,15 @@ fn bad_settings_are_refused_and_change_nothing() {
     let mut sim = two_mode_sim(false);
     let before = saved_text(&sim);
     for (replicas, t_max) in [(1, 10.0), (33, 10.0), (8, f64::NAN), (8, -1.0), (8, 1e9)] {
-        let result = sim.apply(Command::SetTempering(Some(TemperingSettings { replicas, t_max })));
+        let result = sim.apply(Command::SetTempering(Some(TemperingSettings::geometric(
+            replicas, t_max,
+        ))));
         assert!(result.is_err(), "K = {replicas}, T_max = {t_max}");
         assert_eq!(saved_text(&sim), before);
     }
     // T_max below T is refused when a round runs, and the run stops with the reason.
-    sim.apply(Command::SetTempering(Some(TemperingSettings {
-        replicas: 4,
-        t_max: 0.5,
-    })))
-    .expect("set");
+    sim.apply(Command::SetTempering(Some(TemperingSettings::geometric(4, 0.5))))
+        .expect("set");
     assert!(sim.apply(Command::Step(1)).is_err());
 }
 
@@ -106,4 +102,30 @@ fn the_distribution_view_shows_gibbs_above_the_floor_and_tempering_at_it() {
             );
         }
     }
+}
+
+#[test]
+fn a_typed_ladder_is_used_as_typed_and_checked() {
+    let mut sim = two_mode_sim(false);
+    sim.apply(Command::SetTempering(Some(TemperingSettings::custom(vec![1.5, 3.0, 6.0]))))
+        .expect("typed ladder");
+    sim.apply(Command::Step(20)).expect("steps");
+    let view = sim.snapshot().tempering.expect("view");
+    assert_eq!(view.temperatures, vec![1.0, 1.5, 3.0, 6.0]);
+    assert_eq!((view.settings.replicas, view.settings.t_max), (4, 6.0));
+    // Not rising, or empty: refused at once, nothing changed.
+    let before = saved_text(&sim);
+    for bad in [vec![3.0, 2.0], vec![], vec![2.0, f64::NAN]] {
+        assert!(
+            sim.apply(Command::SetTempering(Some(TemperingSettings::custom(bad.clone()))))
+                .is_err(),
+            "{bad:?}"
+        );
+        assert_eq!(saved_text(&sim), before);
+    }
+    // A ladder that starts below T fits no target: the run refuses with the reason.
+    sim.apply(Command::SetTempering(Some(TemperingSettings::custom(vec![0.5, 2.0]))))
+        .expect("set");
+    let err = sim.apply(Command::Step(1)).expect_err("below T");
+    assert!(err.to_string().contains("does not fit T = 1"), "{err}");
 }

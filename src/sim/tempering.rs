@@ -10,7 +10,9 @@
 //! It is saved with the session, so a loaded session continues exactly.
 
 use super::model::NetModel;
-use crate::engine::tempering::{MAX_REPLICAS, MIN_REPLICAS, Tempering, geometric_ladder};
+use crate::engine::tempering::{
+    MAX_REPLICAS, MIN_REPLICAS, Tempering, check_ladder, geometric_ladder,
+};
 use crate::engine::{EngineError, SimRng};
 use serde::{Deserialize, Serialize};
 
@@ -24,20 +26,69 @@ pub struct TemperingSettings {
     pub replicas: usize,
     /// The hottest replica's temperature.
     pub t_max: f64,
+    /// The temperatures above T, rising, when the person typed them (then `replicas` is
+    /// their number plus one and `t_max` the last); None: geometric from T to `t_max`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<Vec<f64>>,
 }
 
 impl Default for TemperingSettings {
     fn default() -> Self {
-        Self {
-            replicas: 8,
-            t_max: 10.0,
-        }
+        Self::geometric(8, 10.0)
     }
 }
 
 impl TemperingSettings {
+    /// `replicas` temperatures geometric from T to `t_max`.
+    pub fn geometric(replicas: usize, t_max: f64) -> Self {
+        Self {
+            replicas,
+            t_max,
+            custom: None,
+        }
+    }
+
+    /// The target at T and replicas at `above` (rising, all above T).
+    pub fn custom(above: Vec<f64>) -> Self {
+        Self {
+            replicas: above.len() + 1,
+            t_max: above.last().copied().unwrap_or(0.0),
+            custom: Some(above),
+        }
+    }
+
+    /// The whole ladder for target temperature `t`, checked (every rung above the last).
+    pub fn ladder(&self, t: f64) -> Result<Vec<f64>, EngineError> {
+        match &self.custom {
+            Some(above) => {
+                let ladder: Vec<f64> = std::iter::once(t).chain(above.iter().copied()).collect();
+                check_ladder(&ladder).map_err(|e| {
+                    EngineError::BadParameter(format!(
+                        "the typed ladder does not fit T = {t}: {e}"
+                    ))
+                })?;
+                Ok(ladder)
+            }
+            None => geometric_ladder(t, self.t_max, self.replicas),
+        }
+    }
+
     /// Checks K and T_max on their own (T_max > T is checked when a round runs).
     pub fn validate(&self) -> Result<(), EngineError> {
+        if let Some(above) = &self.custom {
+            let consistent = above.len() + 1 == self.replicas && above.last() == Some(&self.t_max);
+            if !consistent {
+                return Err(EngineError::BadParameter(
+                    "a typed tempering ladder must match its number of replicas and hottest T"
+                        .into(),
+                ));
+            }
+            // Rising and positive: the same check as a ladder with a tiny target below it.
+            let probe: Vec<f64> = std::iter::once(f64::MIN_POSITIVE)
+                .chain(above.iter().copied())
+                .collect();
+            check_ladder(&probe)?;
+        }
         if !(MIN_REPLICAS..=MAX_REPLICAS).contains(&self.replicas) {
             return Err(EngineError::BadParameter(format!(
                 "tempering takes {MIN_REPLICAS} to {MAX_REPLICAS} replicas, got {}",
@@ -95,26 +146,23 @@ impl TemperingState {
     /// One round at target temperature `t`; the main chain becomes the target replica.
     /// Builds the ladder first when it is missing or stale (its seed drawn from `rng`).
     pub fn round(&mut self, m: &mut NetModel, t: f64, rng: &mut SimRng) -> Result<(), EngineError> {
-        let TemperingSettings { replicas, t_max } = self.settings;
         if t <= 0.0 {
             return Err(EngineError::BadParameter(
                 "tempering needs T > 0: raise T or switch tempering off".into(),
             ));
         }
+        let t_max = self.settings.t_max;
         if t_max <= t {
             return Err(EngineError::BadParameter(format!(
                 "tempering's hottest T ({t_max}) must be above T ({t}): raise it or lower T"
             )));
         }
-        let fresh = self.ladder.as_ref().is_some_and(|pt| {
-            let temps = pt.temperatures();
-            temps.len() == replicas
-                && temps.first() == Some(&t)
-                && temps.last() == Some(&t_max)
-                && pt.target() == &m.chain
-        });
+        let ladder = self.settings.ladder(t)?;
+        let fresh = self
+            .ladder
+            .as_ref()
+            .is_some_and(|pt| pt.temperatures() == ladder.as_slice() && pt.target() == &m.chain);
         if !fresh {
-            let ladder = geometric_ladder(t, t_max, replicas)?;
             self.ladder = Some(Tempering::new(&m.bm, &m.chain, ladder, rng.next_u64())?);
         }
         if let Some(pt) = &mut self.ladder {

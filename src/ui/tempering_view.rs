@@ -41,9 +41,8 @@ fn controls_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
             .on_hover_text("Run a ladder of replicas and exchange their states")
             .changed()
         {
-            out.push(Command::SetTempering(on.then(|| TemperingSettings {
-                t_max: (snap.settings.temperature * 10.0).max(1.0),
-                ..TemperingSettings::default()
+            out.push(Command::SetTempering(on.then(|| {
+                TemperingSettings::geometric(8, (snap.settings.temperature * 10.0).max(1.0))
             })));
         }
         let Some(mut settings) = current else { return };
@@ -64,7 +63,64 @@ fn controls_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
             "The hottest replica's temperature; the ladder is geometric from T up to it",
         );
         if k_changed || t_changed {
-            out.push(Command::SetTempering(Some(settings)));
+            // K or the hottest T typed: back to a geometric ladder.
+            out.push(Command::SetTempering(Some(TemperingSettings::geometric(
+                settings.replicas,
+                settings.t_max,
+            ))));
+        }
+    });
+    if let Some(view) = &snap.tempering {
+        ladder_edit_ui(ui, view, out);
+    }
+}
+
+/// The temperatures above T as text: edit them and press Enter for a ladder of your own.
+fn ladder_edit_ui(ui: &mut egui::Ui, view: &TemperingView, out: &mut Vec<Command>) {
+    let shown: Vec<String> = (view.temperatures.iter().skip(1))
+        .map(|t| format!("{t:.3}"))
+        .collect();
+    let id = ui.make_persistent_id("tempering ladder text");
+    ui.horizontal(|ui| {
+        let label = ui.label("Ladder above T");
+        // The text being typed is view state: kept in egui's memory while the field has focus.
+        let mut text = ui
+            .data_mut(|d| d.get_temp::<String>(id))
+            .unwrap_or_else(|| shown.join(", "));
+        let response = ui
+            .add(egui::TextEdit::singleline(&mut text).desired_width(theme::LADDER_TEXT_WIDTH))
+            .labelled_by(label.id)
+            .on_hover_text(
+                "The replicas' temperatures above T, rising, separated by commas; Enter applies",
+            );
+        if response.has_focus() {
+            ui.data_mut(|d| d.insert_temp(id, text.clone()));
+        } else {
+            ui.data_mut(|d| d.remove::<String>(id));
+        }
+        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            let parsed: Result<Vec<f64>, _> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::parse::<f64>)
+                .collect();
+            // Unparsable text is sent as an empty ladder, which the simulation refuses with
+            // its reason in the status bar.
+            out.push(Command::SetTempering(Some(TemperingSettings::custom(
+                parsed.unwrap_or_default(),
+            ))));
+        }
+        if view.settings.custom.is_some()
+            && ui
+                .button("Geometric")
+                .on_hover_text("Back to temperatures in geometric steps from T to the hottest")
+                .clicked()
+        {
+            out.push(Command::SetTempering(Some(TemperingSettings::geometric(
+                view.settings.replicas,
+                view.settings.t_max,
+            ))));
         }
     });
 }
@@ -154,10 +210,7 @@ pub fn screenshot_scene() -> Vec<Command> {
     vec![
         Command::Import(Box::new(ImportedModel::Boltzmann(bm))),
         Command::SetTemperature(TARGET_T),
-        Command::SetTempering(Some(TemperingSettings {
-            replicas: 8,
-            t_max: 10.0,
-        })),
+        Command::SetTempering(Some(TemperingSettings::geometric(8, 10.0))),
         Command::SetSpeed(Some(60.0)),
         Command::Run,
     ]

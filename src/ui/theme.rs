@@ -26,6 +26,8 @@ pub const FLOOR: Color32 = Color32::from_rgb(120, 220, 140);
 pub const SWAPPED: Color32 = Color32::from_rgb(255, 90, 200);
 /// Largest side of one tempering replica's grid (points).
 pub const REPLICA_SIDE: f32 = 72.0;
+/// Width of the tempering ladder's text field (points).
+pub const LADDER_TEXT_WIDTH: f32 = 420.0;
 /// States shown in the tempering view's histogram (the most probable first).
 pub const HISTOGRAM_STATES: usize = 16;
 /// Error text.
