@@ -15,11 +15,14 @@
 //! methods in statistical mechanics", eq. 3.19; Madras & Sokal 1988). If no M below N/2 meets
 //! the rule the series is too short to say, and the result says so ([`Autocorrelation::converged`]).
 
-use super::fft::autocovariance;
+use super::fft::{MAX_SERIES, autocovariance};
 
 /// Sokal's window factor c: the window M is the smallest with M ≥ c · τ̂_int(M). Five is
 /// Sokal's choice for chains whose autocorrelation falls roughly exponentially.
 pub const SOKAL_C: f64 = 5.0;
+
+/// Lags summed directly before switching to the FFT of all lags.
+const DIRECT_LAGS: usize = 64;
 
 /// The integrated autocorrelation time of one series and what follows from it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,25 +52,43 @@ impl Autocorrelation {
     }
 }
 
-/// τ̂_int of `series` with Sokal's automatic window, or `None` when it cannot be estimated:
+/// τ̂_int of `series` (its last [`MAX_SERIES`] values) with Sokal's automatic window, or
+/// `None` when it cannot be estimated:
 /// fewer than 4 values, a value that is not finite, or no variation at all (a chain that never
 /// moved has no autocorrelation time to speak of).
 pub fn integrated_autocorrelation_time(series: &[f64]) -> Option<Autocorrelation> {
+    let series = &series[series.len().saturating_sub(MAX_SERIES)..];
     let n = series.len();
     if n < 4 || series.iter().any(|x| !x.is_finite()) {
         return None;
     }
-    let acov = autocovariance(series);
-    let c0 = acov[0];
+    let mean = series.iter().sum::<f64>() / n as f64;
+    // Most chains forget within a few dozen steps: their lags summed directly cost O(N·M);
+    // only a window beyond DIRECT_LAGS pays for the FFT of all lags.
+    let direct = |k: usize| -> f64 {
+        series[..n - k]
+            .iter()
+            .zip(&series[k..])
+            .map(|(a, b)| (a - mean) * (b - mean))
+            .sum::<f64>()
+            / n as f64
+    };
+    let c0 = direct(0);
     // Relative to the series' scale, so a constant series with rounding noise counts as constant.
     let scale = series.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     if c0 <= (scale * 1e-12).powi(2) || !c0.is_finite() {
         return None;
     }
+    let mut acov: Option<Vec<f64>> = None;
     let mut tau = 1.0;
     let limit = n / 2;
     for m in 1..=limit {
-        tau += 2.0 * acov[m] / c0;
+        let c = if m <= DIRECT_LAGS {
+            direct(m)
+        } else {
+            acov.get_or_insert_with(|| autocovariance(series))[m]
+        };
+        tau += 2.0 * c / c0;
         if m as f64 >= SOKAL_C * tau {
             return Some(Autocorrelation {
                 tau,

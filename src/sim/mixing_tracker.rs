@@ -2,18 +2,19 @@
 //! beside the sampled TV, and the integrated autocorrelation time and effective sample size of
 //! the sampled chain (see [`crate::engine::mixing`] and [`crate::engine::tv_floor`]).
 //!
-//! The costly parts are recomputed only when the number of samples has grown by a tenth
-//! since the last time (so their total cost stays a constant factor of one computation at the
-//! end): τ̂ of the energy and of every unit (one FFT each), and the floor's simulated 99 %
-//! band. Between those, the floor's mean is exact at every point and the band is the mean
+//! The costly parts are recomputed only now and then: τ̂ of the energy and of every unit (one
+//! FFT each, over the most recent samples) when the samples have grown by a tenth, the
+//! floor's simulated 99 % band when they have doubled. Between those, the floor's mean is exact at every point and the band is the mean
 //! times the ratios last simulated (both ends shrink like 1/√N).
 
 use super::curve::push_thinned;
 use crate::engine::mixing::{Autocorrelation, integrated_autocorrelation_time};
 use crate::engine::tv_floor::FloorTable;
 
-/// The most recent samples kept for τ̂ (older ones are dropped half at a time).
-const MAX_SERIES: usize = 1 << 18;
+/// τ̂ is estimated from the most recent this many samples: one FFT of 2¹⁵ points per series
+/// (about a millisecond), so a recomputation never stalls the simulation thread for long.
+/// Times beyond about a tenth of it show as "at least" (the window rule fails).
+const WINDOW: usize = 1 << 14;
 /// Fewer samples than this give no figures.
 const MIN_SAMPLES: u64 = 32;
 /// The seed of the floor's simulated band (fixed, so the band does not flicker).
@@ -55,6 +56,11 @@ pub struct MixingTracker {
     floor_high: Vec<[f64; 2]>,
 }
 
+/// The last [`WINDOW`] values.
+fn recent<T>(series: &[T]) -> &[T] {
+    &series[series.len().saturating_sub(WINDOW)..]
+}
+
 /// Whether `now` samples are a tenth more than `then`.
 fn due(then: u64, now: u64) -> bool {
     now > then + then / 10
@@ -77,9 +83,9 @@ impl MixingTracker {
 
     /// Records one sample: the chain's state index and energy.
     pub fn record(&mut self, index: usize, energy: f64) {
-        if self.energies.len() >= MAX_SERIES {
-            self.energies.drain(..MAX_SERIES / 2);
-            self.states.drain(..MAX_SERIES / 2);
+        if self.energies.len() >= 2 * WINDOW {
+            self.energies.drain(..WINDOW);
+            self.states.drain(..WINDOW);
         }
         self.energies.push(energy);
         self.states.push(index as u32);
@@ -93,7 +99,9 @@ impl MixingTracker {
         }
         let table = self.table.as_ref()?;
         let mean = table.mean(samples);
-        if self.band.is_none_or(|(then, _, _)| due(then, samples)) {
+        // The band's ratios to the mean settle as N grows (both ends ∝ 1/√N): simulate them
+        // again only when the samples have doubled.
+        if self.band.is_none_or(|(then, _, _)| samples >= 2 * then) {
             let floor = table.floor(samples, FLOOR_SEED);
             let ratio = |x: f64| if floor.mean > 0.0 { x / floor.mean } else { 0.0 };
             self.band = Some((samples, ratio(floor.low), ratio(floor.high)));
@@ -137,14 +145,13 @@ impl MixingTracker {
     }
 
     fn tau_energy(&self) -> Option<Autocorrelation> {
-        integrated_autocorrelation_time(&self.energies)
+        integrated_autocorrelation_time(recent(&self.energies))
     }
 
     fn slowest_unit(&self) -> Option<(usize, Autocorrelation)> {
         (0..self.units)
             .filter_map(|u| {
-                let series: Vec<f64> = self
-                    .states
+                let series: Vec<f64> = recent(&self.states)
                     .iter()
                     .map(|&s| f64::from((s >> u) & 1))
                     .collect();
