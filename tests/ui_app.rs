@@ -345,6 +345,25 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
         a.lessons().is_done(5)
     });
 
+    // 7. Mixing: one Gibbs chain stays far above the i.i.d. floor; tempering brings it down.
+    next_lesson(&mut h);
+    wait_for(&mut h, "lesson 7's scene", |a| {
+        a.lessons().index() == 6 && a.snapshot().settings.grid == (5, 2)
+    });
+    h.key_press(egui::Key::Space);
+    wait_long(&mut h, "the chain stuck in one mode", |a| {
+        a.snapshot()
+            .distribution
+            .as_ref()
+            .is_some_and(|d| d.samples >= 1_500 && d.total_variation > 0.2 && d.mixing.is_some())
+    });
+    assert!(!h.state().lessons().is_done(6));
+    h.get_by_label("Tempering").click();
+    h.run_steps(4);
+    h.get_by_label("Parallel tempering").click();
+    wait_long(&mut h, "lesson 7 noticing the chain at the floor", |a| {
+        a.lessons().is_done(6) && a.snapshot().tempering.is_some()
+    });
     // 8. How good is CD?: CD-1, then the exact gradient from the same start.
     next_lesson(&mut h);
     wait_for(&mut h, "lesson 8's scene", |a| {

@@ -90,7 +90,9 @@ fn every_figure_kind_exports_as_png_and_svg() {
             let s = a.snapshot();
             match view {
                 View::Network | View::Compare => s.sweeps > 3.0,
-                View::Distribution => s.distribution.as_ref().is_some_and(|d| d.samples > 100),
+                View::Distribution | View::Tempering => {
+                    s.distribution.as_ref().is_some_and(|d| d.samples > 100)
+                }
                 View::Landscape => s.landscape.is_some() && s.sweeps > 3.0,
                 View::Weights => s.weights_generation > generation && s.learning.updates > 0,
                 View::Learning => s.learning.negative.is_some() && s.learning.updates == 1,

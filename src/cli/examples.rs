@@ -7,7 +7,7 @@ use crate::engine::patterns;
 use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
 use crate::engine::{EngineError, SimRng};
 use crate::persist::{PersistError, save_session};
-use crate::sim::model::Model;
+use crate::sim::model::{ImportedModel, Model};
 use crate::sim::protocol::{Command, ModelKind, ModelSpec, TrainingSource};
 use crate::sim::{SavedSimulation, Simulation};
 use std::path::Path;
@@ -113,13 +113,14 @@ pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
 }
 
 /// The lessons' scenes: (file name, builder), shipped in `assets/lessons/`.
-pub const LESSON_SCENES: [(&str, Builder); 7] = [
+pub const LESSON_SCENES: [(&str, Builder); 8] = [
     ("1-energy-and-recall.ron", lesson_recall),
     ("2-spurious-and-capacity.ron", lesson_capacity),
     ("3-temperature.ron", lesson_temperature),
     ("4-escaping-minima.ron", lesson_escape),
     ("5-hidden-units.ron", lesson_hidden_units),
     ("6-rbm.ron", lesson_rbm),
+    ("7-mixing.ron", lesson_mixing),
     ("8-how-good-is-cd.ron", lesson_cd),
 ];
 
@@ -188,6 +189,22 @@ fn lesson_temperature() -> Result<SavedSimulation, EngineError> {
     let mut sim = Simulation::from_saved(parity_boltzmann()?)?;
     sim.apply(Command::SetTemperature(0.5))?;
     sim.apply(Command::SetSpeed(None))?;
+    Ok(sim.to_saved())
+}
+
+/// The seed of lesson 7's chain: it falls into the all-off mode (P = ¼) and stays there.
+pub const MIXING_SEED: u64 = 3;
+
+/// The two-mode net (10 units; all-on 3× as likely as all-off at T = 1, a barrier of ~24
+/// between) at T = 1, as fast as possible, from a random state: one Gibbs chain stays in the
+/// mode it falls into.
+fn lesson_mixing() -> Result<SavedSimulation, EngineError> {
+    let bm = crate::engine::two_modes::two_mode_net()?;
+    let mut sim = Simulation::opening_scene()?;
+    sim.apply(Command::Import(Box::new(ImportedModel::Boltzmann(bm))))?;
+    sim.apply(Command::SetTemperature(crate::engine::two_modes::TARGET_T))?;
+    sim.apply(Command::SetSpeed(None))?;
+    sim.apply(Command::Reset { seed: MIXING_SEED })?;
     Ok(sim.to_saved())
 }
 

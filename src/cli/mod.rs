@@ -11,6 +11,7 @@ pub mod gui;
 pub mod progress;
 pub mod record;
 pub mod sample;
+pub mod sample_diagnostics;
 pub mod train;
 pub mod train_plot;
 mod train_rbm;
@@ -43,7 +44,7 @@ enum Cmd {
     /// Example: boltzviz screenshot --view compare --out screenshots/compare.png
     /// Example: boltzviz screenshot --session assets/sessions/parity-boltzmann.ron --ui-tree ui.json
     Screenshot {
-        /// network, compare, distribution, weights, learning or landscape.
+        /// network, compare, distribution, weights, learning, landscape or tempering.
         #[arg(long, default_value = "network")]
         view: String,
         /// The PNG to write (needs a display; under Xvfb is fine).
@@ -134,7 +135,7 @@ pub fn run() -> anyhow::Result<()> {
         }) => {
             let Some(v) = View::from_name(&view) else {
                 anyhow::bail!(
-                    "unknown view {view:?}; use network, compare, distribution, weights, learning or landscape"
+                    "unknown view {view:?}; use network, compare, distribution, weights, learning, landscape or tempering"
                 );
             };
             let count = crate::persist::shipped::LESSON_SCENES.len();

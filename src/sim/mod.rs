@@ -6,6 +6,7 @@ pub mod curve;
 pub mod gradient;
 pub mod history;
 pub mod learner;
+pub mod mixing_tracker;
 pub mod model;
 pub mod pacer;
 pub mod protocol;
@@ -14,6 +15,7 @@ pub mod rbm_rules;
 pub mod rule_runs;
 pub mod saved;
 pub mod simulation;
+pub mod tempering;
 pub mod view_cache;
 pub mod worker;
 

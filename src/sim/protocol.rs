@@ -188,6 +188,8 @@ pub enum Command {
     RestartRuleRun,
     /// Update order.
     SetOrder(UpdateOrder),
+    /// Parallel tempering on with these settings, or off (None).
+    SetTempering(Option<super::tempering::TemperingSettings>),
     /// Sweeps per second (None: as fast as possible).
     SetSpeed(Option<f64>),
     /// Reset states and counters with a new seed (the model stays).
@@ -408,6 +410,14 @@ pub struct DistributionView {
     pub samples: u64,
     /// (sweeps, TV) since the histogram was reset.
     pub tv_curve: Vec<[f64; 2]>,
+    /// The i.i.d. floor beside it: (sweeps, mean TV of as many independent exact draws).
+    pub floor_mean: Vec<[f64; 2]>,
+    /// (sweeps, low end of the floor's 99 % band).
+    pub floor_low: Vec<[f64; 2]>,
+    /// (sweeps, high end of the floor's 99 % band).
+    pub floor_high: Vec<[f64; 2]>,
+    /// τ_int, ESS and the floor now (None until there are a few samples).
+    pub mixing: Option<super::mixing_tracker::MixingView>,
 }
 
 /// Every state of a small net with its energy and basin, and where the chains are.
@@ -458,6 +468,8 @@ pub struct Settings {
     pub schedule: Schedule,
     /// An RBM trainer's settings, every learning rule among them (None for other models).
     pub rbm_training: Option<crate::engine::rbm_train::RbmTrainConfig>,
+    /// Parallel tempering (None: off).
+    pub tempering: Option<super::tempering::TemperingSettings>,
 }
 
 impl Default for Settings {
@@ -478,6 +490,7 @@ impl Default for Settings {
             rbm_rule: Default::default(),
             schedule: Schedule::default(),
             rbm_training: None,
+            tempering: None,
         }
     }
 }
@@ -555,4 +568,6 @@ pub struct Snapshot {
     pub landscape: Option<LandscapeView>,
     /// An RBM's exact gradient beside its CD and PCD estimates.
     pub gradient: Option<super::gradient::GradientView>,
+    /// The tempering ladder, when tempering is on.
+    pub tempering: Option<super::tempering::TemperingView>,
 }

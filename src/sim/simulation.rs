@@ -16,6 +16,7 @@ use super::protocol::{
     Snapshot, StopReason, TraceMark, TracePoint, TrainingSource, UnitStep,
 };
 use super::saved::SessionCore;
+use super::tempering::{TemperingSettings, TemperingState};
 use super::view_cache::ViewCache;
 use crate::engine::anneal::Schedule;
 use crate::engine::boltzmann::UpdateOrder;
@@ -77,6 +78,7 @@ impl Simulation {
             unit_cursor: 0,
             anneal: None,
             schedule: default_schedule(),
+            tempering: None,
         })
     }
 
@@ -132,6 +134,8 @@ impl Simulation {
         if next.nv() == self.nv() && matches!(next.core.model, Model::Rbm(_)) {
             next.learner.saved.validation = self.learner.saved.validation.clone();
         }
+        next.core.tempering = (self.core.tempering.as_ref())
+            .map(|t| TemperingState::new(t.settings.clone()));
         next.weights_generation = self.weights_generation + 1;
         next.trace_generation = self.trace_generation + 1;
         next
@@ -198,6 +202,7 @@ impl Simulation {
             },
             schedule: self.core.schedule.clone(),
             rbm_training,
+            tempering: self.core.tempering.as_ref().map(|t| t.settings.clone()),
         }
     }
 
@@ -366,6 +371,7 @@ impl Simulation {
                 });
             }
             Command::SetOrder(order) => self.core.order = order,
+            Command::SetTempering(settings) => self.set_tempering(settings)?,
             Command::SetSpeed(limit) => self
                 .pacer
                 .set_limit(limit)
@@ -584,7 +590,12 @@ impl Simulation {
         let order = self.core.order;
         match &mut self.core.model {
             Model::Net(m) => {
-                m.chain.sweep(&m.bm, t, order, &mut self.core.rng)?;
+                match &mut self.core.tempering {
+                    Some(pt) => pt.round(m, t, &mut self.core.rng)?,
+                    None => {
+                        m.chain.sweep(&m.bm, t, order, &mut self.core.rng)?;
+                    }
+                }
                 m.twin
                     .sweep(&m.bm, 0.0, UpdateOrder::Sequential, &mut self.core.rng)?;
             }
@@ -593,6 +604,29 @@ impl Simulation {
         self.core.sweeps += 1.0;
         self.last_unit = None;
         self.after_sweep();
+        Ok(())
+    }
+
+    /// Tempering on with these settings (a ladder already running with them keeps going), or
+    /// off.
+    fn set_tempering(&mut self, settings: Option<TemperingSettings>) -> Result<(), EngineError> {
+        let Some(settings) = settings else {
+            // A new sampler: the histogram starts afresh.
+            if self.core.tempering.take().is_some() {
+                self.views.reset_histogram(&self.core.model);
+            }
+            return Ok(());
+        };
+        settings.validate()?;
+        if !matches!(self.core.model, Model::Net(_)) {
+            return Err(EngineError::BadParameter(
+                "tempering runs on a Hopfield net or Boltzmann machine, not an RBM".into(),
+            ));
+        }
+        if self.core.tempering.as_ref().map(|t| &t.settings) != Some(&settings) {
+            self.core.tempering = Some(TemperingState::new(settings));
+            self.views.reset_histogram(&self.core.model);
+        }
         Ok(())
     }
 
@@ -833,6 +867,7 @@ impl Simulation {
                         m.bm.energy(&s) + m.energy_offset
                     })
                     .collect();
+                snap.tempering = self.core.tempering.as_ref().map(|pt| pt.view(m, nv));
                 snap.fixed_point = (0..n).all(|i| {
                     m.chain.clamped()[i] || zero_temperature_value(inputs[i], s[i]) == s[i]
                 });

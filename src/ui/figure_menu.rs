@@ -23,6 +23,8 @@ pub fn kinds_of(view: View, snap: &Snapshot, capacity_done: bool) -> Vec<FigureK
         View::Weights => vec![FigureKind::Weights],
         View::Learning => vec![FigureKind::PhaseStatistics, FigureKind::LearningCurve],
         View::Landscape => vec![FigureKind::Landscape],
+        // The target chain is the main chain: its histogram and TV are the Distribution's.
+        View::Tempering => vec![FigureKind::Distribution, FigureKind::TvCurve],
     };
     if capacity_done {
         kinds.push(FigureKind::Capacity);

@@ -1,4 +1,4 @@
-//! Guided lessons: short texts with the formulas filled in from the running net, one thing
+//! Guided lessons: eight short texts with the formulas filled in from the running net, one thing
 //! to try each, a check that reads the simulation and notices when it was done, and Back /
 //! Next. Each lesson opens its own scene from `assets/lessons/`.
 
@@ -19,6 +19,8 @@ struct Seen {
     anneal_ran: bool,
     walk_finished: bool,
     first_curve: Option<f64>,
+    /// A chain was seen far above the i.i.d. floor (lesson 7).
+    stuck: bool,
 }
 
 /// One lesson.
@@ -206,7 +208,7 @@ fn cd_raced(snap: &Snapshot) -> bool {
     matches!((cd, exact), (Some(a), Some(b)) if a.curve.first() == b.curve.first())
 }
 
-const LESSONS: [Lesson; 7] = [
+const LESSONS: [Lesson; 8] = [
     Lesson {
         title: "1. Energy and recall",
         scene: LESSON_SCENES[0].text,
@@ -283,8 +285,17 @@ const LESSONS: [Lesson; 7] = [
         check: |snap, seen, _| seen.walk_finished && snap.learning.updates >= 1,
     },
     Lesson {
-        title: "8. How good is CD?",
+        title: "7. Mixing",
         scene: LESSON_SCENES[6].text,
+        kind: ModelKind::Boltzmann,
+        view: View::Distribution,
+        text: super::lesson_mixing::mixing_text,
+        task: super::lesson_mixing::TASK,
+        check: |snap, seen, _| seen.stuck && super::lesson_mixing::at_floor(snap),
+    },
+    Lesson {
+        title: "8. How good is CD?",
+        scene: LESSON_SCENES[7].text,
         kind: ModelKind::Rbm,
         view: View::Learning,
         text: cd_text,
@@ -359,6 +370,7 @@ impl Lessons {
             .rbm_walk
             .as_ref()
             .is_some_and(|w| w.stage >= 2);
+        seen.stuck |= super::lesson_mixing::stuck(snap);
         if seen.first_curve.is_none() {
             seen.first_curve = snap.learning.curve.first().map(|p| p[1]);
         }

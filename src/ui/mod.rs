@@ -16,12 +16,15 @@ pub mod heatmap;
 pub mod help;
 pub mod intent;
 pub mod landscape;
+pub mod lesson_mixing;
 pub mod lessons;
+pub mod mixing_ui;
 pub mod picker;
 pub mod presentation;
 pub mod rbm_rules_ui;
 pub mod recent;
 pub mod recorder;
+pub mod tempering_view;
 pub mod theme;
 pub mod ui_tree;
 pub mod views;
@@ -50,17 +53,20 @@ pub enum View {
     Learning,
     /// Every state of a small net: energies, basins, minima.
     Landscape,
+    /// Parallel tempering: the ladder of replicas and their swaps.
+    Tempering,
 }
 
 impl View {
     /// All views in tab order.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Network,
         View::Compare,
         View::Distribution,
         View::Weights,
         View::Learning,
         View::Landscape,
+        View::Tempering,
     ];
 
     /// The tab label.
@@ -72,6 +78,7 @@ impl View {
             View::Weights => "Weights",
             View::Learning => "Learning phases",
             View::Landscape => "Energy landscape",
+            View::Tempering => "Tempering",
         }
     }
 
@@ -84,6 +91,7 @@ impl View {
             "weights" => Some(View::Weights),
             "learning" => Some(View::Learning),
             "landscape" => Some(View::Landscape),
+            "tempering" => Some(View::Tempering),
             _ => None,
         }
     }
@@ -597,7 +605,7 @@ impl eframe::App for BoltzVizApp {
                 ui.separator();
                 if ui
                     .selectable_label(lessons.open, "Lessons")
-                    .on_hover_text("Six guided lessons with live formulas (L); each opens its own scene")
+                    .on_hover_text("Eight guided lessons with live formulas (L); each opens its own scene")
                     .clicked()
                 {
                     state.intents.push(Intent::ToggleLessons);
@@ -715,6 +723,7 @@ pub fn screenshot_scene(view: View) -> Vec<Command> {
             Command::SetSpeed(Some(3.0)),
             Command::Run,
         ],
+        View::Tempering => tempering_view::screenshot_scene(),
         View::Learning => vec![
             spec(ModelKind::Boltzmann, TrainingSource::Parity, 4),
             Command::PositivePhase,

@@ -22,6 +22,16 @@ pub const REFERENCE: Color32 = Color32::from_rgb(140, 140, 150);
 pub const EXACT: Color32 = Color32::from_rgb(120, 180, 255);
 /// Sampled frequencies.
 pub const SAMPLED: Color32 = Color32::from_rgb(250, 170, 60);
+/// The i.i.d. floor of the TV distance and its 99 % band.
+pub const FLOOR: Color32 = Color32::from_rgb(120, 220, 140);
+/// A neighbour pair of tempering replicas that swapped in the last round.
+pub const SWAPPED: Color32 = Color32::from_rgb(255, 90, 200);
+/// Largest side of one tempering replica's grid (points).
+pub const REPLICA_SIDE: f32 = 72.0;
+/// Width of the tempering ladder's text field (points).
+pub const LADDER_TEXT_WIDTH: f32 = 420.0;
+/// States shown in the tempering view's histogram (the most probable first).
+pub const HISTOGRAM_STATES: usize = 16;
 /// Error text.
 pub const ERROR: Color32 = Color32::from_rgb(255, 110, 110);
 /// Good news text (recalled), and the first-launch hint.

@@ -24,6 +24,7 @@ pub fn view_ui(
         View::Distribution => distribution_ui(ui, snap),
         View::Weights => weights_ui(ui, snap, heatmaps),
         View::Landscape => super::landscape::landscape_ui(ui, snap),
+        View::Tempering => super::tempering_view::tempering_ui(ui, snap, out),
         View::Learning => {
             super::controls::learning_ui(ui, snap, out);
             super::rbm_rules_ui::rbm_rules_ui(ui, snap, &mut state.intents, out);
@@ -303,13 +304,16 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
             Plot::new("tv")
                 .width(380.0)
                 .height(170.0)
+                .legend(Legend::default())
                 .x_axis_label("sweeps")
                 .show(ui, |p| {
+                    super::mixing_ui::floor_lines(p, dist);
                     p.line(
                         Line::new("TV", PlotPoints::from(dist.tv_curve.clone()))
                             .color(theme::SAMPLED),
                     );
                 });
+            super::mixing_ui::mixing_label_ui(ui, dist);
         });
         ui.vertical(|ui| {
             ui.strong(format!("P(on) = σ(x / T) at T = {:.2}", snap.temperature));

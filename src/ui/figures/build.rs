@@ -315,15 +315,44 @@ fn tv_chart(snap: &Snapshot) -> Result<Figure, String> {
         ),
         x_label: "sweeps".into(),
         y_label: "TV distance".into(),
-        series: vec![Series::Line {
-            label: "TV".into(),
-            points: dist.tv_curve.iter().map(|p| (p[0], p[1])).collect(),
-            colour: theme::FIGURE_MAIN,
-            dashed: false,
-        }],
+        series: tv_series(dist),
         include: vec![(f64::NAN, 0.0)],
         ..Chart::default()
     }))
+}
+
+/// The sampler's TV with, when known, the TV of as many independent exact draws: its mean
+/// and its 99 % band (the floor a perfectly mixing sampler would sit on).
+fn tv_series(dist: &crate::sim::protocol::DistributionView) -> Vec<Series> {
+    let xy = |c: &[[f64; 2]]| c.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>();
+    let mut series = Vec::new();
+    if dist.floor_low.len() == dist.floor_high.len() && !dist.floor_low.is_empty() {
+        series.push(Series::Band {
+            label: "i.i.d. floor, 99 % band".into(),
+            points: dist
+                .floor_low
+                .iter()
+                .zip(&dist.floor_high)
+                .map(|(lo, hi)| (lo[0], lo[1], hi[1]))
+                .collect(),
+            colour: theme::FIGURE_SECOND,
+        });
+    }
+    if !dist.floor_mean.is_empty() {
+        series.push(Series::Line {
+            label: "i.i.d. floor (mean)".into(),
+            points: xy(&dist.floor_mean),
+            colour: theme::FIGURE_SECOND,
+            dashed: true,
+        });
+    }
+    series.push(Series::Line {
+        label: "TV of the sampler".into(),
+        points: xy(&dist.tv_curve),
+        colour: theme::FIGURE_MAIN,
+        dashed: false,
+    });
+    series
 }
 
 /// σ(x / T) over x ∈ [−6, 6], with the T → 0 step for comparison.
