@@ -27,7 +27,10 @@ fn two_mode_model(d: &std::path::Path) -> String {
 }
 
 fn field(text: &str, key: &str) -> f64 {
-    let start = text.find(key).unwrap_or_else(|| panic!("{key} missing in {text}")) + key.len();
+    let start = text
+        .find(key)
+        .unwrap_or_else(|| panic!("{key} missing in {text}"))
+        + key.len();
     text[start..]
         .trim_start()
         .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e'))
@@ -53,30 +56,64 @@ fn diagnostics_show_gibbs_stuck_and_tempering_at_the_floor() {
     let model = two_mode_model(&d);
     let out = d.join("gibbs.txt");
     let o = run(&[
-        "sample", "--model", &model, "--sweeps", "20000", "--seed", "3", "--out",
-        &out.to_string_lossy(), "--diagnostics",
+        "sample",
+        "--model",
+        &model,
+        "--sweeps",
+        "20000",
+        "--seed",
+        "3",
+        "--out",
+        &out.to_string_lossy(),
+        "--diagnostics",
     ]);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(o.status.success(), "{text}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let upper = upper_fraction(&out);
     assert!(upper == 0.0 || upper == 1.0, "Gibbs changed mode: {upper}");
     let tv = field(&text, "TV to the exact distribution:");
     let floor_high = field(&text, "99 % band [");
     assert!(tv > 0.2 && tv > 20.0 * floor_high, "{text}");
     assert!(text.contains("τ_int") && text.contains("ESS"), "{text}");
-    assert!(text.contains("verdict: above the floor even for ESS draws"), "{text}");
+    assert!(
+        text.contains("verdict: above the floor even for ESS draws"),
+        "{text}"
+    );
 
     let out = d.join("pt.txt");
     let o = run(&[
-        "sample", "--model", &model, "--sweeps", "20000", "--seed", "3", "--out",
-        &out.to_string_lossy(), "--diagnostics", "--tempering", "8", "--t-max", "10",
+        "sample",
+        "--model",
+        &model,
+        "--sweeps",
+        "20000",
+        "--seed",
+        "3",
+        "--out",
+        &out.to_string_lossy(),
+        "--diagnostics",
+        "--tempering",
+        "8",
+        "--t-max",
+        "10",
     ]);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(o.status.success(), "{text}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // P(upper mode) = 3/4 of the two modes' mass (0.9988 of all); the mode indicator's
     // τ is below 20 rounds, so its standard error is below √(20 · 0.19 / 20000) ≈ 0.014.
     let upper = upper_fraction(&out);
-    assert!((upper - 0.75).abs() < 0.05, "tempering upper-mode fraction {upper}\n{text}");
+    assert!(
+        (upper - 0.75).abs() < 0.05,
+        "tempering upper-mode fraction {upper}\n{text}"
+    );
     assert!(text.contains("exchange acceptance per rung pair"), "{text}");
     assert!(!text.contains("verdict: above the floor even"), "{text}");
 }
@@ -88,13 +125,31 @@ fn bad_tempering_flags_are_refused_with_status_2_and_nothing_written() {
     let out = d.join("never.txt");
     let out_s = out.to_string_lossy().into_owned();
     for (extra, needle) in [
-        (&["--tempering", "1"][..], "--tempering must be from 2 to 32"),
-        (&["--tempering", "33"][..], "--tempering must be from 2 to 32"),
-        (&["--tempering", "4", "--t-max", "0.5"][..], "--t-max must be"),
-        (&["--tempering", "4", "--t-max", "NaN"][..], "--t-max must be"),
-        (&["--tempering", "4", "--t-max", "inf"][..], "--t-max must be"),
+        (
+            &["--tempering", "1"][..],
+            "--tempering must be from 2 to 32",
+        ),
+        (
+            &["--tempering", "33"][..],
+            "--tempering must be from 2 to 32",
+        ),
+        (
+            &["--tempering", "4", "--t-max", "0.5"][..],
+            "--t-max must be",
+        ),
+        (
+            &["--tempering", "4", "--t-max", "NaN"][..],
+            "--t-max must be",
+        ),
+        (
+            &["--tempering", "4", "--t-max", "inf"][..],
+            "--t-max must be",
+        ),
         (&["--t-max", "3"][..], "--t-max needs --tempering"),
-        (&["--tempering", "4", "--temperature", "0"][..], "--tempering needs --temperature > 0"),
+        (
+            &["--tempering", "4", "--temperature", "0"][..],
+            "--tempering needs --temperature > 0",
+        ),
     ] {
         let mut args = vec!["sample", "--model", &model, "--out", &out_s];
         args.extend_from_slice(extra);

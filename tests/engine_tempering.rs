@@ -31,7 +31,9 @@ fn histogram(indices: &[usize]) -> Vec<f64> {
 }
 
 fn mode(state: &[u8]) -> f64 {
-    f64::from(u8::from(state.iter().filter(|&&s| s != 0).count() * 2 > state.len()))
+    f64::from(u8::from(
+        state.iter().filter(|&&s| s != 0).count() * 2 > state.len(),
+    ))
 }
 
 #[test]
@@ -61,7 +63,11 @@ fn gibbs_stays_in_one_mode_but_tempering_matches_the_exact_distribution() {
     let gibbs_tv = total_variation(&histogram(&gibbs), &p);
     let iid = floor.floor(SAMPLES as u64, 1);
     assert!(gibbs_tv > 0.2, "Gibbs TV {gibbs_tv}");
-    assert!(gibbs_tv > 20.0 * iid.high, "Gibbs TV {gibbs_tv} vs floor {}", iid.high);
+    assert!(
+        gibbs_tv > 20.0 * iid.high,
+        "Gibbs TV {gibbs_tv} vs floor {}",
+        iid.high
+    );
 
     // Tempering from the same kind of start, 8 replicas from T = 1 to 10.
     let ladder = geometric_ladder(TARGET_T, 10.0, 8).expect("ladder");
@@ -94,7 +100,11 @@ fn gibbs_stays_in_one_mode_but_tempering_matches_the_exact_distribution() {
         bound.high,
         pt.acceptance_rates()
     );
-    assert!(tv <= bound.high, "tempering TV {tv} above the floor's 99.5 % point {}", bound.high);
+    assert!(
+        tv <= bound.high,
+        "tempering TV {tv} above the floor's 99.5 % point {}",
+        bound.high
+    );
     // The target chain crossed between the modes many times.
     let crossings = modes.windows(2).filter(|w| w[0] != w[1]).count();
     assert!(crossings > 100, "{crossings} mode changes");

@@ -103,7 +103,8 @@ fn each_rule_gets_its_own_run_and_every_run_can_start_from_the_same_weights() {
     sim.apply(Command::RestartRuleRun)
         .expect("back to the start");
     sim.apply(Command::SetCdK(10)).expect("k");
-    sim.apply(Command::SetTrainingRule(TrainingRule::CdK)).expect("CD");
+    sim.apply(Command::SetTrainingRule(TrainingRule::CdK))
+        .expect("CD");
     train(&mut sim, 10);
     let runs = sim.to_saved().learning.rule_runs.runs;
     let labels: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
@@ -123,7 +124,10 @@ fn rules_that_cannot_apply_are_refused_with_nothing_changed() {
     // 64 visible and 30 hidden: too large to enumerate.
     let mut sim = rbm_sim(TrainingSource::Digits, 30);
     let before = saved_text(&sim);
-    assert!(sim.apply(Command::SetTrainingRule(TrainingRule::Exact)).is_err());
+    assert!(
+        sim.apply(Command::SetTrainingRule(TrainingRule::Exact))
+            .is_err()
+    );
     assert_eq!(saved_text(&sim), before);
     let view = sim.snapshot().gradient.expect("an RBM");
     assert!(view.unavailable.is_some_and(|r| r.contains("at most 20")));
@@ -131,7 +135,11 @@ fn rules_that_cannot_apply_are_refused_with_nothing_changed() {
     assert_eq!(saved_text(&sim), before);
     let mut hopfield = Simulation::new(ModelSpec::default()).expect("hopfield");
     let before = saved_text(&hopfield);
-    assert!(hopfield.apply(Command::SetTrainingRule(TrainingRule::Pcd)).is_err());
+    assert!(
+        hopfield
+            .apply(Command::SetTrainingRule(TrainingRule::Pcd))
+            .is_err()
+    );
     assert_eq!(saved_text(&hopfield), before);
     assert!(hopfield.snapshot().gradient.is_none());
 }

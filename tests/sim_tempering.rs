@@ -17,8 +17,10 @@ fn two_mode_sim(tempering: bool) -> Simulation {
     sim.apply(Command::SetTemperature(1.0)).expect("T");
     sim.apply(Command::Reset { seed: 5 }).expect("reset");
     if tempering {
-        sim.apply(Command::SetTempering(Some(TemperingSettings::geometric(8, 10.0))))
-            .expect("tempering");
+        sim.apply(Command::SetTempering(Some(TemperingSettings::geometric(
+            8, 10.0,
+        ))))
+        .expect("tempering");
     }
     sim
 }
@@ -67,8 +69,10 @@ fn bad_settings_are_refused_and_change_nothing() {
         assert_eq!(saved_text(&sim), before);
     }
     // T_max below T is refused when a round runs, and the run stops with the reason.
-    sim.apply(Command::SetTempering(Some(TemperingSettings::geometric(4, 0.5))))
-        .expect("set");
+    sim.apply(Command::SetTempering(Some(TemperingSettings::geometric(
+        4, 0.5,
+    ))))
+    .expect("set");
     assert!(sim.apply(Command::Step(1)).is_err());
 }
 
@@ -80,7 +84,9 @@ fn the_distribution_view_shows_gibbs_above_the_floor_and_tempering_at_it() {
         let snap = sim.snapshot();
         let dist = snap.distribution.expect("distribution");
         let mixing = dist.mixing.expect("mixing figures");
-        assert!(mixing.floor_band.0 <= mixing.floor_mean && mixing.floor_mean <= mixing.floor_band.1);
+        assert!(
+            mixing.floor_band.0 <= mixing.floor_mean && mixing.floor_mean <= mixing.floor_band.1
+        );
         assert!(!dist.floor_mean.is_empty() && dist.floor_mean.len() == dist.floor_high.len());
         assert!(mixing.tau_energy.is_some() && mixing.ess > 0.0);
         if tempering {
@@ -107,8 +113,10 @@ fn the_distribution_view_shows_gibbs_above_the_floor_and_tempering_at_it() {
 #[test]
 fn a_typed_ladder_is_used_as_typed_and_checked() {
     let mut sim = two_mode_sim(false);
-    sim.apply(Command::SetTempering(Some(TemperingSettings::custom(vec![1.5, 3.0, 6.0]))))
-        .expect("typed ladder");
+    sim.apply(Command::SetTempering(Some(TemperingSettings::custom(
+        vec![1.5, 3.0, 6.0],
+    ))))
+    .expect("typed ladder");
     sim.apply(Command::Step(20)).expect("steps");
     let view = sim.snapshot().tempering.expect("view");
     assert_eq!(view.temperatures, vec![1.0, 1.5, 3.0, 6.0]);
@@ -117,15 +125,19 @@ fn a_typed_ladder_is_used_as_typed_and_checked() {
     let before = saved_text(&sim);
     for bad in [vec![3.0, 2.0], vec![], vec![2.0, f64::NAN]] {
         assert!(
-            sim.apply(Command::SetTempering(Some(TemperingSettings::custom(bad.clone()))))
-                .is_err(),
+            sim.apply(Command::SetTempering(Some(TemperingSettings::custom(
+                bad.clone()
+            ))))
+            .is_err(),
             "{bad:?}"
         );
         assert_eq!(saved_text(&sim), before);
     }
     // A ladder that starts below T fits no target: the run refuses with the reason.
-    sim.apply(Command::SetTempering(Some(TemperingSettings::custom(vec![0.5, 2.0]))))
-        .expect("set");
+    sim.apply(Command::SetTempering(Some(TemperingSettings::custom(
+        vec![0.5, 2.0],
+    ))))
+    .expect("set");
     let err = sim.apply(Command::Step(1)).expect_err("below T");
     assert!(err.to_string().contains("does not fit T = 1"), "{err}");
 }

@@ -9,7 +9,9 @@ use egui_kittest::kittest::Queryable;
 #[test]
 fn tempering_is_switched_on_and_its_ladder_typed_in_the_view() {
     let mut h = harness();
-    wait_for(&mut h, "first snapshot", |a| a.snapshot().visible.len() == 100);
+    wait_for(&mut h, "first snapshot", |a| {
+        a.snapshot().visible.len() == 100
+    });
     h.get_by_label("T = 1").click();
     h.run_steps(3);
     h.get_by_label("Tempering").click();

@@ -6,8 +6,8 @@ use crate::engine::boltzmann::{BoltzmannMachine, Chain, Connectivity, UpdateOrde
 use crate::engine::exact;
 use crate::engine::patterns;
 use crate::engine::rbm::Rbm;
-use crate::engine::tempering::{self, Tempering};
 use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
+use crate::engine::tempering::{self, Tempering};
 use std::time::{Duration, Instant};
 
 /// `bench`'s options.

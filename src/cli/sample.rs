@@ -4,13 +4,13 @@
 use super::data::read_model;
 use super::flags;
 use super::progress::Progress;
+use super::sample_diagnostics::{Recorder, enumerable};
 use crate::engine::SimRng;
 use crate::engine::boltzmann::{Chain, UpdateOrder};
 use crate::engine::error::check_temperature;
 use crate::engine::exact::visible_log_probs;
-use crate::engine::tempering::{MAX_REPLICAS, MIN_REPLICAS, Tempering, geometric_ladder};
-use super::sample_diagnostics::{Recorder, enumerable};
 use crate::engine::rbm::RbmChains;
+use crate::engine::tempering::{MAX_REPLICAS, MIN_REPLICAS, Tempering, geometric_ladder};
 use crate::persist::atomic::write_atomically;
 use crate::sim::model::ImportedModel;
 use std::io::Write;
@@ -182,7 +182,12 @@ pub fn sample(args: &SampleArgs) -> anyhow::Result<()> {
                     for done in 1..=total {
                         pt.round(bm, 1, false).map_err(std::io::Error::other)?;
                         let target = pt.target();
-                        emit(done, &target.state()[..bm.n_visible()], target.energy(bm), out)?;
+                        emit(
+                            done,
+                            &target.state()[..bm.n_visible()],
+                            target.energy(bm),
+                            out,
+                        )?;
                     }
                     acceptance = pt.acceptance_rates();
                 } else {
@@ -190,7 +195,12 @@ pub fn sample(args: &SampleArgs) -> anyhow::Result<()> {
                         chain
                             .sweep(bm, t, UpdateOrder::Sequential, &mut rng)
                             .map_err(std::io::Error::other)?;
-                        emit(done, &chain.state()[..bm.n_visible()], chain.energy(bm), out)?;
+                        emit(
+                            done,
+                            &chain.state()[..bm.n_visible()],
+                            chain.energy(bm),
+                            out,
+                        )?;
                     }
                 }
             }
@@ -229,14 +239,22 @@ pub fn sample(args: &SampleArgs) -> anyhow::Result<()> {
             .iter()
             .map(|a| a.map_or("–".into(), |a| format!("{a:.2}")))
             .collect();
-        println!("tempering: exchange acceptance per rung pair: {}", rates.join(" "));
+        println!(
+            "tempering: exchange acceptance per rung pair: {}",
+            rates.join(" ")
+        );
     }
     if let Some(recorder) = &recorder {
         let (energy_name, exact) = match &model {
             ImportedModel::Boltzmann(bm) => {
                 let small = enumerable(bm.n()) && args.clamp.is_none() && t > 0.0;
                 let exact = if small {
-                    Some(visible_log_probs(bm, t)?.iter().map(|l| l.exp()).collect::<Vec<_>>())
+                    Some(
+                        visible_log_probs(bm, t)?
+                            .iter()
+                            .map(|l| l.exp())
+                            .collect::<Vec<_>>(),
+                    )
                 } else {
                     None
                 };

@@ -43,7 +43,8 @@ impl Recorder {
 
     /// Records one kept state (the units the recorder was made for) and its energy.
     pub fn record(&mut self, state: &[u8], energy: f64) {
-        self.states.extend_from_slice(&state[..self.units.min(state.len())]);
+        self.states
+            .extend_from_slice(&state[..self.units.min(state.len())]);
         self.energies.push(energy);
     }
 
@@ -80,7 +81,11 @@ impl Recorder {
             "  (τ_int: sweeps between effectively independent states; ESS = N / τ_int)"
         );
         if let Some(p) = exact {
-            self.tv_report(&mut out, p, energy.iter().chain(slowest.as_ref().map(|s| &s.1)));
+            self.tv_report(
+                &mut out,
+                p,
+                energy.iter().chain(slowest.as_ref().map(|s| &s.1)),
+            );
         }
         out
     }

@@ -66,9 +66,7 @@ pub fn autocovariance(series: &[f64]) -> Vec<f64> {
     let len = (2 * n).next_power_of_two();
     let mut re = vec![0.0; len];
     let mut im = vec![0.0; len];
-    re.iter_mut()
-        .zip(series)
-        .for_each(|(r, &x)| *r = x - mean);
+    re.iter_mut().zip(series).for_each(|(r, &x)| *r = x - mean);
     transform(&mut re, &mut im, false);
     re.iter_mut().zip(im.iter_mut()).for_each(|(r, i)| {
         *r = *r * *r + *i * *i;
@@ -87,7 +85,9 @@ mod tests {
 
     #[test]
     fn matches_the_direct_sum() {
-        let series: Vec<f64> = (0..37).map(|t| ((t * t) % 11) as f64 - 0.3 * t as f64).collect();
+        let series: Vec<f64> = (0..37)
+            .map(|t| ((t * t) % 11) as f64 - 0.3 * t as f64)
+            .collect();
         let n = series.len();
         let mean = series.iter().sum::<f64>() / n as f64;
         let fast = autocovariance(&series);

@@ -136,7 +136,11 @@ mod tests {
             let sd = (2.0 * (2.0 * est.window as f64 + 1.0) / n as f64).sqrt() * exact;
             let bias = 2.0 * phi.abs().powi(est.window as i32 + 1) / (1.0 - phi.abs());
             let err = (est.tau - exact).abs();
-            assert!(err < 4.0 * sd + bias, "φ = {phi}: τ̂ = {} vs {exact}", est.tau);
+            assert!(
+                err < 4.0 * sd + bias,
+                "φ = {phi}: τ̂ = {} vs {exact}",
+                est.tau
+            );
             assert!((est.ess() - n as f64 / est.tau.max(1.0)).abs() < 1e-9);
         }
     }

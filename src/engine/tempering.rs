@@ -313,8 +313,8 @@ mod tests {
     #[test]
     fn one_thread_and_two_give_the_same_run() {
         let mut rng = SimRng::seed_from_u64(8);
-        let bm = BoltzmannMachine::random(30, 0, Connectivity::Full, 0.4, 0.2, &mut rng)
-            .expect("bm");
+        let bm =
+            BoltzmannMachine::random(30, 0, Connectivity::Full, 0.4, 0.2, &mut rng).expect("bm");
         let start = Chain::random(&bm, &mut rng);
         let ladder = geometric_ladder(0.5, 4.0, 5).expect("ladder");
         let mut a = Tempering::new(&bm, &start, ladder.clone(), 1).expect("pt");
@@ -331,7 +331,12 @@ mod tests {
     fn ladders_are_checked() {
         let ladder = geometric_ladder(1.0, 8.0, 4).expect("ladder");
         let expected = [1.0, 2.0, 4.0, 8.0];
-        assert!(ladder.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12));
+        assert!(
+            ladder
+                .iter()
+                .zip(expected)
+                .all(|(a, b)| (a - b).abs() < 1e-12)
+        );
         assert!(geometric_ladder(1.0, 1.0, 4).is_err());
         assert!(geometric_ladder(0.0, 2.0, 4).is_err());
         assert!(geometric_ladder(1.0, f64::NAN, 4).is_err());

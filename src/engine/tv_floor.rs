@@ -89,7 +89,8 @@ impl FloorTable {
             .map(|_| self.replicate_tv(n, &mut rng))
             .collect();
         tvs.sort_by(f64::total_cmp);
-        let quantile = |q: f64| tvs[((q * (REPLICATES - 1) as f64).round() as usize).min(REPLICATES - 1)];
+        let quantile =
+            |q: f64| tvs[((q * (REPLICATES - 1) as f64).round() as usize).min(REPLICATES - 1)];
         TvFloor {
             draws: n,
             mean: self.mean(n),
@@ -139,7 +140,9 @@ fn binomial_mean_abs_deviation(n: u64, p: f64) -> f64 {
     }
     let m = ((n as f64 * p).floor() as u64).min(n - 1);
     let k = m + 1;
-    let log = std::f64::consts::LN_2 + (k as f64).ln() + ln_choose(n, k)
+    let log = std::f64::consts::LN_2
+        + (k as f64).ln()
+        + ln_choose(n, k)
         + k as f64 * p.ln()
         + (n - m) as f64 * (-p).ln_1p();
     log.exp()
@@ -229,7 +232,11 @@ mod tests {
         let (n, p) = (500, 0.13);
         let exact: f64 = two_state_law(n, p).iter().map(|(d, w)| d * w).sum::<f64>();
         let table = FloorTable::new(&[p, 1.0 - p]).expect("table");
-        assert!((table.mean(n) - exact).abs() < 1e-10, "{} vs {exact}", table.mean(n));
+        assert!(
+            (table.mean(n) - exact).abs() < 1e-10,
+            "{} vs {exact}",
+            table.mean(n)
+        );
         assert!((ln_gamma(10.0) - 362_880f64.ln()).abs() < 1e-12);
     }
 
@@ -259,7 +266,9 @@ mod tests {
         let table = FloorTable::new(&p).expect("table");
         for (n, seed) in [(50u64, 1u64), (3_000, 2), (200_000, 3)] {
             let mut rng = SimRng::seed_from_u64(seed);
-            let tvs: Vec<f64> = (0..2_000).map(|_| table.replicate_tv(n, &mut rng)).collect();
+            let tvs: Vec<f64> = (0..2_000)
+                .map(|_| table.replicate_tv(n, &mut rng))
+                .collect();
             let mean = tvs.iter().sum::<f64>() / tvs.len() as f64;
             let sd = (tvs.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / 1_999.0).sqrt();
             let exact = table.mean(n);

@@ -38,7 +38,11 @@ pub struct MixingView {
 }
 
 /// τ̂ at some number of samples: (samples, energy, slowest unit with its τ̂).
-type Taus = (u64, Option<Autocorrelation>, Option<(usize, Autocorrelation)>);
+type Taus = (
+    u64,
+    Option<Autocorrelation>,
+    Option<(usize, Autocorrelation)>,
+);
 
 /// Series of the sampled chain and the cached figures.
 #[derive(Clone, Debug, Default)]
@@ -103,11 +107,21 @@ impl MixingTracker {
         // again only when the samples have doubled.
         if self.band.is_none_or(|(then, _, _)| samples >= 2 * then) {
             let floor = table.floor(samples, FLOOR_SEED);
-            let ratio = |x: f64| if floor.mean > 0.0 { x / floor.mean } else { 0.0 };
+            let ratio = |x: f64| {
+                if floor.mean > 0.0 {
+                    x / floor.mean
+                } else {
+                    0.0
+                }
+            };
             self.band = Some((samples, ratio(floor.low), ratio(floor.high)));
         }
         let (_, low, high) = self.band?;
-        if self.taus.as_ref().is_none_or(|(then, _, _)| due(*then, samples)) {
+        if self
+            .taus
+            .as_ref()
+            .is_none_or(|(then, _, _)| due(*then, samples))
+        {
             self.taus = Some((samples, self.tau_energy(), self.slowest_unit()));
         }
         let (_, energy, slowest) = self.taus.as_ref()?;

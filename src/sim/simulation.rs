@@ -134,8 +134,8 @@ impl Simulation {
         if next.nv() == self.nv() && matches!(next.core.model, Model::Rbm(_)) {
             next.learner.saved.validation = self.learner.saved.validation.clone();
         }
-        next.core.tempering = (self.core.tempering.as_ref())
-            .map(|t| TemperingState::new(t.settings.clone()));
+        next.core.tempering =
+            (self.core.tempering.as_ref()).map(|t| TemperingState::new(t.settings.clone()));
         next.weights_generation = self.weights_generation + 1;
         next.trace_generation = self.trace_generation + 1;
         next

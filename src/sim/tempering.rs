@@ -63,9 +63,7 @@ impl TemperingSettings {
             Some(above) => {
                 let ladder: Vec<f64> = std::iter::once(t).chain(above.iter().copied()).collect();
                 check_ladder(&ladder).map_err(|e| {
-                    EngineError::BadParameter(format!(
-                        "the typed ladder does not fit T = {t}: {e}"
-                    ))
+                    EngineError::BadParameter(format!("the typed ladder does not fit T = {t}: {e}"))
                 })?;
                 Ok(ladder)
             }
@@ -194,7 +192,11 @@ impl TemperingState {
                 .iter()
                 .map(|c| c.energy(&m.bm) + m.energy_offset)
                 .collect();
-            view.visible = pt.chains().iter().map(|c| c.state()[..nv].to_vec()).collect();
+            view.visible = pt
+                .chains()
+                .iter()
+                .map(|c| c.state()[..nv].to_vec())
+                .collect();
             view.acceptance = pt.acceptance_rates();
             view.last_exchanged = pt.last_exchanged().to_vec();
             view.rounds = pt.rounds();

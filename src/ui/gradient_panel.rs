@@ -75,7 +75,9 @@ fn rule_ui(ui: &mut egui::Ui, snap: &Snapshot, out: &mut Vec<Command>) {
 
 fn rule_help(rule: TrainingRule) -> &'static str {
     match rule {
-        TrainingRule::CdK => "<v h>_model read after k Gibbs steps started at the data: cheap, biased",
+        TrainingRule::CdK => {
+            "<v h>_model read after k Gibbs steps started at the data: cheap, biased"
+        }
         TrainingRule::Pcd => "<v h>_model read from chains that persist between updates",
         TrainingRule::Exact => {
             "<v h>_model summed over every state of the smaller layer: the true gradient of the log-likelihood"

@@ -127,7 +127,10 @@ fn split_marks_ui(
     let font = egui::FontId::proportional(11.0);
     if split_rows > 0 && split_rows < rows {
         let y = rect.top() + rect.height() * split_rows as f32 / rows as f32;
-        painter.line_segment([egui::pos2(rect.left(), y), egui::pos2(rect.right(), y)], stroke);
+        painter.line_segment(
+            [egui::pos2(rect.left(), y), egui::pos2(rect.right(), y)],
+            stroke,
+        );
         painter.text(
             egui::pos2(rect.right() + 3.0, (y + rect.bottom()) / 2.0),
             egui::Align2::LEFT_CENTER,
@@ -138,7 +141,10 @@ fn split_marks_ui(
     }
     if split_cols > 0 && split_cols < cols {
         let x = rect.left() + rect.width() * split_cols as f32 / cols as f32;
-        painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())], stroke);
+        painter.line_segment(
+            [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+            stroke,
+        );
         painter.text(
             egui::pos2((x + rect.right()) / 2.0, rect.bottom() + 1.0),
             egui::Align2::CENTER_TOP,

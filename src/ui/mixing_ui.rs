@@ -37,10 +37,14 @@ pub fn mixing_label_ui(ui: &mut egui::Ui, dist: &DistributionView) {
         return;
     };
     let tau = m.tau_energy.map_or("–".to_owned(), |t| format!("{t:.1}"));
-    let unit = m
-        .slowest_unit
-        .map_or(String::new(), |(u, t)| format!(", slowest unit {u}: {t:.1}"));
-    let bound = if m.converged { "" } else { " (at least: run longer)" };
+    let unit = m.slowest_unit.map_or(String::new(), |(u, t)| {
+        format!(", slowest unit {u}: {t:.1}")
+    });
+    let bound = if m.converged {
+        ""
+    } else {
+        " (at least: run longer)"
+    };
     ui.label(format!(
         "τ_int(energy) = {tau}{unit}{bound}   ESS ≈ {:.0} of {} samples",
         m.ess, dist.samples
@@ -52,11 +56,20 @@ pub fn mixing_label_ui(ui: &mut egui::Ui, dist: &DistributionView) {
          with the floor.",
     );
     let (text, colour) = if dist.total_variation <= m.floor_band.1 {
-        ("TV is at the i.i.d. floor: as good as independent exact draws.", theme::GOOD)
+        (
+            "TV is at the i.i.d. floor: as good as independent exact draws.",
+            theme::GOOD,
+        )
     } else if dist.total_variation <= NEAR_FLOOR * m.floor_band.1 {
-        ("TV is a little above the floor: correlated samples, keep sampling.", theme::WARN)
+        (
+            "TV is a little above the floor: correlated samples, keep sampling.",
+            theme::WARN,
+        )
     } else {
-        ("TV is far above the floor: the chain has not explored the distribution (slow mixing).", theme::ERROR)
+        (
+            "TV is far above the floor: the chain has not explored the distribution (slow mixing).",
+            theme::ERROR,
+        )
     };
     ui.colored_label(colour, text).on_hover_text(format!(
         "The floor is the TV that {} independent exact draws would give: mean {:.4}, 99 % of \

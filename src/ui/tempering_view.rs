@@ -149,11 +149,18 @@ fn ladder_ui(ui: &mut egui::Ui, snap: &Snapshot, view: &TemperingView) {
                     last_unit: None,
                 };
                 grid_ui(ui, &format!("replica {k}"), &data, side, false, None);
-                ui.label(format!("E = {:.2}", view.energies.get(k).copied().unwrap_or(0.0)));
+                ui.label(format!(
+                    "E = {:.2}",
+                    view.energies.get(k).copied().unwrap_or(0.0)
+                ));
             });
             if let Some(rate) = view.acceptance.get(k) {
                 let swapped = view.last_exchanged.get(k).copied().unwrap_or(false);
-                let colour = if swapped { theme::SWAPPED } else { theme::REFERENCE };
+                let colour = if swapped {
+                    theme::SWAPPED
+                } else {
+                    theme::REFERENCE
+                };
                 let rate = rate.map_or("–".to_owned(), |r| format!("{r:.2}"));
                 ui.vertical(|ui| {
                     ui.add_space(theme::REPLICA_SIDE * 0.3);
@@ -187,7 +194,11 @@ fn target_histogram_ui(ui: &mut egui::Ui, snap: &Snapshot) {
         .map(|(k, s)| Bar::new(k as f64, s.exact).width(0.45).fill(theme::EXACT))
         .collect();
     let sampled: Vec<Bar> = (dist.states.iter().take(shown).enumerate())
-        .map(|(k, s)| Bar::new(k as f64 + 0.45, s.sampled).width(0.45).fill(theme::SAMPLED))
+        .map(|(k, s)| {
+            Bar::new(k as f64 + 0.45, s.sampled)
+                .width(0.45)
+                .fill(theme::SAMPLED)
+        })
         .collect();
     Plot::new("tempering target")
         .height(180.0)

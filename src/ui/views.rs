@@ -482,8 +482,11 @@ fn learning_curve_ui(ui: &mut egui::Ui, snap: &Snapshot) {
             };
             if window > 1 {
                 p.line(
-                    Line::new(format!("{name} (each point)"), PlotPoints::from(l.curve.clone()))
-                        .color(theme::TRACE_MAIN.gamma_multiply(0.35)),
+                    Line::new(
+                        format!("{name} (each point)"),
+                        PlotPoints::from(l.curve.clone()),
+                    )
+                    .color(theme::TRACE_MAIN.gamma_multiply(0.35)),
                 );
                 let smoothed: PlotPoints = smooth(&l.curve, window)
                     .into_iter()

@@ -167,7 +167,10 @@ fn draw_chart<DB: DrawingBackend>(
             .draw_text(
                 &style.text(&chart.title),
                 &style.font(38.0).pos(Pos::new(HPos::Center, VPos::Center)),
-                ((strip_w / 2) as i32, (title_height / 2) as i32 + style.px(6.0) as i32),
+                (
+                    (strip_w / 2) as i32,
+                    (title_height / 2) as i32 + style.px(6.0) as i32,
+                ),
             )
             .map_err(err)?;
         rest
