@@ -12,3 +12,6 @@ for k in 1 2 3 4 5 6 7 8; do
   shot --lesson "$k" --out "screenshots/lesson-$k.png" --frames 60
   echo "wrote screenshots/lesson-$k.png"
 done
+shot --view network --light --out screenshots/presentation-light.png --frames 150
+shot --view compare --presentation --out screenshots/presentation-compare.png --frames 150
+echo "wrote the presentation-mode screenshots"

@@ -30,6 +30,9 @@ pub struct RecordArgs {
     /// Flip this fraction of the visible units first (a cue to recall from).
     #[arg(long)]
     pub noise: Option<f64>,
+    /// Run the session's annealing schedule (T falling from hot to cold) from the first sweep.
+    #[arg(long)]
+    pub anneal: bool,
     /// Milliseconds each frame is shown.
     #[arg(long, default_value_t = 200)]
     pub frame_ms: u32,
@@ -86,6 +89,9 @@ pub fn record(args: &RecordArgs) -> anyhow::Result<()> {
     }
     if let Some(noise) = args.noise {
         sim.apply(Command::AddNoise(noise))?;
+    }
+    if args.anneal {
+        sim.apply(Command::Anneal)?;
     }
     let mut trace: Vec<TracePoint> = Vec::new();
     let first = sim.snapshot();

@@ -100,6 +100,8 @@ pub fn styled_heatmap_ui(
     let response = ui.add(egui::Image::new((texture.id(), size)).sense(egui::Sense::hover()));
     if let Some(split) = split {
         split_marks_ui(ui, response.rect, (rows, cols), split);
+        // Room for the "visible" / "hidden" words under the cells.
+        ui.add_space(14.0);
     }
     if let Some(pos) = response.hover_pos() {
         let c = (((pos.x - response.rect.min.x) / size.x) * cols as f32) as usize;

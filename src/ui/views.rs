@@ -63,7 +63,7 @@ fn network_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut
             ui.label("Visible units — draw with the mouse (left on, right off)");
             // As large as fits while leaving the energy trace below in view (presentation mode
             // zooms everything, so the room left is smaller).
-            let side = (ui.available_height() - theme::TRACE_ROOM).clamp(160.0, 420.0);
+            let side = (ui.available_height() - theme::TRACE_ROOM).clamp(120.0, 420.0);
             let edits = grid_ui(
                 ui,
                 "visible",
@@ -163,8 +163,10 @@ pub fn energy_plot_ui(
     let settled = || crate::ui::figures::build::settled(&trace);
     let main: PlotPoints = settled().map(|p| [p.sweep, p.energy]).collect();
     let descent: PlotPoints = settled().map(|p| [p.sweep, p.descent_energy]).collect();
+    // Shorter when the window is (presentation mode), so the whole trace stays in view.
+    let height = (ui.available_height() - 8.0).clamp(110.0, theme::PLOT_HEIGHT);
     let mut plot = Plot::new("energy")
-        .height(theme::PLOT_HEIGHT)
+        .height(height)
         .legend(Legend::default())
         .x_axis_label("sweeps")
         .y_axis_label("E");
@@ -441,7 +443,8 @@ fn phase_panels_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCac
             sequential,
             "press Positive phase",
         );
-        ui.add_space(12.0);
+        // Room for the "vis." / "hid." words right of the cells.
+        ui.add_space(28.0);
         panel(
             ui,
             heatmaps,
@@ -450,7 +453,7 @@ fn phase_panels_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCac
             sequential,
             "press Negative phase",
         );
-        ui.add_space(12.0);
+        ui.add_space(28.0);
         panel(
             ui,
             heatmaps,
