@@ -425,27 +425,29 @@ fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) 
     });
     ui.strong(format!("Learning curve: {}", l.curve_label));
     let held_out = !l.validation_curve.is_empty();
-    Plot::new("learning_curve")
+    let mut plot = Plot::new("learning_curve")
         .height(180.0)
-        .x_axis_label("updates")
-        .legend(Legend::default())
-        .show(ui, |p| {
-            let name = if held_out {
-                "training".to_owned()
-            } else {
-                l.curve_label.clone()
-            };
-            p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
-            if held_out {
-                p.line(
-                    Line::new(
-                        format!("held-out ({} patterns)", l.validation_patterns),
-                        PlotPoints::from(l.validation_curve.clone()),
-                    )
-                    .color(theme::CURVE_HELD_OUT),
-                );
-            }
-        });
+        .x_axis_label("updates");
+    if held_out {
+        plot = plot.legend(Legend::default());
+    }
+    plot.show(ui, |p| {
+        let name = if held_out {
+            "training".to_owned()
+        } else {
+            l.curve_label.clone()
+        };
+        p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
+        if held_out {
+            p.line(
+                Line::new(
+                    format!("held-out ({} patterns)", l.validation_patterns),
+                    PlotPoints::from(l.validation_curve.clone()),
+                )
+                .color(theme::CURVE_HELD_OUT),
+            );
+        }
+    });
 }
 
 /// The annealing schedule as a small plot with the current T marked.
