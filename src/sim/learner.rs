@@ -68,6 +68,9 @@ pub struct Learner {
     pub training: bool,
     /// Time spent training and measuring the curve since training started.
     pub metrics: MetricBudget,
+    /// The training set as a matrix, built when training starts (the set cannot change while
+    /// training runs: every command that changes it builds a new learner).
+    training_data: Option<Arc<ndarray::Array2<f32>>>,
 }
 
 impl Learner {
@@ -264,6 +267,7 @@ impl Learner {
         }
         if on && !self.training {
             self.metrics = MetricBudget::default();
+            self.training_data = None;
         }
         self.training = on;
         Ok(())
@@ -301,7 +305,15 @@ impl Learner {
         rng: &mut SimRng,
     ) -> Result<(), EngineError> {
         let start = Instant::now();
-        let data = matrix_from_patterns(&set.patterns)?;
+        let width = set.width * set.height;
+        let data = match &self.training_data {
+            Some(d) if d.nrows() == set.patterns.len() && d.ncols() == width => Arc::clone(d),
+            _ => {
+                let d = Arc::new(matrix_from_patterns(&set.patterns)?);
+                self.training_data = Some(Arc::clone(&d));
+                d
+            }
+        };
         loop {
             if m.trainer.current_learning_rate() <= 0.0 {
                 self.training = false;
