@@ -152,10 +152,12 @@ fn shipped_sessions_are_registered_load_and_match_their_builders() {
             "{name}: the app carries the file on disk"
         );
         let sim = persist::load_session(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if let boltzviz::sim::model::Model::Rbm(m) = sim.model() {
-            // Its training runs through matrixmultiply, whose kernels (FMA or not) depend on
-            // the processor: check the file, not the last bit of a rebuild.
-            assert_eq!(m.rbm.n_visible(), 64, "{name}: an RBM of the digits");
+        if let boltzviz::sim::model::Model::Rbm(m) = sim.model()
+            && m.rbm.n_visible() == 64
+        {
+            // An RBM of the digits: its training runs through matrixmultiply, whose kernels
+            // (FMA or not) depend on the processor: check the file, not the last bit of a
+            // rebuild. (Smaller RBMs are rebuilt like the rest.)
             continue;
         }
         let rebuilt: SavedSimulation = build().expect("builds");

@@ -344,6 +344,63 @@ fn every_lesson_loads_its_scene_and_notices_its_task() {
     wait_long(&mut h, "lesson 6 noticing the walk and the update", |a| {
         a.lessons().is_done(5)
     });
+
+    // 7. Mixing: one Gibbs chain stays far above the i.i.d. floor; tempering brings it down.
+    next_lesson(&mut h);
+    wait_for(&mut h, "lesson 7's scene", |a| {
+        a.lessons().index() == 6 && a.snapshot().settings.grid == (5, 2)
+    });
+    h.key_press(egui::Key::Space);
+    wait_long(&mut h, "the chain stuck in one mode", |a| {
+        a.snapshot()
+            .distribution
+            .as_ref()
+            .is_some_and(|d| d.samples >= 1_500 && d.total_variation > 0.2 && d.mixing.is_some())
+    });
+    assert!(!h.state().lessons().is_done(6));
+    h.get_by_label("Tempering").click();
+    h.run_steps(4);
+    h.get_by_label("Parallel tempering").click();
+    wait_long(&mut h, "lesson 7 noticing the chain at the floor", |a| {
+        a.lessons().is_done(6) && a.snapshot().tempering.is_some()
+    });
+    // 8. How good is CD?: CD-1, then the exact gradient from the same start.
+    next_lesson(&mut h);
+    wait_for(&mut h, "lesson 8's scene", |a| {
+        a.lessons().scene_on_screen(a.snapshot())
+            && a.snapshot().settings.grid == (4, 4)
+            && a.snapshot().gradient.is_some()
+    });
+    let runs_of = |a: &boltzviz::ui::BoltzVizApp| {
+        a.snapshot()
+            .gradient
+            .as_ref()
+            .map_or_else(Vec::new, |g| g.runs.clone())
+    };
+    h.get_by_label("Train").click();
+    wait_long(&mut h, "300 CD-1 updates", |a| {
+        runs_of(a).first().is_some_and(|r| r.updates >= 300)
+    });
+    h.get_by_label("Stop training").click();
+    h.run_steps(4);
+    assert!(!h.state().lessons().is_done(h.state().lessons().index()));
+    for button in ["Back to the start weights", "train by the exact gradient"] {
+        // Scrolling is animated: let it settle before clicking.
+        h.get_by_label(button).scroll_to_me();
+        h.run_steps(30);
+        h.get_by_label(button).click();
+        h.run_steps(4);
+    }
+    h.get_by_label("Train").scroll_to_me();
+    h.run_steps(30);
+    h.get_by_label("Train").click();
+    wait_long(&mut h, "lesson 8 noticing the race", |a| {
+        a.lessons().is_done(a.lessons().index())
+    });
+    let labels: Vec<String> = runs_of(h.state()).into_iter().map(|r| r.label).collect();
+    assert_eq!(labels, ["CD-1", "exact"]);
+    h.get_by_label("Stop training").click();
+    h.run_steps(4);
 }
 
 #[test]

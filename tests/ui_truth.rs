@@ -122,13 +122,15 @@ fn assert_controls_show(h: &App, e: &Expected, what: &str) {
     }
 }
 
-const LESSON_SCENES: [&str; 6] = [
+const LESSON_SCENES: [&str; 8] = [
     include_str!("../assets/lessons/1-energy-and-recall.ron"),
     include_str!("../assets/lessons/2-spurious-and-capacity.ron"),
     include_str!("../assets/lessons/3-temperature.ron"),
     include_str!("../assets/lessons/4-escaping-minima.ron"),
     include_str!("../assets/lessons/5-hidden-units.ron"),
     include_str!("../assets/lessons/6-rbm.ron"),
+    include_str!("../assets/lessons/7-mixing.ron"),
+    include_str!("../assets/lessons/8-how-good-is-cd.ron"),
 ];
 
 /// Opens the parity example over unsaved work (answering Discard) and waits for it.

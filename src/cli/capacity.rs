@@ -1,12 +1,10 @@
 //! `boltzviz capacity`: how many patterns a Hopfield net recalls from noisy cues, as a table
 //! and a PNG plot against the theory marks.
 
-use super::plot::{Series, plot};
 use super::progress::Progress;
 use super::train::RuleChoice;
 use crate::engine::SimRng;
 use crate::engine::capacity::{CapacityConfig, capacity_sweep, theory_marks};
-use crate::persist::export::save_png;
 use std::path::PathBuf;
 
 /// `capacity`'s options.
@@ -30,7 +28,7 @@ pub struct CapacityArgs {
     /// The seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Also write the plot here (PNG).
+    /// Also write the plot here (PNG or SVG, by the extension).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -41,6 +39,10 @@ pub fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     crate::engine::limits::check_net(n, 0).map_err(|e| anyhow::anyhow!("--n {n}: {e}"))?;
     super::flags::within("--noise", args.noise, 0.0, 1.0)?;
     super::flags::count("--trials", args.trials, 1)?;
+    if let Some(out) = &args.out {
+        crate::ui::figures::FigureFormat::of(out)
+            .map_err(|e| super::flags::usage(format!("--out: {e}")))?;
+    }
     // Beyond 2N patterns no rule recalls anything (Hebb fails near 0.14 N, the
     // pseudo-inverse at N); the pseudo-inverse cannot store more than N at all.
     let most = if matches!(args.rule, RuleChoice::Pinv) {
@@ -96,16 +98,11 @@ pub fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         println!("theory: {x:.1} patterns — {what}");
     }
     if let Some(out) = &args.out {
-        let curve: Vec<(f64, f64)> = points
-            .iter()
-            .map(|p| (p.patterns as f64, p.recalled))
-            .collect();
-        let mut series = vec![Series::Curve(curve, [215, 50, 40])];
-        series.extend(marks.iter().map(|(x, _)| Series::Mark(*x, [40, 110, 230])));
-        let x_max = marks.iter().map(|m| m.0).fold(max as f64, f64::max).ceil();
-        save_png(out, &plot(&series, x_max, 1.0))?;
+        let figure = crate::ui::figures::build::capacity_chart(&[(args.rule.into(), n, points)])
+            .map_err(|e| anyhow::anyhow!(e))?;
+        crate::ui::figures::save(&figure, out, crate::ui::figures::SLIDE)?;
         println!(
-            "wrote {} (red: fraction recalled against patterns stored; dashed blue: theory)",
+            "wrote {} (fraction recalled against patterns stored; dashed: theory)",
             out.display()
         );
     }

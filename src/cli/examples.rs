@@ -7,7 +7,7 @@ use crate::engine::patterns;
 use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, matrix_from_patterns};
 use crate::engine::{EngineError, SimRng};
 use crate::persist::{PersistError, save_session};
-use crate::sim::model::Model;
+use crate::sim::model::{ImportedModel, Model};
 use crate::sim::protocol::{Command, ModelKind, ModelSpec, TrainingSource};
 use crate::sim::{SavedSimulation, Simulation};
 use std::path::Path;
@@ -113,13 +113,15 @@ pub fn parity_boltzmann() -> Result<SavedSimulation, EngineError> {
 }
 
 /// The lessons' scenes: (file name, builder), shipped in `assets/lessons/`.
-pub const LESSON_SCENES: [(&str, Builder); 6] = [
+pub const LESSON_SCENES: [(&str, Builder); 8] = [
     ("1-energy-and-recall.ron", lesson_recall),
     ("2-spurious-and-capacity.ron", lesson_capacity),
     ("3-temperature.ron", lesson_temperature),
     ("4-escaping-minima.ron", lesson_escape),
     ("5-hidden-units.ron", lesson_hidden_units),
     ("6-rbm.ron", lesson_rbm),
+    ("7-mixing.ron", lesson_mixing),
+    ("8-how-good-is-cd.ron", lesson_cd),
 ];
 
 /// Writes every lesson scene into `dir`.
@@ -190,6 +192,22 @@ fn lesson_temperature() -> Result<SavedSimulation, EngineError> {
     Ok(sim.to_saved())
 }
 
+/// The seed of lesson 7's chain: it falls into the all-off mode (P = ¼) and stays there.
+pub const MIXING_SEED: u64 = 3;
+
+/// The two-mode net (10 units; all-on 3× as likely as all-off at T = 1, a barrier of ~24
+/// between) at T = 1, as fast as possible, from a random state: one Gibbs chain stays in the
+/// mode it falls into.
+fn lesson_mixing() -> Result<SavedSimulation, EngineError> {
+    let bm = crate::engine::two_modes::two_mode_net()?;
+    let mut sim = Simulation::opening_scene()?;
+    sim.apply(Command::Import(Box::new(ImportedModel::Boltzmann(bm))))?;
+    sim.apply(Command::SetTemperature(crate::engine::two_modes::TARGET_T))?;
+    sim.apply(Command::SetSpeed(None))?;
+    sim.apply(Command::Reset { seed: MIXING_SEED })?;
+    Ok(sim.to_saved())
+}
+
 /// The seed of lesson 4's spin glass: one where T = 0 descent from the start stalls in a
 /// valley that annealing with the app's default schedule gets below.
 pub const ESCAPE_SEED: u64 = 12;
@@ -247,6 +265,21 @@ fn lesson_rbm() -> Result<SavedSimulation, EngineError> {
         TrainingSource::Digits,
         (16, 6),
         [Command::ShowPattern(0), Command::SetTemperature(1.0)],
+    )
+}
+
+/// An untrained 16 × 8 RBM on 4 × 4 bars and stripes, η = 0.3: small enough (2⁸ hidden states)
+/// for the exact gradient, with CD-1 as its rule.
+fn lesson_cd() -> Result<SavedSimulation, EngineError> {
+    untrained(
+        ModelKind::Rbm,
+        TrainingSource::BarsAndStripes,
+        (8, 3),
+        [
+            Command::SetLearningRate(0.3),
+            Command::ShowPattern(0),
+            Command::SetTemperature(1.0),
+        ],
     )
 }
 

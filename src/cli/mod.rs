@@ -8,10 +8,12 @@ pub mod eval;
 pub mod examples;
 pub mod flags;
 pub mod gui;
-pub mod plot;
 pub mod progress;
+pub mod record;
 pub mod sample;
+pub mod sample_diagnostics;
 pub mod train;
+pub mod train_plot;
 mod train_rbm;
 
 use crate::ui::{ScreenshotRequest, View};
@@ -42,7 +44,7 @@ enum Cmd {
     /// Example: boltzviz screenshot --view compare --out screenshots/compare.png
     /// Example: boltzviz screenshot --session assets/sessions/parity-boltzmann.ron --ui-tree ui.json
     Screenshot {
-        /// network, compare, distribution, weights, learning or landscape.
+        /// network, compare, distribution, weights, learning, landscape or tempering.
         #[arg(long, default_value = "network")]
         view: String,
         /// The PNG to write (needs a display; under Xvfb is fine).
@@ -58,7 +60,7 @@ enum Cmd {
         /// Frames to let the scene run before capturing.
         #[arg(long, default_value_t = 90)]
         frames: u64,
-        /// Open this lesson (1–6) with its scene instead of the view's scene.
+        /// Open this lesson (1 to the number of lessons) with its scene instead of the view's scene.
         #[arg(long)]
         lesson: Option<usize>,
         /// In presentation mode (F5): larger, controls folded.
@@ -84,6 +86,10 @@ enum Cmd {
     ///
     /// Example: boltzviz capacity --rule hebb --n 100 --noise 0.1 --trials 20 --out capacity.png
     Capacity(capacity::CapacityArgs),
+    /// Record a run as an animated GIF: the grid(s) above the energy trace, a frame every K sweeps.
+    ///
+    /// Example: boltzviz record --session assets/sessions/letters-hopfield.ron --noise 0.2 --sweeps 10 --out recall.gif
+    Record(record::RecordArgs),
     /// The engine and UI speed targets as one table.
     ///
     /// Example: boltzviz bench
@@ -129,11 +135,12 @@ pub fn run() -> anyhow::Result<()> {
         }) => {
             let Some(v) = View::from_name(&view) else {
                 anyhow::bail!(
-                    "unknown view {view:?}; use network, compare, distribution, weights, learning or landscape"
+                    "unknown view {view:?}; use network, compare, distribution, weights, learning, landscape or tempering"
                 );
             };
-            if lesson.is_some_and(|k| !(1..=6).contains(&k)) {
-                anyhow::bail!("there are lessons 1 to 6");
+            let count = crate::persist::shipped::LESSON_SCENES.len();
+            if lesson.is_some_and(|k| !(1..=count).contains(&k)) {
+                anyhow::bail!("there are lessons 1 to {count}");
             }
             if out.is_none() && ui_tree.is_none() {
                 anyhow::bail!("say where to write: --out FILE.png, --ui-tree FILE.json, or both");
@@ -172,6 +179,7 @@ pub fn run() -> anyhow::Result<()> {
         Some(Cmd::Sample(args)) => sample::sample(&args),
         Some(Cmd::Eval(args)) => eval::eval(&args),
         Some(Cmd::Capacity(args)) => capacity::capacity(&args),
+        Some(Cmd::Record(args)) => record::record(&args),
         Some(Cmd::Bench(args)) => bench::bench(&args),
         Some(Cmd::WriteExamples { out }) => {
             examples::write_examples(&out)?;

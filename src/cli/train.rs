@@ -71,6 +71,36 @@ impl From<RuleChoice> for HopfieldRule {
     }
 }
 
+/// The learning rule of `train --rule`: a Hopfield storage rule, or how an RBM estimates its
+/// gradient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrainRule {
+    /// Hopfield: Hebbian (about 0.138 N patterns).
+    Hebb,
+    /// Hopfield: Storkey (more, and fewer spurious states).
+    Storkey,
+    /// Hopfield: pseudo-inverse (up to N linearly independent patterns).
+    Pinv,
+    /// RBM: contrastive divergence CD-k (PCD-k with --pcd).
+    Cd,
+    /// RBM: the exact log-likelihood gradient, the model term by enumerating the smaller layer
+    /// (at most 20 units); each mini-batch moves by its own data term minus the exact model
+    /// term, with the same rate, momentum, decay and schedule as CD.
+    Exact,
+}
+
+impl TrainRule {
+    /// The Hopfield storage rule, if this is one.
+    fn hopfield(self) -> Option<HopfieldRule> {
+        match self {
+            TrainRule::Hebb => Some(HopfieldRule::Hebbian),
+            TrainRule::Storkey => Some(HopfieldRule::Storkey),
+            TrainRule::Pinv => Some(HopfieldRule::PseudoInverse),
+            TrainRule::Cd | TrainRule::Exact => None,
+        }
+    }
+}
+
 /// The RBM's learning-rate schedule, as named on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScheduleChoice {
@@ -140,15 +170,21 @@ pub struct TrainArgs {
     /// Persistent chains (PCD) instead of restarting at the data.
     #[arg(long)]
     pub pcd: bool,
-    /// Storage rule (hopfield).
-    #[arg(long, value_enum, default_value = "hebb")]
-    pub rule: RuleChoice,
+    /// Learning rule: hebb, storkey or pinv (hopfield) [default: hebb]; cd or exact (rbm)
+    /// [default: cd].
+    #[arg(long, value_enum)]
+    pub rule: Option<TrainRule>,
     /// The seed of every random choice.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Where to write: a session (.ron, opens in the app) or weights (.json).
     #[arg(long)]
     pub out: PathBuf,
+    /// Also draw the learning curve (exact log-likelihood, or KL for bm; held-out too with
+    /// --valid) to this PNG or SVG; points every --eval-every epochs [default with --plot:
+    /// about 50 points].
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }
 
 /// Runs `train`.
@@ -171,7 +207,10 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         None => None,
     };
     match args.model {
-        ModelChoice::Rbm => flags::hidden_units(args.hidden, nv, true)?,
+        ModelChoice::Rbm => {
+            flags::hidden_units(args.hidden, nv, true)?;
+            check_exact_size(args, nv)?;
+        }
         ModelChoice::Bm => flags::hidden_units(args.hidden, nv, false)?,
         ModelChoice::Hopfield => crate::engine::limits::check_net(nv, 0)
             .map_err(|e| anyhow::anyhow!("{nv} units a pattern: {e}"))
@@ -197,15 +236,15 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
             args.hidden,
         ),
         ModelChoice::Hopfield => {
+            let rule = hopfield_rule(args);
             let spec = ModelSpec {
-                rule: args.rule.into(),
+                rule,
                 ..ModelSpec::default()
             };
             let model = crate::sim::model::build(&spec, &set, &mut rng)?;
             println!(
-                "stored {} patterns with the {:?} rule",
+                "stored {} patterns with the {rule:?} rule",
                 set.patterns.len(),
-                args.rule
             );
             (model, ModelKind::Hopfield, 0)
         }
@@ -244,9 +283,18 @@ fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
             args.epochs
         )));
     }
+    if let Some(path) = &args.plot {
+        super::train_plot::check_plot_path(path)?;
+        if args.model == ModelChoice::Hopfield {
+            return Err(flags::usage(
+                "--plot is for --model rbm or bm (a Hopfield net is stored, not trained)",
+            ));
+        }
+    }
     if args.valid.is_some() && args.model != ModelChoice::Rbm {
         return Err(flags::usage("--valid is for --model rbm"));
     }
+    check_rule(args)?;
     if !(1..=crate::sim::simulation::MAX_CD_K).contains(&args.cd_k) {
         return Err(flags::usage(format!(
             "--cd-k must be from 1 to {}, got {}",
@@ -257,9 +305,53 @@ fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The Hopfield storage rule of `--rule` (Hebbian when none is given).
+fn hopfield_rule(args: &TrainArgs) -> HopfieldRule {
+    args.rule
+        .and_then(TrainRule::hopfield)
+        .unwrap_or(HopfieldRule::Hebbian)
+}
+
+/// `--rule` fits `--model`: a storage rule for hopfield, cd or exact for rbm, none for bm.
+fn check_rule(args: &TrainArgs) -> anyhow::Result<()> {
+    let Some(rule) = args.rule else {
+        return Ok(());
+    };
+    let fits = match args.model {
+        ModelChoice::Hopfield => rule.hopfield().is_some(),
+        ModelChoice::Rbm => rule.hopfield().is_none(),
+        ModelChoice::Bm => false,
+    };
+    if !fits {
+        return Err(flags::usage(format!(
+            "--rule {rule:?} does not apply to --model {:?} (hebb, storkey, pinv: hopfield; cd, exact: rbm)",
+            args.model
+        ).to_lowercase()));
+    }
+    if rule == TrainRule::Exact && args.pcd {
+        return Err(flags::usage("--pcd and --rule exact exclude each other"));
+    }
+    Ok(())
+}
+
+/// `--rule exact` needs the smaller layer enumerable.
+fn check_exact_size(args: &TrainArgs, nv: usize) -> anyhow::Result<()> {
+    let limit = crate::engine::rbm_gradient::MAX_GRADIENT_UNITS;
+    if args.rule == Some(TrainRule::Exact) && nv.min(args.hidden) > limit {
+        return Err(flags::usage(format!(
+            "--rule exact needs at most {limit} units in the smaller layer, got {} visible and {} hidden",
+            nv, args.hidden
+        )));
+    }
+    Ok(())
+}
+
 /// How often metrics are printed: `--eval-every`, or [`DEFAULT_EVAL_EVERY`] (0 = only at the
 /// end when there are fewer epochs).
 pub(super) fn eval_every(args: &TrainArgs) -> usize {
+    if args.plot.is_some() && args.eval_every.is_none() {
+        return super::train_plot::default_plot_every(args.epochs);
+    }
     args.eval_every
         .unwrap_or(if args.epochs >= DEFAULT_EVAL_EVERY {
             DEFAULT_EVAL_EVERY
@@ -280,7 +372,25 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
     let exact_kl = bm.n() <= EXACT_METRIC_UNITS;
     let mut chains = Vec::new();
     let mut progress = Progress::new("training", args.epochs);
-    let report_every = args.eval_every.unwrap_or((args.epochs / 20).max(1));
+    let report_every = match (args.eval_every, &args.plot) {
+        (Some(n), _) => n,
+        (None, Some(_)) => super::train_plot::default_plot_every(args.epochs),
+        (None, None) => (args.epochs / 20).max(1),
+    };
+    let mut plot = args.plot.as_deref().filter(|_| exact_kl).map(|path| {
+        super::train_plot::LearningPlot::new(
+            path,
+            format!(
+                "Boltzmann machine, {} hidden units: learning curve",
+                args.hidden
+            ),
+            "exact KL(data ‖ model), nats",
+            &["KL(data ‖ model)"],
+        )
+    });
+    if args.plot.is_some() && plot.is_none() {
+        println!("no plot: the net is too large for the exact KL");
+    }
     for step in 1..=args.epochs {
         learning_step(&mut bm, data, &mut chains, &settings, rng)
             .map_err(|e| anyhow::anyhow!("at step {step}: {e}"))?;
@@ -288,6 +398,9 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
         if (report_every > 0 && step % report_every == 0) || step == args.epochs {
             let line = if exact_kl {
                 let kl = exact::kl_data_model(&bm, 1.0, data)?;
+                if let Some(plot) = &mut plot {
+                    plot.push(0, step, kl);
+                }
                 format!("step {step}: exact KL(data || model) {kl:.4} nats")
             } else {
                 format!("step {step}")
@@ -295,6 +408,9 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
             progress.update(step, &line);
             println!("{line}");
         }
+    }
+    if let Some(plot) = plot {
+        plot.write()?;
     }
     Ok(Model::Net(net_model(bm, 0.0, rng)))
 }
@@ -322,7 +438,7 @@ fn write_model(
         kind,
         source: TrainingSource::Drawn,
         hidden,
-        rule: args.rule.into(),
+        rule: hopfield_rule(args),
         seed: args.seed,
     };
     let sim = Simulation::from_model(spec, model, set)?;

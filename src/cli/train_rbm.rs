@@ -1,15 +1,18 @@
-//! `boltzviz train --model rbm`: CD-k or PCD with Hinton's learning rules, and metrics every
+//! `boltzviz train --model rbm`: CD-k, PCD or the exact gradient (`--rule exact`, small RBMs)
+//! with Hinton's learning rules, and metrics every
 //! `--eval-every` epochs: the reconstruction error (free: the epoch measures it), and the exact
 //! mean log-likelihood of the training data and of `--valid` (one log Z for both, through
 //! [`crate::engine::rbm_exact`]) when the smaller layer can be enumerated quickly.
 
 use super::progress::Progress;
-use super::train::{DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, eval_every};
+use super::train::{
+    DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, TrainRule, eval_every,
+};
 use crate::engine::SimRng;
 use crate::engine::rbm::{Rbm, RbmChains};
 use crate::engine::rbm_exact;
 use crate::engine::rbm_train::{
-    RbmTrainConfig, RbmTrainer, Sparsity, matrix_from_patterns, reconstruction_error,
+    GradientRule, RbmTrainConfig, RbmTrainer, Sparsity, matrix_from_patterns, reconstruction_error,
 };
 use crate::sim::model::{Model, RbmModel};
 use ndarray::Array2;
@@ -34,6 +37,15 @@ pub(super) fn config_from_args(args: &TrainArgs) -> RbmTrainConfig {
     }
 }
 
+/// CD/PCD, or the exact gradient (`--rule exact`).
+fn gradient_rule(args: &TrainArgs) -> GradientRule {
+    if args.rule == Some(TrainRule::Exact) {
+        GradientRule::Exact
+    } else {
+        GradientRule::Sampled
+    }
+}
+
 /// Trains an RBM on `data`, printing metrics, and returns it as a model for the session.
 pub(super) fn train_rbm(
     args: &TrainArgs,
@@ -47,24 +59,57 @@ pub(super) fn train_rbm(
     rbm.set_visible_bias_from_data(&matrix);
     let mut trainer = RbmTrainer::new(&rbm, config_from_args(args))?;
     let every = eval_every(args);
+    let exact = rbm.n_visible().min(rbm.n_hidden()) <= EXACT_METRIC_UNITS;
+    let mut plot = args.plot.as_deref().map(|path| {
+        let (y_label, names): (&str, &[&str]) = match (exact, valid.is_some()) {
+            (true, true) => ("mean log-likelihood, nats", &["training", "held-out"]),
+            (true, false) => ("mean log-likelihood, nats", &["training"]),
+            (false, _) => (
+                "reconstruction error per pixel",
+                &["training (reconstruction)"],
+            ),
+        };
+        super::train_plot::LearningPlot::new(
+            path,
+            format!(
+                "RBM {} × {}: learning curve",
+                rbm.n_visible(),
+                rbm.n_hidden()
+            ),
+            y_label,
+            names,
+        )
+    });
     let mut progress = Progress::new("training", args.epochs);
     for epoch in 1..=args.epochs {
         let stats = trainer
-            .train_epoch(&mut rbm, &matrix, rng)
+            .train_epoch_by(&mut rbm, &matrix, rng, gradient_rule(args))
             .map_err(|e| anyhow::anyhow!("at epoch {epoch}: {e}"))?;
         let last = epoch == args.epochs;
         if (every > 0 && epoch % every == 0) || last {
+            let (text, ll) = metrics(&rbm, &matrix, valid.as_ref())?;
+            if let Some(plot) = &mut plot {
+                if exact {
+                    for (k, v) in ll.iter().enumerate() {
+                        plot.push(k, epoch, *v);
+                    }
+                } else {
+                    plot.push(0, epoch, stats.reconstruction_error);
+                }
+            }
             let line = format!(
-                "{}epoch {epoch}: reconstruction error {:.4}{}",
+                "{}epoch {epoch}: reconstruction error {:.4}{text}",
                 if last { "final: " } else { "" },
                 stats.reconstruction_error,
-                metrics(&rbm, &matrix, valid.as_ref())?
             );
             progress.update(epoch, &line);
             println!("{line}");
         } else {
             progress.update(epoch, "");
         }
+    }
+    if let Some(plot) = plot {
+        plot.write()?;
     }
     // The fall to 0 belongs to this run: a session continued in the app keeps learning at
     // η / (1 + δe) instead of a rate stuck at 0.
@@ -80,23 +125,30 @@ pub(super) fn train_rbm(
     }))
 }
 
-/// The log-likelihood part of a metrics line: exact when the smaller layer has at most
-/// [`EXACT_METRIC_UNITS`] units, else the held-out reconstruction error only.
-fn metrics(rbm: &Rbm, train: &Array2<f32>, valid: Option<&Array2<f32>>) -> anyhow::Result<String> {
+/// The log-likelihood part of a metrics line, and the exact mean log-likelihoods (training,
+/// then held-out): exact when the smaller layer has at most [`EXACT_METRIC_UNITS`] units, else
+/// the held-out reconstruction error only (and no log-likelihoods).
+fn metrics(
+    rbm: &Rbm,
+    train: &Array2<f32>,
+    valid: Option<&Array2<f32>>,
+) -> anyhow::Result<(String, Vec<f64>)> {
     if rbm.n_visible().min(rbm.n_hidden()) <= EXACT_METRIC_UNITS {
         let mut sets = vec![train.view()];
         sets.extend(valid.map(|v| v.view()));
         let ll = rbm_exact::mean_log_likelihoods(rbm, &sets)?;
-        Ok(match ll.get(1) {
+        let text = match ll.get(1) {
             Some(v) => format!(", exact log-likelihood {:.3} nats (held-out {v:.3})", ll[0]),
             None => format!(", exact log-likelihood {:.3} nats", ll[0]),
-        })
+        };
+        Ok((text, ll))
     } else {
-        Ok(valid.map_or_else(String::new, |v| {
+        let text = valid.map_or_else(String::new, |v| {
             format!(
                 ", held-out reconstruction error {:.4}",
                 reconstruction_error(rbm, v)
             )
-        }))
+        });
+        Ok((text, Vec::new()))
     }
 }

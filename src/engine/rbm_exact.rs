@@ -37,7 +37,12 @@ const TABLE_ENTRIES: usize = 1 << 16;
 /// no cancellation for tiny t, and the first omitted term is below 10⁻⁸.
 #[inline(always)]
 pub fn softplus_f32(x: f32) -> f32 {
-    let t = exp_f32(-x.abs());
+    softplus_with(x, exp_f32(-x.abs()))
+}
+
+/// softplus(x) given `t = e^(−|x|)` (see [`softplus_f32`]).
+#[inline(always)]
+fn softplus_with(x: f32, t: f32) -> f32 {
     let s = t / (2.0 + t);
     let z = s * s;
     let p = 1.0 / 13.0;
@@ -60,16 +65,63 @@ fn softplus_row_sums_kernel(lo: &[f32], hi: &[f32], out: &mut [f32]) {
         for ((b, &x), &y) in buf.iter_mut().zip(row).zip(hi) {
             *b = softplus_f32(x + y);
         }
-        let mut lanes = [0f32; 8];
-        let chunks = buf.chunks_exact(8);
-        let tail: f32 = chunks.remainder().iter().sum();
-        for c in chunks {
-            for l in 0..8 {
-                lanes[l] += c[l];
-            }
-        }
-        *o = lanes.iter().sum::<f32>() + tail;
+        *o = lane_sum(&buf);
     }
+}
+
+/// `Σ buf` in eight partial sums (so it vectorizes; the same order everywhere).
+#[inline(always)]
+fn lane_sum(buf: &[f32]) -> f32 {
+    let mut lanes = [0f32; 8];
+    let chunks = buf.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for l in 0..8 {
+            lanes[l] += c[l];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+/// As [`softplus_row_sums_kernel`], and also `sig[r][j] = σ(lo[r][j] + hi[j])`: one
+/// exponential `t = e^(−|x|)` serves both, `σ(x) = 1/(1 + t)` for x ≥ 0 and `t/(1 + t)` below.
+#[inline(always)]
+fn softplus_sigmoid_kernel(lo: &[f32], hi: &[f32], out: &mut [f32], sig: &mut [f32]) {
+    let k = hi.len();
+    let mut buf = vec![0f32; k];
+    for ((row, o), srow) in lo
+        .chunks_exact(k)
+        .zip(out.iter_mut())
+        .zip(sig.chunks_exact_mut(k))
+    {
+        for (((b, sv), &x), &y) in buf.iter_mut().zip(srow.iter_mut()).zip(row).zip(hi) {
+            let x = x + y;
+            let t = exp_f32(-x.abs());
+            *b = softplus_with(x, t);
+            let inv = 1.0 / (1.0 + t);
+            *sv = if x >= 0.0 { inv } else { t * inv };
+        }
+        *o = lane_sum(&buf);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn softplus_sigmoid_avx2(lo: &[f32], hi: &[f32], out: &mut [f32], sig: &mut [f32]) {
+    softplus_sigmoid_kernel(lo, hi, out, sig);
+}
+
+/// The dispatcher of [`softplus_sigmoid_kernel`]: eight lanes where the processor has AVX2.
+fn softplus_sigmoid_rows(lo: &[f32], hi: &[f32], out: &mut [f32], sig: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if super::simd::avx2() {
+            // SAFETY: the processor supports the feature the function was compiled for.
+            unsafe { softplus_sigmoid_avx2(lo, hi, out, sig) };
+            return;
+        }
+    }
+    softplus_sigmoid_kernel(lo, hi, out, sig);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -111,6 +163,13 @@ pub(crate) fn compare_softplus_kernels() -> Option<Result<(), String>> {
         if bits(&fast) != bits(&plain) {
             return Some(Err("softplus row sums differ".into()));
         }
+        let (mut sig_fast, mut sig_plain) = (vec![0f32; 37 * 21], vec![0f32; 37 * 21]);
+        // SAFETY: AVX2 was just checked.
+        unsafe { softplus_sigmoid_avx2(&lo, &hi, &mut fast, &mut sig_fast) };
+        softplus_sigmoid_kernel(&lo, &hi, &mut plain, &mut sig_plain);
+        if bits(&fast) != bits(&plain) || bits(&sig_fast) != bits(&sig_plain) {
+            return Some(Err("softplus-and-sigmoid rows differ".into()));
+        }
         Some(Ok(()))
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -150,64 +209,141 @@ pub fn free_energies(rbm: &Rbm, data: ArrayView2<f32>) -> Result<Vec<f64>, Engin
         .collect())
 }
 
-/// Exact `log Z` (T = 1), enumerating the smaller layer in blocks (see the module docs).
-pub fn log_partition(rbm: &Rbm) -> Result<f64, EngineError> {
-    let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
-    let enumerate_hidden = nh <= nv;
-    let w = rbm.weights();
-    // C: m × k; a: biases of the enumerated layer; d: of the summed-out one.
-    let (coupling, a, d) = if enumerate_hidden {
-        (w.t(), rbm.hidden_bias(), rbm.visible_bias())
-    } else {
-        (w.view(), rbm.visible_bias(), rbm.hidden_bias())
-    };
-    let (m, k) = coupling.dim();
-    if m > MAX_ENUMERATED_UNITS {
-        return Err(EngineError::TooLargeToEnumerate {
-            units: m,
-            limit: MAX_ENUMERATED_UNITS,
-        });
+/// The states of one layer of an RBM (the enumerated layer, m units), walked in blocks of
+/// 2^m_lo states that share their high bits, with the other layer (k units) summed out. The
+/// machinery of [`log_partition`], shared with [`super::rbm_gradient`].
+pub(crate) struct StateBlocks<'a> {
+    /// C (m × k): Wᵀ when the hidden layer is enumerated, W when the visible one is.
+    pub coupling: ArrayView2<'a, f32>,
+    /// Biases of the enumerated layer (m).
+    pub a: &'a ndarray::Array1<f32>,
+    /// Biases of the summed-out layer (k).
+    pub d: &'a ndarray::Array1<f32>,
+    /// Low bits per block.
+    pub m_lo: usize,
+    /// The 2^m_lo low states as a 0/1 matrix (2^m_lo × m_lo), bit i of row r is unit i.
+    pub low_states: Array2<f32>,
+    /// `lo = low_states · C[..m_lo]` (2^m_lo × k, row-major).
+    lo: Array2<f32>,
+    /// `aᵀe` over the low bits of each row.
+    linear_lo: Vec<f64>,
+}
+
+impl<'a> StateBlocks<'a> {
+    /// The blocks of the hidden layer (`enumerate_hidden`) or of the visible layer.
+    pub fn new(rbm: &'a Rbm, enumerate_hidden: bool) -> Result<Self, EngineError> {
+        let w = rbm.weights();
+        let (coupling, a, d) = if enumerate_hidden {
+            (w.t(), rbm.hidden_bias(), rbm.visible_bias())
+        } else {
+            (w.view(), rbm.visible_bias(), rbm.hidden_bias())
+        };
+        let (m, k) = coupling.dim();
+        if m > MAX_ENUMERATED_UNITS {
+            return Err(EngineError::TooLargeToEnumerate {
+                units: m,
+                limit: MAX_ENUMERATED_UNITS,
+            });
+        }
+        let table_bits = (TABLE_ENTRIES / k.max(1)).max(1).ilog2() as usize;
+        let m_lo = m.min(table_bits.max(1));
+        let rows = 1usize << m_lo;
+        let low_states = Array2::from_shape_fn((rows, m_lo), |(r, i)| ((r >> i) & 1) as f32);
+        let mut lo = Array2::<f32>::zeros((rows, k));
+        general_mat_mul(
+            1.0,
+            &low_states,
+            &coupling.slice(s![..m_lo, ..]),
+            0.0,
+            &mut lo,
+        );
+        let mut blocks = Self {
+            coupling,
+            a,
+            d,
+            m_lo,
+            low_states,
+            lo,
+            linear_lo: Vec::new(),
+        };
+        blocks.linear_lo = (0..rows).map(|r| blocks.linear(r, 0, m_lo)).collect();
+        Ok(blocks)
     }
-    let table_bits = (TABLE_ENTRIES / k.max(1)).max(1).ilog2() as usize;
-    let m_lo = m.min(table_bits.max(1));
-    let rows = 1usize << m_lo;
-    let low_states = Array2::from_shape_fn((rows, m_lo), |(r, i)| ((r >> i) & 1) as f32);
-    let mut lo = Array2::<f32>::zeros((rows, k));
-    general_mat_mul(
-        1.0,
-        &low_states,
-        &coupling.slice(s![..m_lo, ..]),
-        0.0,
-        &mut lo,
-    );
-    let linear = |state: usize, from: usize, to: usize| -> f64 {
+
+    /// Units m of the enumerated layer.
+    pub fn units(&self) -> usize {
+        self.coupling.nrows()
+    }
+
+    /// States in a block (2^m_lo).
+    pub fn rows(&self) -> usize {
+        self.low_states.nrows()
+    }
+
+    /// Blocks (2^(m − m_lo)).
+    pub fn blocks(&self) -> usize {
+        1usize << (self.units() - self.m_lo)
+    }
+
+    /// `Σ aᵢ` over the set bits of `state` (bit 0 is unit `from`).
+    fn linear(&self, state: usize, from: usize, to: usize) -> f64 {
         (from..to)
             .filter(|&i| (state >> (i - from)) & 1 == 1)
-            .map(|i| f64::from(a[i]))
+            .map(|i| f64::from(self.a[i]))
             .sum()
-    };
-    let linear_lo: Vec<f64> = (0..rows).map(|r| linear(r, 0, m_lo)).collect();
-    let lo_flat = lo
-        .as_slice()
-        .ok_or_else(|| EngineError::BadParameter("table not contiguous".into()))?;
-    let mut hi = vec![0f32; k];
-    let mut sums = vec![0f32; rows];
-    let mut acc = LogSumExp::default();
-    for high in 0..1usize << (m - m_lo) {
-        hi.iter_mut().zip(d).for_each(|(h, &dj)| *h = dj);
-        for i in (0..m - m_lo).filter(|&i| (high >> i) & 1 == 1) {
+    }
+
+    /// The table `lo` as one row-major slice.
+    pub fn lo(&self) -> Result<&[f32], EngineError> {
+        self.lo
+            .as_slice()
+            .ok_or_else(|| EngineError::BadParameter("table not contiguous".into()))
+    }
+
+    /// For block `high`: fills `hi` with `d + Σ` of the coupling rows of its set high bits
+    /// (so the summed-out layer's field at row r is `lo[r] + hi`), `sums[r]` with
+    /// `Σ_o softplus(lo[r][o] + hi[o])`, and `log_weights[r]` with the unnormalized
+    /// `log P(e) = aᵀe + sums[r]` of each state e of the block; and, if given, `sig` (rows × k)
+    /// with the summed-out layer's means `σ(lo[r] + hi)` given each state.
+    pub fn block(
+        &self,
+        high: usize,
+        hi: &mut [f32],
+        sums: &mut [f32],
+        log_weights: &mut [f64],
+        sig: Option<&mut [f32]>,
+    ) -> Result<(), EngineError> {
+        hi.iter_mut().zip(self.d).for_each(|(h, &dj)| *h = dj);
+        for i in (0..self.units() - self.m_lo).filter(|&i| (high >> i) & 1 == 1) {
             hi.iter_mut()
-                .zip(coupling.row(m_lo + i))
+                .zip(self.coupling.row(self.m_lo + i))
                 .for_each(|(h, &c)| *h += c);
         }
-        let linear_hi = linear(high, m_lo, m);
-        softplus_row_sums(lo_flat, &hi, &mut sums);
-        let terms = linear_lo
-            .iter()
-            .zip(&sums)
-            .map(|(&l, &s)| l + linear_hi + f64::from(s));
-        let block_max = terms.clone().fold(f64::NEG_INFINITY, f64::max);
-        let scaled: f64 = terms.map(|t| (t - block_max).exp()).sum();
+        let linear_hi = self.linear(high, self.m_lo, self.units());
+        match sig {
+            Some(sig) => softplus_sigmoid_rows(self.lo()?, hi, sums, sig),
+            None => softplus_row_sums(self.lo()?, hi, sums),
+        }
+        log_weights
+            .iter_mut()
+            .zip(self.linear_lo.iter().zip(sums.iter()))
+            .for_each(|(t, (&l, &s))| *t = l + linear_hi + f64::from(s));
+        Ok(())
+    }
+}
+
+/// Exact `log Z` (T = 1), enumerating the smaller layer in blocks (see the module docs).
+pub fn log_partition(rbm: &Rbm) -> Result<f64, EngineError> {
+    let blocks = StateBlocks::new(rbm, rbm.n_hidden() <= rbm.n_visible())?;
+    let rows = blocks.rows();
+    let mut hi = vec![0f32; blocks.d.len()];
+    let mut sums = vec![0f32; rows];
+    let mut terms = vec![0f64; rows];
+    let mut acc = LogSumExp::default();
+    for high in 0..blocks.blocks() {
+        blocks.block(high, &mut hi, &mut sums, &mut terms, None)?;
+        let block_max = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let scaled: f64 = terms.iter().map(|t| (t - block_max).exp()).sum();
         acc.add(block_max + scaled.ln());
     }
     Ok(acc.value())

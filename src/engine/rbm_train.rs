@@ -68,6 +68,17 @@ pub struct Sparsity {
 /// The decay of the running estimate q of each hidden unit's mean activation.
 pub const SPARSITY_ESTIMATE_DECAY: f32 = 0.9;
 
+/// Where a training step's model statistics come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum GradientRule {
+    /// k Gibbs steps from the data (CD-k) or from persistent chains (PCD-k), as configured.
+    #[default]
+    Sampled,
+    /// The exact model expectation by enumeration ([`super::rbm_gradient`]): each mini-batch
+    /// moves by its own data term minus the exact model term. Small RBMs only.
+    Exact,
+}
+
 fn default_final_momentum() -> f32 {
     0.9
 }
@@ -209,6 +220,27 @@ struct Work {
     w_t: Array2<f32>,
 }
 
+impl Work {
+    /// Every buffer sized for a batch `v0` of `rbm`, Wᵀ copied and H₀ = P(h | V₀) computed.
+    fn start(&mut self, rbm: &Rbm, v0: ArrayView2<f32>) {
+        let b = v0.nrows();
+        let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
+        for (buf, cols) in [
+            (&mut self.h0, nh),
+            (&mut self.h, nh),
+            (&mut self.hk, nh),
+            (&mut self.vk, nv),
+            (&mut self.probs, nv),
+        ] {
+            resize(buf, b, cols);
+        }
+        resize(&mut self.grad_w, nv, nh);
+        resize(&mut self.w_t, nh, nv);
+        self.w_t.assign(&rbm.weights().t());
+        rbm.hidden_probs(v0, &mut self.h0, 1.0);
+    }
+}
+
 impl RbmTrainer {
     /// A trainer for `rbm` with checked settings.
     pub fn new(rbm: &Rbm, config: RbmTrainConfig) -> Result<Self, EngineError> {
@@ -298,13 +330,28 @@ impl RbmTrainer {
         }
     }
 
-    /// One pass over `data` (rows 0/1) in a random order of mini-batches.
+    /// One pass over `data` (rows 0/1) in a random order of mini-batches, by CD-k or PCD-k.
     pub fn train_epoch(
         &mut self,
         rbm: &mut Rbm,
         data: &Array2<f32>,
         rng: &mut SimRng,
     ) -> Result<EpochStats, EngineError> {
+        self.train_epoch_by(rbm, data, rng, GradientRule::Sampled)
+    }
+
+    /// One pass over `data` in a random order of mini-batches, each update's model term from
+    /// `rule` (momentum, decay, schedules and sparsity apply alike).
+    pub fn train_epoch_by(
+        &mut self,
+        rbm: &mut Rbm,
+        data: &Array2<f32>,
+        rng: &mut SimRng,
+        rule: GradientRule,
+    ) -> Result<EpochStats, EngineError> {
+        if rule == GradientRule::Exact {
+            super::rbm_gradient::check_small_enough(rbm)?;
+        }
         if data.nrows() == 0 {
             return Err(EngineError::EmptyData);
         }
@@ -331,8 +378,14 @@ impl RbmTrainer {
             for (mut dst, &src) in view.rows_mut().into_iter().zip(chunk) {
                 dst.assign(&data.row(src));
             }
-            err += self.step(rbm, batch.slice(s![..chunk.len(), ..]), lr, mu, rng)
-                * chunk.len() as f64;
+            let step = self.step(rbm, batch.slice(s![..chunk.len(), ..]), lr, mu, rng, rule);
+            match step {
+                Ok(e) => err += e * chunk.len() as f64,
+                Err(e) => {
+                    (*rbm, *self) = backup;
+                    return Err(e);
+                }
+            }
             rows += chunk.len();
         }
         let parameters = rbm
@@ -353,7 +406,7 @@ impl RbmTrainer {
         })
     }
 
-    /// One CD-k / PCD-k update on one batch; returns its reconstruction error.
+    /// One update on one batch by `rule`; returns its reconstruction error.
     ///
     /// Works in buffers kept between calls: no allocation once the first batch has run.
     fn step(
@@ -363,18 +416,107 @@ impl RbmTrainer {
         lr: f32,
         mu: f32,
         rng: &mut SimRng,
-    ) -> f64 {
+        rule: GradientRule,
+    ) -> Result<f64, EngineError> {
+        let recon = match rule {
+            GradientRule::Sampled => self.sampled_gradient(rbm, v0, rng),
+            GradientRule::Exact => self.exact_gradient(rbm, v0, rng)?,
+        };
+        if let Some(sparsity) = self.config.sparsity {
+            let w = &mut self.work;
+            add_sparsity_gradient(
+                sparsity,
+                v0,
+                w.h0.view(),
+                &mut self.mean_activation,
+                &mut w.grad_w,
+                &mut w.grad_c,
+            );
+        }
+        self.apply_gradient(rbm, lr, mu);
+        Ok(recon)
+    }
+
+    /// The direction this trainer's CD-k / PCD-k would move `rbm` on `batch` (rows 0/1):
+    /// `(V₀ᵀH₀ − VₖᵀHₖ) / B` and the bias terms, through the same code as training, with no
+    /// sparsity term, no decay and no momentum; the RBM is unchanged (PCD chains advance).
+    pub fn estimate_gradient(
+        &mut self,
+        rbm: &Rbm,
+        batch: ArrayView2<f32>,
+        rng: &mut SimRng,
+    ) -> Result<super::rbm_gradient::RbmGradient, EngineError> {
+        super::error::check_len(
+            "data columns (visible units)",
+            rbm.n_visible(),
+            batch.ncols(),
+        )?;
+        if batch.nrows() == 0 {
+            return Err(EngineError::EmptyData);
+        }
+        self.sampled_gradient(rbm, batch, rng);
+        let w = &self.work;
+        Ok(super::rbm_gradient::RbmGradient {
+            w: w.grad_w.clone(),
+            b: w.grad_b.clone(),
+            c: w.grad_c.clone(),
+        })
+    }
+
+    /// The exact rule's step: H₀ = P(h | V₀), then the batch's data term minus the exact model
+    /// term into the gradient buffers. The reconstruction error is measured from the data as
+    /// in PCD.
+    fn exact_gradient(
+        &mut self,
+        rbm: &Rbm,
+        v0: ArrayView2<f32>,
+        rng: &mut SimRng,
+    ) -> Result<f64, EngineError> {
+        let model = super::rbm_gradient::model_moments(
+            rbm,
+            super::rbm_gradient::EnumeratedLayer::smaller(rbm),
+        )?;
+        let b = v0.nrows();
+        let w = &mut self.work;
+        w.start(rbm, v0);
+        let inv_b = 1.0 / b as f32;
+        general_mat_mul(inv_b, &v0.t(), &w.h0, 0.0, &mut w.grad_w);
+        w.grad_w -= &model.w;
+        w.grad_b = v0.sum_axis(ndarray::Axis(0)) * inv_b - &model.b;
+        w.grad_c = w.h0.sum_axis(ndarray::Axis(0)) * inv_b - &model.c;
+        w.h.assign(&w.h0);
+        sample_bernoulli(w.h.view_mut(), rng);
+        visible_probs(rbm, &w.w_t, w.h.view(), &mut w.probs);
+        Ok(squared_error(v0, w.probs.view()))
+    }
+
+    /// W, b, c moved by `Δ ← μΔ + η(∇ − λW)` from the gradient buffers.
+    fn apply_gradient(&mut self, rbm: &mut Rbm, lr: f32, mu: f32) {
+        let w = &self.work;
+        let decay = self.config.weight_decay;
+        let (wt, bias_v, bias_h) = rbm.parts_mut();
+        ndarray::Zip::from(&mut self.vel_w)
+            .and(&w.grad_w)
+            .and(&*wt)
+            .for_each(|v, &g, &wij| *v = mu * *v + lr * (g - decay * wij));
+        *wt += &self.vel_w;
+        ndarray::Zip::from(&mut self.vel_b)
+            .and(&w.grad_b)
+            .for_each(|v, &g| *v = mu * *v + lr * g);
+        *bias_v += &self.vel_b;
+        ndarray::Zip::from(&mut self.vel_c)
+            .and(&w.grad_c)
+            .for_each(|v, &g| *v = mu * *v + lr * g);
+        *bias_h += &self.vel_c;
+    }
+
+    /// CD-k / PCD-k on one batch into the gradient buffers (no sparsity, no update); returns
+    /// the reconstruction error.
+    fn sampled_gradient(&mut self, rbm: &Rbm, v0: ArrayView2<f32>, rng: &mut SimRng) -> f64 {
         let b = v0.nrows();
         let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
         let w = &mut self.work;
-        resize(&mut w.h0, b, nh);
-        resize(&mut w.h, b, nh);
-        resize(&mut w.vk, b, nv);
-        resize(&mut w.hk, b, nh);
-        resize(&mut w.grad_w, nv, nh);
-        resize(&mut w.w_t, nh, nv);
-        w.w_t.assign(&rbm.weights().t());
-        rbm.hidden_probs(v0, &mut w.h0, 1.0);
+        w.start(rbm, v0);
         // Start of the negative chain: data (CD) or the persistent chains (PCD).
         // The chains keep one row per batch row; a short last batch uses the first rows.
         let start_from_chains =
@@ -433,31 +575,6 @@ impl RbmTrainer {
         }
         column_mean_difference(v0, w.vk.view(), inv_b, &mut w.grad_b);
         column_mean_difference(w.h0.view(), w.hk.view(), inv_b, &mut w.grad_c);
-        if let Some(sparsity) = self.config.sparsity {
-            add_sparsity_gradient(
-                sparsity,
-                v0,
-                w.h0.view(),
-                &mut self.mean_activation,
-                &mut w.grad_w,
-                &mut w.grad_c,
-            );
-        }
-        let decay = self.config.weight_decay;
-        let (wt, bias_v, bias_h) = rbm.parts_mut();
-        ndarray::Zip::from(&mut self.vel_w)
-            .and(&w.grad_w)
-            .and(&*wt)
-            .for_each(|v, &g, &wij| *v = mu * *v + lr * (g - decay * wij));
-        *wt += &self.vel_w;
-        ndarray::Zip::from(&mut self.vel_b)
-            .and(&w.grad_b)
-            .for_each(|v, &g| *v = mu * *v + lr * g);
-        *bias_v += &self.vel_b;
-        ndarray::Zip::from(&mut self.vel_c)
-            .and(&w.grad_c)
-            .for_each(|v, &g| *v = mu * *v + lr * g);
-        *bias_h += &self.vel_c;
         recon
     }
 }

@@ -64,6 +64,7 @@ impl From<SavedSimulationV1> for SavedSimulation {
                 unit_cursor: v1.unit_cursor,
                 anneal: v1.anneal,
                 schedule: v1.schedule,
+                tempering: None,
             },
             learning: LearningState {
                 settings: v1.learning,

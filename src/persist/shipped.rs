@@ -41,7 +41,7 @@ pub const EXAMPLES: [Shipped; 3] = [
 ];
 
 /// The lessons' scenes, in lesson order (`assets/lessons/`).
-pub const LESSON_SCENES: [Shipped; 6] = [
+pub const LESSON_SCENES: [Shipped; 8] = [
     shipped!("lessons", "1-energy-and-recall.ron", "1. Energy and recall"),
     shipped!(
         "lessons",
@@ -60,4 +60,6 @@ pub const LESSON_SCENES: [Shipped; 6] = [
         "5. Learning with hidden units"
     ),
     shipped!("lessons", "6-rbm.ron", "6. Restricted Boltzmann machines"),
+    shipped!("lessons", "7-mixing.ron", "7. Mixing"),
+    shipped!("lessons", "8-how-good-is-cd.ron", "8. How good is CD?"),
 ];

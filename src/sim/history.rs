@@ -65,6 +65,8 @@ pub fn is_edit(command: &Command) -> bool {
             | Command::SetCdK(_)
             | Command::SetRbmRule(_)
             | Command::SetValidation(_)
+            | Command::SetTrainingRule(_)
+            | Command::RestartRuleRun
             | Command::SetOrder(_)
             | Command::SetSpeed(_)
             | Command::Reset { .. }

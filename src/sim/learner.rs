@@ -55,6 +55,12 @@ pub struct LearningState {
     /// The held-out learning curve, (update, value), measured with [`Self::curve`].
     #[serde(default)]
     pub validation_curve: Vec<[f64; 2]>,
+    /// An RBM's training rule (CD-k, PCD, exact) and one curve per run of a rule.
+    #[serde(
+        default,
+        skip_serializing_if = "super::rule_runs::RuleRuns::is_untouched"
+    )]
+    pub rule_runs: super::rule_runs::RuleRuns,
 }
 
 /// The learning state of a session: what is saved, and what is only shown or running.
@@ -71,6 +77,8 @@ pub struct Learner {
     /// The training set as a matrix, built when training starts (the set cannot change while
     /// training runs: every command that changes it builds a new learner).
     training_data: Option<Arc<ndarray::Array2<f32>>>,
+    /// An RBM's gradient estimates against the exact gradient (not saved).
+    pub gradient: super::gradient::GradientCompare,
 }
 
 impl Learner {
@@ -320,7 +328,8 @@ impl Learner {
                 break;
             }
             let epoch_start = Instant::now();
-            m.trainer.train_epoch(&mut m.rbm, &data, rng)?;
+            // Through the chosen rule (CD-k, PCD or exact), recorded in its run.
+            self.saved.rule_runs.train_epoch(m, &data, rng)?;
             self.saved.updates += 1;
             self.metrics.add_training(epoch_start.elapsed());
             if self.metrics.due() {

@@ -3,15 +3,19 @@
 //! Knows nothing of egui.
 
 pub mod curve;
+pub mod gradient;
 pub mod history;
 pub mod learner;
+pub mod mixing_tracker;
 pub mod model;
 pub mod pacer;
 pub mod protocol;
 pub mod rbm_metrics;
 pub mod rbm_rules;
+pub mod rule_runs;
 pub mod saved;
 pub mod simulation;
+pub mod tempering;
 pub mod view_cache;
 pub mod worker;
 

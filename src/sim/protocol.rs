@@ -182,8 +182,14 @@ pub enum Command {
     /// Held-out patterns for an RBM's learning curve, as wide as the visible layer (empty:
     /// none).
     SetValidation(Vec<Vec<u8>>),
+    /// How an RBM's training estimates its gradient: CD-k, PCD-k or exact (small RBMs).
+    SetTrainingRule(super::rule_runs::TrainingRule),
+    /// An RBM's weights back to where its first rule run started (the runs' curves stay).
+    RestartRuleRun,
     /// Update order.
     SetOrder(UpdateOrder),
+    /// Parallel tempering on with these settings, or off (None).
+    SetTempering(Option<super::tempering::TemperingSettings>),
     /// Sweeps per second (None: as fast as possible).
     SetSpeed(Option<f64>),
     /// Reset states and counters with a new seed (the model stays).
@@ -404,6 +410,14 @@ pub struct DistributionView {
     pub samples: u64,
     /// (sweeps, TV) since the histogram was reset.
     pub tv_curve: Vec<[f64; 2]>,
+    /// The i.i.d. floor beside it: (sweeps, mean TV of as many independent exact draws).
+    pub floor_mean: Vec<[f64; 2]>,
+    /// (sweeps, low end of the floor's 99 % band).
+    pub floor_low: Vec<[f64; 2]>,
+    /// (sweeps, high end of the floor's 99 % band).
+    pub floor_high: Vec<[f64; 2]>,
+    /// τ_int, ESS and the floor now (None until there are a few samples).
+    pub mixing: Option<super::mixing_tracker::MixingView>,
 }
 
 /// Every state of a small net with its energy and basin, and where the chains are.
@@ -448,10 +462,14 @@ pub struct Settings {
     pub learning_rate: f64,
     /// Gibbs steps k of an RBM's CD-k.
     pub cd_k: usize,
+    /// How an RBM's training estimates its gradient.
+    pub rbm_rule: super::rule_runs::TrainingRule,
     /// The annealing schedule.
     pub schedule: Schedule,
     /// An RBM trainer's settings, every learning rule among them (None for other models).
     pub rbm_training: Option<crate::engine::rbm_train::RbmTrainConfig>,
+    /// Parallel tempering (None: off).
+    pub tempering: Option<super::tempering::TemperingSettings>,
 }
 
 impl Default for Settings {
@@ -469,8 +487,10 @@ impl Default for Settings {
             speed: Some(20.0),
             learning_rate: 0.05,
             cd_k: 1,
+            rbm_rule: Default::default(),
             schedule: Schedule::default(),
             rbm_training: None,
+            tempering: None,
         }
     }
 }
@@ -546,4 +566,8 @@ pub struct Snapshot {
     pub distribution: Option<DistributionView>,
     /// The energy landscape (nets of at most 12 units).
     pub landscape: Option<LandscapeView>,
+    /// An RBM's exact gradient beside its CD and PCD estimates.
+    pub gradient: Option<super::gradient::GradientView>,
+    /// The tempering ladder, when tempering is on.
+    pub tempering: Option<super::tempering::TemperingView>,
 }

@@ -10,6 +10,7 @@ use super::model::{ImportedModel, MAX_HIDDEN, Model, net_model, rbm_model};
 use super::pacer::Pacer;
 use super::protocol::{AnnealProgress, ModelKind, ModelSpec, TrainingSource, UpdateOrder};
 use super::simulation::Simulation;
+use super::tempering::TemperingState;
 use crate::engine::anneal::{MAX_STEPS, Schedule};
 use crate::engine::error::{check_len, check_temperature};
 use crate::engine::patterns::PatternSet;
@@ -42,6 +43,10 @@ pub struct SessionCore {
     pub anneal: Option<AnnealProgress>,
     /// The annealing schedule Anneal runs.
     pub schedule: Schedule,
+    /// Parallel tempering, when on (absent in sessions saved before it existed, and left out
+    /// when off, so such sessions read and write the same bytes as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tempering: Option<TemperingState>,
 }
 
 /// A simulation's persistent state (see the module docs): three parts, each held whole by
@@ -147,6 +152,9 @@ fn check_saved(saved: &SavedSimulation) -> Result<(), EngineError> {
             }
             m.chain.validate_for(&m.bm)?;
             m.twin.validate_for(&m.bm)?;
+            if let Some(tempering) = &s.tempering {
+                tempering.validate_for(m)?;
+            }
             if !m.energy_offset.is_finite() {
                 return Err(bad("the energy offset is not finite"));
             }
@@ -179,6 +187,7 @@ fn check_saved(saved: &SavedSimulation) -> Result<(), EngineError> {
             check_len("visible units of the RBM", nv, m.rbm.n_visible())?;
             m.chains.validate_for(&m.rbm)?;
             m.trainer.validate_for(&m.rbm)?;
+            learning.rule_runs.validate_for(&m.rbm)?;
             if let Some(RbmStatistics {
                 data: p,
                 reconstruction: n,

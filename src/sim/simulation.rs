@@ -16,6 +16,7 @@ use super::protocol::{
     Snapshot, StopReason, TraceMark, TracePoint, TrainingSource, UnitStep,
 };
 use super::saved::SessionCore;
+use super::tempering::{TemperingSettings, TemperingState};
 use super::view_cache::ViewCache;
 use crate::engine::anneal::Schedule;
 use crate::engine::boltzmann::UpdateOrder;
@@ -77,6 +78,7 @@ impl Simulation {
             unit_cursor: 0,
             anneal: None,
             schedule: default_schedule(),
+            tempering: None,
         })
     }
 
@@ -132,6 +134,8 @@ impl Simulation {
         if next.nv() == self.nv() && matches!(next.core.model, Model::Rbm(_)) {
             next.learner.saved.validation = self.learner.saved.validation.clone();
         }
+        next.core.tempering = (self.core.tempering.as_ref())
+            .map(|t| TemperingState::new(t.settings.clone()));
         next.weights_generation = self.weights_generation + 1;
         next.trace_generation = self.trace_generation + 1;
         next
@@ -192,8 +196,13 @@ impl Simulation {
             speed: self.pacer.limit(),
             learning_rate: self.learner.learning_rate(&self.core.model),
             cd_k,
+            rbm_rule: match &self.core.model {
+                Model::Rbm(m) => self.learner.saved.rule_runs.rule(m.trainer.config()),
+                Model::Net(_) => Default::default(),
+            },
             schedule: self.core.schedule.clone(),
             rbm_training,
+            tempering: self.core.tempering.as_ref().map(|t| t.settings.clone()),
         }
     }
 
@@ -339,6 +348,16 @@ impl Simulation {
             Command::SetValidation(patterns) => {
                 self.learner.set_validation(&self.core.model, patterns)?;
             }
+            Command::SetTrainingRule(rule) => {
+                let runs = &mut self.learner.saved.rule_runs;
+                runs.set_rule(rule, rbm_of(&mut self.core.model, "the training rule")?)?;
+            }
+            Command::RestartRuleRun => {
+                let runs = &mut self.learner.saved.rule_runs;
+                runs.restart(rbm_of(&mut self.core.model, "going back to the start")?)?;
+                self.weights_changed();
+                self.mark_trace(TraceMark::Weights);
+            }
             Command::SetSchedule(schedule) => {
                 schedule.steps()?;
                 self.core.schedule = schedule;
@@ -350,6 +369,7 @@ impl Simulation {
                 });
             }
             Command::SetOrder(order) => self.core.order = order,
+            Command::SetTempering(settings) => self.set_tempering(settings)?,
             Command::SetSpeed(limit) => self
                 .pacer
                 .set_limit(limit)
@@ -568,7 +588,12 @@ impl Simulation {
         let order = self.core.order;
         match &mut self.core.model {
             Model::Net(m) => {
-                m.chain.sweep(&m.bm, t, order, &mut self.core.rng)?;
+                match &mut self.core.tempering {
+                    Some(pt) => pt.round(m, t, &mut self.core.rng)?,
+                    None => {
+                        m.chain.sweep(&m.bm, t, order, &mut self.core.rng)?;
+                    }
+                }
                 m.twin
                     .sweep(&m.bm, 0.0, UpdateOrder::Sequential, &mut self.core.rng)?;
             }
@@ -577,6 +602,29 @@ impl Simulation {
         self.core.sweeps += 1.0;
         self.last_unit = None;
         self.after_sweep();
+        Ok(())
+    }
+
+    /// Tempering on with these settings (a ladder already running with them keeps going), or
+    /// off.
+    fn set_tempering(&mut self, settings: Option<TemperingSettings>) -> Result<(), EngineError> {
+        let Some(settings) = settings else {
+            // A new sampler: the histogram starts afresh.
+            if self.core.tempering.take().is_some() {
+                self.views.reset_histogram(&self.core.model);
+            }
+            return Ok(());
+        };
+        settings.validate()?;
+        if !matches!(self.core.model, Model::Net(_)) {
+            return Err(EngineError::BadParameter(
+                "tempering runs on a Hopfield net or Boltzmann machine, not an RBM".into(),
+            ));
+        }
+        if self.core.tempering.as_ref().map(|t| &t.settings) != Some(&settings) {
+            self.core.tempering = Some(TemperingState::new(settings));
+            self.views.reset_histogram(&self.core.model);
+        }
         Ok(())
     }
 
@@ -830,6 +878,7 @@ impl Simulation {
                         m.bm.energy(&s) + m.energy_offset
                     })
                     .collect();
+                snap.tempering = self.core.tempering.as_ref().map(|pt| pt.view(m, nv));
                 snap.fixed_point = (0..n).all(|i| {
                     m.chain.clamped()[i] || zero_temperature_value(inputs[i], s[i]) == s[i]
                 });
@@ -865,6 +914,15 @@ impl Simulation {
         snap.landscape = self
             .views
             .landscape(&self.core.model, self.weights_generation);
+        snap.gradient = self.learner.gradient.view(
+            &self.core.model,
+            &self.core.training_set,
+            &self.learner.saved.rule_runs,
+            self.weights_generation,
+            self.learner.saved.updates,
+            self.core.spec.seed,
+            training,
+        );
         snap.nearest = nearest_pattern(&self.core.training_set.patterns, &snap.visible);
         snap.descent_nearest = if snap.descent_visible == snap.visible {
             snap.nearest
@@ -876,6 +934,19 @@ impl Simulation {
             self.learner
                 .view(&self.core.model, &self.core.training_set, updates_per_sec);
         snap
+    }
+}
+
+/// The RBM of `model`, or an error saying `what` belongs to one.
+fn rbm_of<'a>(
+    model: &'a mut Model,
+    what: &str,
+) -> Result<&'a mut super::model::RbmModel, EngineError> {
+    match model {
+        Model::Rbm(m) => Ok(m),
+        Model::Net(_) => Err(EngineError::BadParameter(format!(
+            "{what} belongs to an RBM; this model is not one"
+        ))),
     }
 }
 

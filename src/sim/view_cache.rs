@@ -3,6 +3,7 @@
 //! landscape, each cached until the weights or T change.
 
 use super::curve::push_thinned;
+use super::mixing_tracker::MixingTracker;
 use super::model::Model;
 use super::protocol::{DistributionView, LandscapeView, StateRow};
 use crate::engine::exact;
@@ -45,6 +46,7 @@ pub struct ViewCache {
     tv_curve: Vec<[f64; 2]>,
     exact: Option<ExactDistribution>,
     landscape: Option<CachedLandscape>,
+    mixing: MixingTracker,
 }
 
 fn small_net_units(model: &Model) -> Option<usize> {
@@ -61,6 +63,7 @@ impl ViewCache {
         self.samples = 0;
         self.tv_curve.clear();
         self.exact = None;
+        self.mixing.reset(small_net_units(model).unwrap_or(0));
     }
 
     /// Counts the main chain's state after a sweep.
@@ -70,6 +73,7 @@ impl ViewCache {
             if let Some(c) = self.histogram.get_mut(idx) {
                 *c += 1;
                 self.samples += 1;
+                self.mixing.record(idx, m.chain.energy(&m.bm));
             }
         }
     }
@@ -105,6 +109,7 @@ impl ViewCache {
                     }
                 })
                 .collect();
+            self.mixing.set_exact(&p);
             states.sort_by(|a, b| a.energy.total_cmp(&b.energy));
             self.exact = Some(ExactDistribution {
                 temperature: t,
@@ -132,15 +137,22 @@ impl ViewCache {
             let q: Vec<f64> = rows.iter().map(|r| r.sampled).collect();
             total_variation(&p, &q)
         };
-        if self.samples > 0 && self.tv_curve.last().is_none_or(|l| l[0] < sweeps) {
+        let new_point = self.samples > 0 && self.tv_curve.last().is_none_or(|l| l[0] < sweeps);
+        if new_point {
             push_thinned(&mut self.tv_curve, [sweeps, tv]);
         }
+        let mixing = self.mixing.view(self.samples, sweeps, new_point);
+        let [floor_mean, floor_low, floor_high] = self.mixing.floor_curves();
         Some(DistributionView {
             states: rows,
             log_z: exact.log_z,
             total_variation: tv,
             samples: self.samples,
             tv_curve: self.tv_curve.clone(),
+            floor_mean,
+            floor_low,
+            floor_high,
+            mixing,
         })
     }
 

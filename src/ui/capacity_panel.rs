@@ -170,11 +170,12 @@ impl CapacityPanel {
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
         if let Some(e) = &self.error {
-            ui.colored_label(theme::ERROR, e);
+            theme::signal_label(ui, theme::ERROR, e);
         }
         Plot::new("capacity")
             .height(200.0)
-            .legend(Legend::default())
+            // Top right: the curves start at the top left and fall to the bottom right.
+            .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .x_axis_label("patterns stored")
             .y_axis_label("fraction recalled")
             .include_y(0.0)
@@ -189,13 +190,25 @@ impl CapacityPanel {
                         Line::new(format!("{rule:?}, N = {n}"), line).color(rule_colour(*rule)),
                     );
                     for (x, what) in theory_marks(*rule, *n) {
+                        // The legend names the mark; the full sentence is in the README.
+                        let short = what.split(':').next().unwrap_or(what);
                         plot.vline(
-                            VLine::new(what, x)
+                            VLine::new(format!("{short} ({rule:?})"), x)
                                 .color(rule_colour(*rule))
                                 .style(egui_plot::LineStyle::dashed_loose()),
                         );
                     }
                 }
             });
+        let mut seen = Vec::new();
+        for (rule, n, _) in &self.results {
+            if seen.contains(&(*rule, *n)) {
+                continue;
+            }
+            seen.push((*rule, *n));
+            for (x, what) in theory_marks(*rule, *n) {
+                ui.small(format!("{x:.1} patterns — {what}"));
+            }
+        }
     }
 }

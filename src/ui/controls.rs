@@ -95,7 +95,7 @@ fn model_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &mut UiState, out: &mut V
             }
         })
         .response
-        .on_hover_text("Hopfield: E = -½ Σ wᵢⱼ σᵢσⱼ, descends to stored patterns. Boltzmann: samples P(s) ∝ e^(-E/T) with hidden units. RBM: visible–hidden links only.");
+        .on_hover_text("Hopfield: E = −½ Σ wᵢⱼ sᵢsⱼ, descends to stored patterns. Boltzmann: samples P(s) ∝ e^(−E/T) with hidden units. RBM: visible–hidden links only.");
     if kind != settings.kind {
         out.push(Command::SetModel(spec_from(settings, |s| {
             s.kind = kind;

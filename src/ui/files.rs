@@ -7,14 +7,16 @@
 //! the window never waits on the disk. A failed load changes nothing; a failed save leaves the
 //! old file whole (see [`crate::persist::atomic`]).
 
+use super::figures::{Figure, FigureFormat, FigureKind};
 use super::intent::Intent;
 use super::picker::{Picker, PickerAnswer};
 use super::recent::RecentFiles;
-use super::{export_images, theme};
+use super::recorder::Encoding;
+use super::theme;
 use crate::persist::{self, PersistError, shipped};
 use crate::sim::model::ImportedModel;
 use crate::sim::protocol::{Command, TracePoint};
-use crate::sim::{SavedSimulation, Simulation, Snapshot};
+use crate::sim::{SavedSimulation, Simulation};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
@@ -34,14 +36,12 @@ pub enum Purpose {
     ImportWeights,
     /// Write the weights as JSON.
     ExportWeights,
-    /// Write the visible grid as PNG.
-    ExportGrid,
-    /// Write the weight heatmap as PNG.
-    ExportHeatmap,
-    /// Write the RBM filter mosaic as PNG.
-    ExportFilters,
+    /// Write a figure of what the screen shows, as PNG or SVG.
+    ExportFigure(FigureKind, FigureFormat),
     /// Write the energy trace as CSV.
     ExportTrace,
+    /// Write the finished recording as a GIF.
+    SaveRecording,
     /// Write the training set as 0/1 text.
     ExportTrainingSet,
     /// Read held-out patterns (0/1 text) for an RBM's learning curve.
@@ -59,10 +59,12 @@ impl Purpose {
 
     fn extension(self) -> &'static str {
         match self {
+            Purpose::ExportFigure(_, FigureFormat::Png) => "png",
+            Purpose::ExportFigure(_, FigureFormat::Svg) => "svg",
             Purpose::Open | Purpose::SaveAs => "ron",
             Purpose::ImportWeights | Purpose::ExportWeights => "json",
-            Purpose::ExportGrid | Purpose::ExportHeatmap | Purpose::ExportFilters => "png",
             Purpose::ExportTrace => "csv",
+            Purpose::SaveRecording => "gif",
             Purpose::ExportTrainingSet | Purpose::LoadValidation => "txt",
         }
     }
@@ -74,25 +76,24 @@ impl Purpose {
             Purpose::SaveAs => "Save the session as",
             Purpose::ImportWeights => "Import weights (JSON)",
             Purpose::ExportWeights => "Export weights as JSON",
-            Purpose::ExportGrid => "Export the visible grid as PNG",
-            Purpose::ExportHeatmap => "Export the weight heatmap as PNG",
-            Purpose::ExportFilters => "Export the filter mosaic as PNG",
+            Purpose::ExportFigure(_, FigureFormat::Png) => "Export the figure as PNG",
+            Purpose::ExportFigure(_, FigureFormat::Svg) => "Export the figure as SVG",
             Purpose::ExportTrace => "Export the energy trace as CSV",
+            Purpose::SaveRecording => "Save the recording as GIF",
             Purpose::ExportTrainingSet => "Export the training set as 0/1 text",
             Purpose::LoadValidation => "Load validation data (0/1 text)",
         }
     }
 
-    fn default_name(self) -> &'static str {
+    fn default_name(self) -> String {
         match self {
-            Purpose::Open | Purpose::SaveAs => "session.ron",
-            Purpose::ImportWeights | Purpose::ExportWeights => "weights.json",
-            Purpose::ExportGrid => "grid.png",
-            Purpose::ExportHeatmap => "weights.png",
-            Purpose::ExportFilters => "filters.png",
-            Purpose::ExportTrace => "energy.csv",
-            Purpose::ExportTrainingSet => "training-set.txt",
-            Purpose::LoadValidation => "validation.txt",
+            Purpose::Open | Purpose::SaveAs => "session.ron".into(),
+            Purpose::ImportWeights | Purpose::ExportWeights => "weights.json".into(),
+            Purpose::ExportFigure(kind, _) => format!("{}.{}", kind.file_stem(), self.extension()),
+            Purpose::ExportTrace => "energy.csv".into(),
+            Purpose::SaveRecording => "recording.gif".into(),
+            Purpose::ExportTrainingSet => "training-set.txt".into(),
+            Purpose::LoadValidation => "validation.txt".into(),
         }
     }
 }
@@ -131,6 +132,10 @@ pub struct Files {
     jobs: Sender<Outcome>,
     results: Receiver<Outcome>,
     awaiting_capture: Option<(Purpose, PathBuf)>,
+    /// The figure of the screen at the moment its export was asked for, waiting for a path.
+    figure: Option<Box<Figure>>,
+    /// A stopped recording, waiting for a path.
+    recording: Option<Encoding>,
     picker: Option<(Purpose, Picker)>,
     confirm: Option<Deferred>,
     quit_confirmed: bool,
@@ -149,6 +154,8 @@ impl Default for Files {
             jobs,
             results,
             awaiting_capture: None,
+            figure: None,
+            recording: None,
             picker: None,
             confirm: None,
             quit_confirmed: false,
@@ -220,7 +227,11 @@ impl Files {
             Intent::LoadValidationPath(path) => self.read_validation(path),
             Intent::OpenExample(k) => self.defer_or_run(Deferred::Example(k)),
             Intent::CloseDialog => self.close_dialog(),
-            Intent::ToggleLessons | Intent::OpenLesson(_) | Intent::ToggleCapacity => {}
+            Intent::ToggleLessons
+            | Intent::OpenLesson(_)
+            | Intent::ToggleCapacity
+            | Intent::ExportFigure(..)
+            | Intent::StopRecording => {}
         }
     }
 
@@ -360,7 +371,6 @@ impl Files {
     /// Handles finished jobs; returns a message for the status bar.
     pub fn poll(
         &mut self,
-        snapshot: &Snapshot,
         trace: &std::collections::VecDeque<TracePoint>,
         pending: &mut Vec<Command>,
     ) -> Option<(String, bool)> {
@@ -369,7 +379,7 @@ impl Files {
             self.busy = self.busy.saturating_sub(1);
             message = match outcome {
                 Outcome::Picked(purpose, Some(path), _) => {
-                    self.use_path(purpose, path, snapshot, trace, pending)
+                    self.use_path(purpose, path, trace, pending)
                 }
                 Outcome::Picked(purpose, None, true) => {
                     self.picker = Some((
@@ -380,13 +390,17 @@ impl Files {
                             saves: purpose.saves(),
                             folder: self.start_folder(),
                             name: if purpose.saves() {
-                                purpose.default_name().into()
+                                purpose.default_name()
                             } else {
                                 String::new()
                             },
                         },
                     ));
                     None
+                }
+                Outcome::Picked(Purpose::SaveRecording, None, false) => {
+                    self.recording = None;
+                    Some(("the recording was not saved".into(), false))
                 }
                 Outcome::Picked(_, None, false) => None,
                 Outcome::Loaded(name, path, Ok(sim)) => {
@@ -448,7 +462,6 @@ impl Files {
         &mut self,
         purpose: Purpose,
         path: PathBuf,
-        snapshot: &Snapshot,
         trace: &std::collections::VecDeque<TracePoint>,
         pending: &mut Vec<Command>,
     ) -> Option<(String, bool)> {
@@ -461,19 +474,14 @@ impl Files {
             Purpose::SaveAs | Purpose::ExportWeights | Purpose::ExportTrainingSet => {
                 self.capture_for(purpose, path, pending)
             }
-            Purpose::ExportGrid | Purpose::ExportHeatmap | Purpose::ExportFilters => {
-                let image = match purpose {
-                    Purpose::ExportGrid => export_images::grid_image(snapshot),
-                    Purpose::ExportHeatmap => export_images::heatmap_image(snapshot),
-                    _ => export_images::filters_image(snapshot),
-                };
-                let Some(image) = image else {
-                    return Some(("there is nothing to export for this model".into(), true));
-                };
-                self.write_in_background(path, purpose, move |p| {
-                    persist::export::save_png(p, &image)
-                });
-            }
+            Purpose::SaveRecording => match self.recording.take() {
+                Some(encoding) => self.write_recording(path, encoding),
+                None => return Some(("there is no recording to save".into(), true)),
+            },
+            Purpose::ExportFigure(..) => match self.figure.take() {
+                Some(figure) => self.write_figure(path, purpose, *figure),
+                None => return Some(("there is no figure waiting to be exported".into(), true)),
+            },
             Purpose::ExportTrace => {
                 let points: Vec<TracePoint> = trace.iter().copied().collect();
                 self.write_in_background(path, purpose, move |p| {
@@ -482,6 +490,33 @@ impl Files {
             }
         }
         None
+    }
+
+    /// Asks where to write `figure` (PNG or SVG); the figure is the screen as it is now.
+    pub fn export_figure(&mut self, kind: FigureKind, format: FigureFormat, figure: Figure) {
+        self.figure = Some(Box::new(figure));
+        self.choose(Purpose::ExportFigure(kind, format));
+    }
+
+    /// Asks where to save a stopped recording (dropped if the person cancels).
+    pub fn save_recording(&mut self, encoding: Encoding) {
+        self.recording = Some(encoding);
+        self.choose(Purpose::SaveRecording);
+    }
+
+    /// Writes a stopped recording to `path` once its last frame is encoded.
+    pub fn write_recording(&mut self, path: PathBuf, encoding: Encoding) {
+        self.write_in_background(path, Purpose::SaveRecording, move |p| {
+            persist::atomic::write_bytes(p, &super::recorder::finish(encoding)?)
+        });
+    }
+
+    /// Writes `figure` to `path` in the background, at slide size; the type follows the
+    /// extension.
+    pub fn write_figure(&mut self, path: PathBuf, purpose: Purpose, figure: Figure) {
+        self.write_in_background(path, purpose, move |p| {
+            crate::ui::figures::save(&figure, p, crate::ui::figures::SLIDE)
+        });
     }
 
     /// Reads held-out patterns in the background; the simulation checks their width.
@@ -589,9 +624,6 @@ impl Files {
             ui.menu_button("Export", |ui| {
                 for purpose in [
                     Purpose::ExportWeights,
-                    Purpose::ExportGrid,
-                    Purpose::ExportHeatmap,
-                    Purpose::ExportFilters,
                     Purpose::ExportTrace,
                     Purpose::ExportTrainingSet,
                 ] {
@@ -606,7 +638,6 @@ impl Files {
     pub fn windows_ui(
         &mut self,
         ctx: &egui::Context,
-        snapshot: &Snapshot,
         trace: &std::collections::VecDeque<TracePoint>,
         pending: &mut Vec<Command>,
     ) -> Option<(String, bool)> {
@@ -645,7 +676,7 @@ impl Files {
             }
             PickerAnswer::Chosen(path) => {
                 self.picker = None;
-                self.use_path(purpose, path, snapshot, trace, pending)
+                self.use_path(purpose, path, trace, pending)
             }
         }
     }
@@ -720,7 +751,7 @@ impl Files {
     pub fn status_ui(&self, ui: &mut egui::Ui) {
         if self.busy() {
             ui.spinner();
-            ui.colored_label(theme::WARN, "working on a file…");
+            theme::signal_label(ui, theme::WARN, "working on a file…");
         }
     }
 }

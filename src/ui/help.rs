@@ -102,7 +102,8 @@ impl Help {
             }
             return;
         }
-        ui.colored_label(
+        super::theme::signal_label(
+            ui,
             super::theme::GOOD,
             "Start here: draw on the grid, press Space to run, move the temperature T.",
         );

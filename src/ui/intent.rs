@@ -2,6 +2,7 @@
 //! buttons and shortcuts during a frame and carried out in one place after every panel has
 //! drawn ([`super::BoltzVizApp`]'s `handle_intents`).
 
+use super::figures::{FigureFormat, FigureKind};
 use super::files::Purpose;
 use std::path::PathBuf;
 
@@ -28,6 +29,10 @@ pub enum Intent {
     LoadValidationPath(PathBuf),
     /// Export something (weights, images, trace, training set).
     Export(Purpose),
+    /// Export a figure of the screen as it is now.
+    ExportFigure(FigureKind, FigureFormat),
+    /// Stop the recording and ask where to save it.
+    StopRecording,
     /// Open the k-th example session.
     OpenExample(usize),
     /// Show or hide the lessons (showing loads the lesson's scene).

@@ -3,17 +3,15 @@
 //! T = 0 descent ends in, and the two chains moving over it live.
 
 use super::theme;
-use crate::engine::landscape::state_of;
+use crate::engine::landscape::{Landscape, state_of};
 use crate::engine::math::log_sum_exp;
 use crate::sim::Snapshot;
 use crate::sim::protocol::LandscapeView;
 use egui::{Pos2, Rect, Sense, Stroke, pos2, vec2};
 
-/// Screen positions of every state: basins left to right (lowest minimum first), each drawn as
-/// a valley — its minimum in the middle, higher states alternately right and left of it; y is
-/// the energy, high at the top.
-fn layout(view: &LandscapeView, rect: Rect) -> Vec<Pos2> {
-    let l = &view.landscape;
+/// Each state's slot from the left: basins left to right (lowest minimum first), each drawn as
+/// a valley — its minimum in the middle, higher states alternately right and left of it.
+pub fn slots(l: &Landscape) -> Vec<usize> {
     let states = l.energies.len();
     let rank_of_minimum = |m: usize| l.minima.iter().position(|&x| x == m).unwrap_or(usize::MAX);
     let mut order: Vec<usize> = (0..states).collect();
@@ -22,13 +20,6 @@ fn layout(view: &LandscapeView, rect: Rect) -> Vec<Pos2> {
             .cmp(&rank_of_minimum(l.basin[b]))
             .then(l.energies[a].total_cmp(&l.energies[b]))
     });
-    let (lo, hi) = l
-        .energies
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| {
-            (a.min(e), b.max(e))
-        });
-    let span = (hi - lo).max(1e-9);
     let mut slot_of = vec![0usize; states];
     let mut start = 0;
     while start < states {
@@ -51,13 +42,29 @@ fn layout(view: &LandscapeView, rect: Rect) -> Vec<Pos2> {
         }
         start = end;
     }
-    let mut positions = vec![Pos2::ZERO; states];
-    for k in 0..states {
-        let x = rect.left() + rect.width() * (slot_of[k] as f32 + 0.5) / states as f32;
-        let y = rect.bottom() - rect.height() * ((l.energies[k] - lo) / span) as f32;
-        positions[k] = pos2(x, y);
-    }
-    positions
+    slot_of
+}
+
+/// Screen positions of every state: x from its [`slots`], y the energy, high at the top.
+fn layout(view: &LandscapeView, rect: Rect) -> Vec<Pos2> {
+    let l = &view.landscape;
+    let states = l.energies.len();
+    let (lo, hi) = l
+        .energies
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| {
+            (a.min(e), b.max(e))
+        });
+    let span = (hi - lo).max(1e-9);
+    slots(l)
+        .iter()
+        .zip(&l.energies)
+        .map(|(&slot, &e)| {
+            let x = rect.left() + rect.width() * (slot as f32 + 0.5) / states as f32;
+            let y = rect.bottom() - rect.height() * ((e - lo) / span) as f32;
+            pos2(x, y)
+        })
+        .collect()
 }
 
 fn basin_colour(view: &LandscapeView, k: usize) -> egui::Color32 {
@@ -187,7 +194,7 @@ fn state_tooltip(ui: &mut egui::Ui, view: &LandscapeView, k: usize, snap: &Snaps
         let log_weights: Vec<f64> = l.energies.iter().map(|e| -e / t).collect();
         let log_z = log_sum_exp(&log_weights);
         ui.label(format!(
-            "P = e^(-E/T) / Z = {:.4}   (T = {t:.2}, log Z = {log_z:.3})",
+            "P = e^(−E/T) / Z = {:.4}   (T = {t:.2}, log Z = {log_z:.3})",
             (log_weights[k] - log_z).exp()
         ));
     } else {

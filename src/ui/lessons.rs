@@ -1,4 +1,4 @@
-//! Guided lessons: six short texts with the formulas filled in from the running net, one thing
+//! Guided lessons: eight short texts with the formulas filled in from the running net, one thing
 //! to try each, a check that reads the simulation and notices when it was done, and Back /
 //! Next. Each lesson opens its own scene from `assets/lessons/`.
 
@@ -19,6 +19,8 @@ struct Seen {
     anneal_ran: bool,
     walk_finished: bool,
     first_curve: Option<f64>,
+    /// A chain was seen far above the i.i.d. floor (lesson 7).
+    stuck: bool,
 }
 
 /// One lesson.
@@ -64,8 +66,8 @@ fn recall_text(snap: &Snapshot, state: &UiState) -> String {
         )
     });
     format!(
-        "A Hopfield net gives every state an energy E = -1/2 Σ w_ij s_i s_j. Each update sets a \
-         unit to the sign of its input x_i = Σ_j w_ij s_j, which never raises E: the state rolls \
+        "A Hopfield net gives every state an energy E = −½ Σ wᵢⱼ sᵢsⱼ. Each update sets a \
+         unit to the sign of its input xᵢ = Σⱼ wᵢⱼ sⱼ, which never raises E: the state rolls \
          downhill into the nearest well, and the wells are the stored letters.\n\nNow E = {:.2}.{nearest}\n{}",
         snap.energy,
         unit_formula(snap, state)
@@ -96,8 +98,8 @@ fn temperature_text(snap: &Snapshot, state: &UiState) -> String {
         },
     );
     format!(
-        "A Boltzmann machine samples instead of descending: P(s) = e^(-E(s)/T) / Z with \
-         Z = Σ_s e^(-E(s)/T) over all states, and each unit turns on with P(on) = σ(x/T). Low T \
+        "A Boltzmann machine samples instead of descending: P(s) = e^(−E(s)/T) / Z with \
+         Z = Σₛ e^(−E(s)/T) over all states, and each unit turns on with P(on) = σ(x/T). Low T \
          piles the probability on the deepest states; T -> infinity spreads it evenly; T -> 0 is the \
          Hopfield net again.\n\n{dist}\n{}",
         unit_formula(snap, state)
@@ -123,7 +125,7 @@ fn hidden_text(snap: &Snapshot, _: &UiState) -> String {
     format!(
         "3-bit parity (patterns with an even number of 1s) cannot be modelled by visible units \
          alone: their best KL(data || model) is log 2 = 0.693. Hidden units can. Learning moves \
-         each weight by ΔW = η(<s_i s_j>+ - <s_i s_j>-): the positive phase clamps the data, the \
+         each weight by ΔW = η(⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻): the positive phase clamps the data, the \
          negative phase runs free.\n\nη = {:.2}, {} updates, exact KL now {kl}.",
         l.learning_rate, l.updates
     )
@@ -142,7 +144,71 @@ fn rbm_text(snap: &Snapshot, _: &UiState) -> String {
     )
 }
 
-const LESSONS: [Lesson; 6] = [
+/// Updates each rule must run in lesson 8.
+const CD_LESSON_UPDATES: usize = 300;
+
+fn cd_text(snap: &Snapshot, _: &UiState) -> String {
+    let Some(g) = &snap.gradient else {
+        return String::new();
+    };
+    let estimates: Vec<String> = g
+        .estimates
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: cos θ = {:.2}, length × {:.2}",
+                e.label, e.cosine, e.norm_ratio
+            )
+        })
+        .collect();
+    let runs: Vec<String> = g
+        .runs
+        .iter()
+        .filter_map(|r| {
+            let ll = r.curve.last()?[1];
+            Some(format!(
+                "{} after {} updates: L = {ll:.2} nats",
+                r.label, r.updates
+            ))
+        })
+        .collect();
+    format!(
+        "Learning should climb the log-likelihood L of the data, whose gradient is \
+         ∂L/∂W = <v h>data - <v h>model. The model side averages over every state of the net, \
+         so CD-k replaces it with a sample k Gibbs steps away from the data: cheap, but it \
+         points elsewhere. This RBM has only 2^8 hidden states, so the exact gradient can be \
+         summed. The Gradient panel (Learning view, below the curve) shows it beside CD-1, \
+         CD-10 and PCD for the current weights, and how well each points (cos θ = 1: the same \
+         direction).\n\nNow: {}.\nRuns: {}.",
+        if estimates.is_empty() {
+            "not compared yet".to_owned()
+        } else {
+            estimates.join("; ")
+        },
+        if runs.is_empty() {
+            "none yet".to_owned()
+        } else {
+            runs.join("; ")
+        }
+    )
+}
+
+/// A CD run and an exact run of at least [`CD_LESSON_UPDATES`] updates each, from the same start.
+fn cd_raced(snap: &Snapshot) -> bool {
+    let Some(g) = &snap.gradient else {
+        return false;
+    };
+    let long = |r: &&crate::sim::rule_runs::RuleRun| r.updates >= CD_LESSON_UPDATES;
+    let cd = g
+        .runs
+        .iter()
+        .filter(long)
+        .find(|r| r.label.starts_with("CD-"));
+    let exact = g.runs.iter().filter(long).find(|r| r.label == "exact");
+    matches!((cd, exact), (Some(a), Some(b)) if a.curve.first() == b.curve.first())
+}
+
+const LESSONS: [Lesson; 8] = [
     Lesson {
         title: "1. Energy and recall",
         scene: LESSON_SCENES[0].text,
@@ -218,6 +284,27 @@ const LESSONS: [Lesson; 6] = [
                Afterwards Train for a while and look at the filters in the Weights view.",
         check: |snap, seen, _| seen.walk_finished && snap.learning.updates >= 1,
     },
+    Lesson {
+        title: "7. Mixing",
+        scene: LESSON_SCENES[6].text,
+        kind: ModelKind::Boltzmann,
+        view: View::Distribution,
+        text: super::lesson_mixing::mixing_text,
+        task: super::lesson_mixing::TASK,
+        check: |snap, seen, _| seen.stuck && super::lesson_mixing::at_floor(snap),
+    },
+    Lesson {
+        title: "8. How good is CD?",
+        scene: LESSON_SCENES[7].text,
+        kind: ModelKind::Rbm,
+        view: View::Learning,
+        text: cd_text,
+        task: "Press Train and let CD-1 run for 300 updates, then Stop training. Press \"Back to the \
+               start weights\", choose \"train by the exact gradient\" and Train 300 updates again: \
+               compare the two curves and the cos θ of each estimate. (To race CD-10 too, set \
+               Gibbs steps k to 10 and go back to the start once more.)",
+        check: |snap, _, _| cd_raced(snap),
+    },
 ];
 
 /// The lessons panel's state.
@@ -229,7 +316,7 @@ pub struct Lessons {
     /// The lesson asked for its scene and the session has not been replaced since.
     awaiting_scene: bool,
     seen: Seen,
-    done: [bool; 6],
+    done: [bool; LESSONS.len()],
     /// The capacity panel (lesson 2, also on its own).
     pub capacity: CapacityPanel,
     /// The capacity panel's own window is open.
@@ -283,6 +370,7 @@ impl Lessons {
             .rbm_walk
             .as_ref()
             .is_some_and(|w| w.stage >= 2);
+        seen.stuck |= super::lesson_mixing::stuck(snap);
         if seen.first_curve.is_none() {
             seen.first_curve = snap.learning.curve.first().map(|p| p[1]);
         }
@@ -335,7 +423,7 @@ impl Lessons {
             ui.label(lesson.task);
             ui.add_space(4.0);
             if self.done[self.index] {
-                ui.colored_label(theme::GOOD, "Done! Press Next when you are ready.");
+                theme::signal_label(ui, theme::GOOD, "Done! Press Next when you are ready.");
             } else {
                 ui.weak("Not yet: the lesson is watching the simulation.");
             }

@@ -4,19 +4,27 @@ pub mod bench;
 pub mod capacity_panel;
 pub mod controls;
 pub mod edit_menu;
-pub mod export_images;
+pub mod figure_menu;
+pub mod figures;
 pub mod files;
+pub mod fonts;
+pub mod format;
+pub mod gradient_panel;
 pub mod grid;
 pub mod headless;
 pub mod heatmap;
 pub mod help;
 pub mod intent;
 pub mod landscape;
+pub mod lesson_mixing;
 pub mod lessons;
+pub mod mixing_ui;
 pub mod picker;
 pub mod presentation;
 pub mod rbm_rules_ui;
 pub mod recent;
+pub mod recorder;
+pub mod tempering_view;
 pub mod theme;
 pub mod ui_tree;
 pub mod views;
@@ -45,17 +53,20 @@ pub enum View {
     Learning,
     /// Every state of a small net: energies, basins, minima.
     Landscape,
+    /// Parallel tempering: the ladder of replicas and their swaps.
+    Tempering,
 }
 
 impl View {
     /// All views in tab order.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Network,
         View::Compare,
         View::Distribution,
         View::Weights,
         View::Learning,
         View::Landscape,
+        View::Tempering,
     ];
 
     /// The tab label.
@@ -67,6 +78,7 @@ impl View {
             View::Weights => "Weights",
             View::Learning => "Learning phases",
             View::Landscape => "Energy landscape",
+            View::Tempering => "Tempering",
         }
     }
 
@@ -79,6 +91,7 @@ impl View {
             "weights" => Some(View::Weights),
             "learning" => Some(View::Learning),
             "landscape" => Some(View::Landscape),
+            "tempering" => Some(View::Tempering),
             _ => None,
         }
     }
@@ -143,6 +156,8 @@ pub struct UiState {
     pub help: help::Help,
     /// Presentation mode, theme and the folded control panel.
     pub presentation: presentation::Presentation,
+    /// A recording in progress (the Record button).
+    pub recording: Option<recorder::Recorder>,
 }
 
 impl Default for UiState {
@@ -163,6 +178,7 @@ impl Default for UiState {
             intents: Vec::new(),
             help: help::Help::default(),
             presentation: presentation::Presentation::default(),
+            recording: None,
         }
     }
 }
@@ -213,6 +229,7 @@ pub struct BoltzVizApp {
 impl BoltzVizApp {
     /// The app on the opening scene, with its simulation thread woken through `ctx`.
     pub fn new(ctx: &egui::Context) -> Self {
+        fonts::install(ctx);
         let waker_ctx = ctx.clone();
         let mut app = Self {
             sim: None,
@@ -261,6 +278,16 @@ impl BoltzVizApp {
         }
         self.screenshot = Some(request);
         self
+    }
+
+    /// Switches to `view` (as its tab does).
+    pub fn show_view(&mut self, view: View) {
+        self.state.view = view;
+    }
+
+    /// Sends commands to the simulation, as controls do (for tests and scripted scenes).
+    pub fn send_commands(&mut self, commands: impl IntoIterator<Item = Command>) {
+        self.pending.extend(commands);
     }
 
     /// Opens a session file once the window is up (as `boltzviz open FILE` does).
@@ -372,8 +399,8 @@ impl BoltzVizApp {
         if !replaced {
             self.lessons.observe(&self.snapshot);
         }
-        let (snapshot, trace) = (&self.snapshot, &self.state.trace);
-        if let Some(message) = self.files.poll(snapshot, trace, &mut self.pending) {
+        let trace = &self.state.trace;
+        if let Some(message) = self.files.poll(trace, &mut self.pending) {
             self.state.say(message);
         }
     }
@@ -443,12 +470,59 @@ impl BoltzVizApp {
                 Intent::ToggleCapacity => {
                     self.lessons.capacity_window = !self.lessons.capacity_window;
                 }
+                Intent::StopRecording => {
+                    if let Some(rec) = self.state.recording.take() {
+                        self.files.save_recording(rec.stop());
+                    }
+                }
+                Intent::ExportFigure(kind, format) => match self.build_figure(kind) {
+                    Ok(figure) => self.files.export_figure(kind, format, figure),
+                    Err(why) => self.state.say((format!("nothing to export: {why}"), true)),
+                },
                 other => self.files.handle(other, &mut self.pending),
             }
         }
         if self.files.take_scene_cancelled() {
             self.lessons.on_scene_cancelled();
         }
+    }
+
+    /// The figure of `kind` as the screen shows it now.
+    pub fn build_figure(&self, kind: figures::FigureKind) -> Result<figures::Figure, String> {
+        let trace: Vec<TracePoint> = self.state.trace.iter().copied().collect();
+        figures::build::build(
+            kind,
+            &figures::build::Sources {
+                snapshot: &self.snapshot,
+                trace: &trace,
+                capacity: &self.lessons.capacity.results,
+            },
+        )
+    }
+
+    /// Writes the figure of `kind` to `path` (PNG or SVG by its extension) in the background,
+    /// as the Export figure menu does once it has a path; the status bar says when it is done.
+    pub fn export_figure_to(
+        &mut self,
+        kind: figures::FigureKind,
+        path: std::path::PathBuf,
+    ) -> Result<(), String> {
+        let format = figures::FigureFormat::of(&path).map_err(|e| e.to_string())?;
+        let figure = self.build_figure(kind)?;
+        self.files
+            .write_figure(path, files::Purpose::ExportFigure(kind, format), figure);
+        Ok(())
+    }
+
+    /// Stops the recording and writes it to `path` (as Stop and the file dialog do).
+    pub fn stop_recording_to(&mut self, path: std::path::PathBuf) -> Result<(), String> {
+        let rec = self
+            .state
+            .recording
+            .take()
+            .ok_or("nothing is being recorded")?;
+        self.files.write_recording(path, rec.stop());
+        Ok(())
     }
 
     fn capture_if_due(&mut self, ctx: &egui::Context) {
@@ -531,7 +605,7 @@ impl eframe::App for BoltzVizApp {
                 ui.separator();
                 if ui
                     .selectable_label(lessons.open, "Lessons")
-                    .on_hover_text("Six guided lessons with live formulas (L); each opens its own scene")
+                    .on_hover_text("Eight guided lessons with live formulas (L); each opens its own scene")
                     .clicked()
                 {
                     state.intents.push(Intent::ToggleLessons);
@@ -568,6 +642,21 @@ impl eframe::App for BoltzVizApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            let kinds =
+                figure_menu::kinds_of(state.view, snapshot, !lessons.capacity.results.is_empty());
+            ui.horizontal(|ui| {
+                figure_menu::menu_ui(ui, &kinds, &mut state.intents);
+                if let Some(problem) =
+                    recorder::button_ui(ui, &mut state.recording, state.view, &mut state.intents)
+                {
+                    state.say((problem, true));
+                }
+            });
+            if let Some(rec) = &mut state.recording
+                && !rec.offer(snapshot, &state.trace)
+            {
+                state.intents.push(Intent::StopRecording);
+            }
             egui::ScrollArea::both().show(ui, |ui| {
                 views::view_ui(ui, snapshot, state, heatmaps, pending)
             });
@@ -580,7 +669,7 @@ impl eframe::App for BoltzVizApp {
                 .show(ui.ctx(), |ui| lessons.capacity.ui(ui));
             lessons.capacity_window = open;
         }
-        if let Some(message) = files.windows_ui(ui.ctx(), snapshot, &state.trace, pending) {
+        if let Some(message) = files.windows_ui(ui.ctx(), &state.trace, pending) {
             state.say(message);
         }
         self.handle_intents();
@@ -634,6 +723,7 @@ pub fn screenshot_scene(view: View) -> Vec<Command> {
             Command::SetSpeed(Some(3.0)),
             Command::Run,
         ],
+        View::Tempering => tempering_view::screenshot_scene(),
         View::Learning => vec![
             spec(ModelKind::Boltzmann, TrainingSource::Parity, 4),
             Command::PositivePhase,

@@ -22,6 +22,16 @@ pub const REFERENCE: Color32 = Color32::from_rgb(140, 140, 150);
 pub const EXACT: Color32 = Color32::from_rgb(120, 180, 255);
 /// Sampled frequencies.
 pub const SAMPLED: Color32 = Color32::from_rgb(250, 170, 60);
+/// The i.i.d. floor of the TV distance and its 99 % band.
+pub const FLOOR: Color32 = Color32::from_rgb(120, 220, 140);
+/// A neighbour pair of tempering replicas that swapped in the last round.
+pub const SWAPPED: Color32 = Color32::from_rgb(255, 90, 200);
+/// Largest side of one tempering replica's grid (points).
+pub const REPLICA_SIDE: f32 = 72.0;
+/// Width of the tempering ladder's text field (points).
+pub const LADDER_TEXT_WIDTH: f32 = 420.0;
+/// States shown in the tempering view's histogram (the most probable first).
+pub const HISTOGRAM_STATES: usize = 16;
 /// Error text.
 pub const ERROR: Color32 = Color32::from_rgb(255, 110, 110);
 /// Good news text (recalled), and the first-launch hint.
@@ -97,6 +107,13 @@ pub fn grey(p: f32) -> Color32 {
     )
 }
 
+/// The Gradient panel's series: exact, CD-1, CD-k, PCD.
+pub const GRADIENT_SERIES: [Color32; 4] = [
+    Color32::from_rgb(120, 180, 255),
+    Color32::from_rgb(250, 170, 60),
+    Color32::from_rgb(220, 110, 200),
+    Color32::from_rgb(110, 210, 140),
+];
 /// Basin colours of the energy landscape, cycled when there are more basins.
 pub const BASINS: [Color32; 8] = [
     Color32::from_rgb(230, 120, 80),
@@ -110,3 +127,89 @@ pub const BASINS: [Color32; 8] = [
 ];
 /// Edges between neighbouring states.
 pub const LANDSCAPE_EDGE: Color32 = Color32::from_rgba_premultiplied(70, 74, 90, 90);
+
+/// Figures for slides and recordings (PNG, SVG, GIF): white paper.
+pub const FIGURE_PAPER: [u8; 3] = [255, 255, 255];
+/// Figures: text and axes.
+pub const FIGURE_INK: [u8; 3] = [35, 38, 48];
+/// Figures: the light grid behind the curves.
+pub const FIGURE_GRID: [u8; 3] = [226, 228, 236];
+/// Figures: lines on white that read at a distance (the app's trace orange and blue, darkened).
+pub const FIGURE_MAIN: [u8; 3] = [225, 115, 0];
+/// Figures: the second line (T = 0 twin, exact values).
+pub const FIGURE_SECOND: [u8; 3] = [30, 100, 200];
+/// Figures: held-out or third lines.
+pub const FIGURE_THIRD: [u8; 3] = [40, 150, 70];
+
+/// One colour per stored pattern (Tableau 10, readable on dark and light backgrounds alike),
+/// cycled past ten: the trace's pattern lines, their legend dots and the figures.
+pub const PATTERNS: [[u8; 3]; 10] = [
+    [78, 121, 167],
+    [242, 142, 43],
+    [225, 87, 89],
+    [118, 183, 178],
+    [89, 161, 79],
+    [237, 201, 72],
+    [176, 122, 161],
+    [255, 157, 167],
+    [156, 117, 95],
+    [186, 176, 172],
+];
+
+/// The colour of stored pattern k.
+pub fn pattern_colour(k: usize) -> [u8; 3] {
+    PATTERNS[k % PATTERNS.len()]
+}
+
+/// Light end of the sequential map (value 0).
+pub const SEQUENTIAL_LOW: [u8; 3] = [247, 251, 255];
+/// Dark end of the sequential map (the largest value).
+pub const SEQUENTIAL_HIGH: [u8; 3] = [8, 48, 107];
+
+/// The sequential colour of `value / max` ∈ [0, 1]: near-white to dark blue, for quantities
+/// that are never negative (⟨sᵢsⱼ⟩, probabilities).
+pub fn sequential(value: f32, max: f32) -> [u8; 3] {
+    let t = if max > 0.0 {
+        (value / max).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mix = |k: usize| {
+        (f32::from(SEQUENTIAL_LOW[k])
+            + (f32::from(SEQUENTIAL_HIGH[k]) - f32::from(SEQUENTIAL_LOW[k])) * t)
+            .round() as u8
+    };
+    [mix(0), mix(1), mix(2)]
+}
+
+/// An sRGB triple as an egui colour.
+pub fn colour32(rgb: [u8; 3]) -> Color32 {
+    Color32::from_rgb(rgb[0], rgb[1], rgb[2])
+}
+
+/// An egui colour as an sRGB triple.
+pub fn rgb(c: Color32) -> [u8; 3] {
+    [c.r(), c.g(), c.b()]
+}
+
+/// A signal colour made readable on the current background: as it is on the dark theme, about
+/// half as bright on the light one (the dark theme's pale green on white would vanish on a
+/// projector).
+pub fn readable(dark_mode: bool, c: Color32) -> Color32 {
+    if dark_mode {
+        c
+    } else {
+        let dim = |v: u8| (f32::from(v) * 0.55).round() as u8;
+        Color32::from_rgb(dim(c.r()), dim(c.g()), dim(c.b()))
+    }
+}
+
+/// A label in a signal colour (GOOD, WARN, ERROR…), readable on either theme.
+pub fn signal_label(
+    ui: &mut egui::Ui,
+    c: Color32,
+    text: impl Into<egui::RichText>,
+) -> egui::Response {
+    let c = readable(ui.visuals().dark_mode, c);
+    ui.colored_label(c, text)
+}

@@ -1,7 +1,10 @@
 //! The central views and the status bar.
 
+use super::format::thousands;
 use super::grid::{GridData, grid_ui};
-use super::heatmap::{HeatmapCache, filters_ui, heatmap_ui, probability_image_ui};
+use super::heatmap::{
+    HeatMap, HeatmapCache, filters_ui, heatmap_ui, probability_image_ui, styled_heatmap_ui,
+};
 use super::{UiState, View, theme};
 use crate::engine::anneal::Schedule;
 use crate::sim::protocol::{Command, ModelKind, RbmWalkView, Snapshot, TraceMark};
@@ -21,11 +24,13 @@ pub fn view_ui(
         View::Distribution => distribution_ui(ui, snap),
         View::Weights => weights_ui(ui, snap, heatmaps),
         View::Landscape => super::landscape::landscape_ui(ui, snap),
+        View::Tempering => super::tempering_view::tempering_ui(ui, snap, out),
         View::Learning => {
             super::controls::learning_ui(ui, snap, out);
             super::rbm_rules_ui::rbm_rules_ui(ui, snap, &mut state.intents, out);
             ui.separator();
             learning_ui(ui, snap, heatmaps);
+            super::gradient_panel::gradient_ui(ui, snap, heatmaps, out);
         }
     }
 }
@@ -109,7 +114,7 @@ fn recall_ui(
     if let Some((k, m)) = nearest {
         let text = format!("nearest stored pattern: {} (overlap m = {m:+.2})", k + 1);
         if m >= 1.0 && at_rest {
-            ui.colored_label(theme::GOOD, format!("{text} — recalled"));
+            theme::signal_label(ui, theme::GOOD, format!("{text} — recalled"));
         } else if m >= 1.0 {
             ui.label(format!(
                 "{text} — matches it now (sampling at T > 0 moves on)"
@@ -122,7 +127,8 @@ fn recall_ui(
         }
     }
     if spurious && snap.settings.kind == ModelKind::Hopfield {
-        ui.colored_label(
+        theme::signal_label(
+            ui,
             theme::WARN,
             "stable at T = 0 but no stored pattern: a spurious minimum",
         )
@@ -151,17 +157,10 @@ pub fn energy_plot_ui(
         }
         ui.label(format!("E = {:.3}", snap.energy));
     });
-    // The line follows the dynamics: at each sweep count the state it went on from (the last
-    // point there). Edits at one sweep are the markers below; a line through them would
-    // double back on itself.
-    let settled = || {
-        let trace = &state.trace;
-        trace
-            .iter()
-            .zip(trace.iter().skip(1).map(Some).chain([None]))
-            .filter(|(p, next)| next.is_none_or(|n| n.sweep != p.sweep))
-            .map(|(p, _)| p)
-    };
+    // The line follows the dynamics ([`crate::ui::figures::build::settled`]); edits at one
+    // sweep are the markers below.
+    let trace: Vec<_> = state.trace.iter().copied().collect();
+    let settled = || crate::ui::figures::build::settled(&trace);
     let main: PlotPoints = settled().map(|p| [p.sweep, p.energy]).collect();
     let descent: PlotPoints = settled().map(|p| [p.sweep, p.descent_energy]).collect();
     let mut plot = Plot::new("energy")
@@ -172,6 +171,7 @@ pub fn energy_plot_ui(
     if state.trace_live {
         plot = plot.auto_bounds(egui::Vec2b::TRUE);
     }
+    let dark = ui.visuals().dark_mode;
     plot.show(ui, |plot_ui| {
         let label = if with_descent {
             format!("Boltzmann (T = {:.2})", snap.temperature)
@@ -182,8 +182,18 @@ pub fn energy_plot_ui(
         if with_descent {
             plot_ui.line(Line::new("Hopfield (T = 0)", descent).color(theme::TRACE_DESCENT));
         }
-        for (k, e) in snap.pattern_energies.iter().enumerate().take(10) {
-            plot_ui.hline(HLine::new(format!("pattern {}", k + 1), *e).color(theme::REFERENCE));
+        // Each stored pattern's energy in its own colour, named in the legend.
+        for (k, e) in snap
+            .pattern_energies
+            .iter()
+            .enumerate()
+            .take(crate::ui::figures::build::PATTERN_LINES)
+        {
+            plot_ui.hline(
+                HLine::new(format!("pattern {}", k + 1), *e)
+                    .color(theme::colour32(theme::pattern_colour(k)))
+                    .style(egui_plot::LineStyle::dashed_loose()),
+            );
         }
         // Where the trace starts and where the person drew, clamped or added noise.
         for mark in [
@@ -203,6 +213,7 @@ pub fn energy_plot_ui(
                 .collect();
             if !points.points().is_empty() {
                 let (colour, shape) = theme::trace_mark_style(mark);
+                let colour = theme::readable(dark, colour);
                 plot_ui.points(
                     Points::new(mark.label(), points)
                         .shape(shape)
@@ -255,11 +266,11 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
         return;
     };
     ui.label(format!(
-        "P(s) = e^(-E(s)/T) / Z over all {} states, ordered by energy.   log Z = {:.4}   Z = {:.4e}   samples = {}   TV(exact, sampled) = {:.4}",
+        "P(s) = e^(−E(s)/T) / Z over all {} states, ordered by energy.   log Z = {:.4}   Z = {}   samples = {}   TV(exact, sampled) = {:.4}",
         dist.states.len(),
         dist.log_z,
-        dist.log_z.exp(),
-        dist.samples,
+        crate::ui::format::scientific(dist.log_z.exp(), 4),
+        thousands(dist.samples),
         dist.total_variation
     ));
     let exact: Vec<Bar> = dist
@@ -293,13 +304,16 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
             Plot::new("tv")
                 .width(380.0)
                 .height(170.0)
+                .legend(Legend::default())
                 .x_axis_label("sweeps")
                 .show(ui, |p| {
+                    super::mixing_ui::floor_lines(p, dist);
                     p.line(
                         Line::new("TV", PlotPoints::from(dist.tv_curve.clone()))
                             .color(theme::SAMPLED),
                     );
                 });
+            super::mixing_ui::mixing_label_ui(ui, dist);
         });
         ui.vertical(|ui| {
             ui.strong(format!("P(on) = σ(x / T) at T = {:.2}", snap.temperature));
@@ -324,7 +338,7 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
 fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
     let (rows, cols) = snap.weights_shape;
     ui.label(format!(
-        "W is {rows} × {cols}; blue negative, white zero, red positive. Hover a cell for w_i_j."
+        "W is {rows} × {cols}; blue negative, white zero, red positive. Hover a cell for wᵢⱼ."
     ));
     heatmap_ui(
         ui,
@@ -353,107 +367,158 @@ fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
 fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
     let l = &snap.learning;
     ui.label(format!(
-        "ΔW = η (<s_is_j>+ - <s_is_j>-) with η = {:.3}.   {} training patterns, {} updates.",
+        "ΔW = η (⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻) with η = {:.3}.   {} training patterns, {} updates.",
         l.learning_rate, l.training_patterns, l.updates
     ));
     if snap.settings.kind == ModelKind::Rbm {
-        ui.label("RBM: the positive phase is data to hidden (<vh>+), the negative phase is reconstruction to hidden after k Gibbs steps (<vh>-).");
+        ui.label("RBM: the positive phase is data to hidden (⟨vh⟩⁺), the negative phase is reconstruction to hidden after k Gibbs steps (⟨vh⟩⁻).");
         if let Some(walk) = &l.rbm_walk {
             rbm_walk_ui(ui, heatmaps, walk, snap);
         }
     }
+    phase_panels_ui(ui, snap, heatmaps);
+    learning_curve_ui(ui, snap);
+}
+
+/// ⟨sᵢsⱼ⟩⁺, ⟨sᵢsⱼ⟩⁻ (one sequential scale for both: they are never negative) and their
+/// difference (diverging), rows and columns marked visible / hidden.
+fn phase_panels_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
+    let l = &snap.learning;
     let size = egui::vec2(240.0, 240.0);
+    let rbm = snap.settings.kind == ModelKind::Rbm;
+    let nv = snap.visible.len();
+    let split = (!rbm && nv < l.shape.0).then_some((nv, nv));
+    if rbm {
+        ui.label("Rows: visible units vᵢ; columns: hidden units hⱼ.");
+    }
+    let shared = l
+        .positive
+        .iter()
+        .chain(l.negative.iter())
+        .flat_map(|m| m.iter())
+        .fold(0.0f32, |m, &x| m.max(x));
+    let generation = l.updates as u64 * 4
+        + u64::from(l.positive.is_some())
+        + 2 * u64::from(l.negative.is_some())
+        + snap.weights_generation * 1000;
+    let panel = |ui: &mut egui::Ui,
+                 heatmaps: &mut HeatmapCache,
+                 (key, title, what): (&str, &str, &str),
+                 data: Option<&[f32]>,
+                 map: HeatMap,
+                 missing: &str| {
+        ui.vertical(|ui| {
+            ui.strong(title);
+            match data {
+                Some(d) => styled_heatmap_ui(
+                    ui,
+                    heatmaps,
+                    key,
+                    d,
+                    (l.shape, split),
+                    generation,
+                    size,
+                    what,
+                    map,
+                ),
+                None => {
+                    ui.label(missing);
+                }
+            }
+        });
+    };
+    let diff: Option<Vec<f32>> = match (&l.positive, &l.negative) {
+        (Some(p), Some(n)) => Some(p.iter().zip(n.iter()).map(|(a, b)| a - b).collect()),
+        _ => None,
+    };
     ui.horizontal_top(|ui| {
-        let generation = l.updates as u64 * 4
-            + u64::from(l.positive.is_some())
-            + 2 * u64::from(l.negative.is_some())
-            + snap.weights_generation * 1000;
-        ui.vertical(|ui| {
-            ui.strong("<s_is_j>+ (clamped)");
-            match &l.positive {
-                Some(p) => heatmap_ui(
-                    ui,
-                    heatmaps,
-                    "positive",
-                    p,
-                    l.shape,
-                    generation,
-                    size,
-                    "<s_is_j>+",
-                ),
-                None => {
-                    ui.label("press Positive phase");
-                }
-            }
-        });
-        ui.vertical(|ui| {
-            ui.strong("<s_is_j>- (free)");
-            match &l.negative {
-                Some(n) => heatmap_ui(
-                    ui,
-                    heatmaps,
-                    "negative",
-                    n,
-                    l.shape,
-                    generation,
-                    size,
-                    "<s_is_j>-",
-                ),
-                None => {
-                    ui.label("press Negative phase");
-                }
-            }
-        });
-        ui.vertical(|ui| {
-            ui.strong("difference (~ ΔW)");
-            if let (Some(p), Some(n)) = (&l.positive, &l.negative) {
-                let diff: Vec<f32> = p.iter().zip(n.iter()).map(|(a, b)| a - b).collect();
-                heatmap_ui(
-                    ui,
-                    heatmaps,
-                    "difference",
-                    &diff,
-                    l.shape,
-                    generation,
-                    size,
-                    "Δ",
-                );
-            } else {
-                ui.label("needs both phases");
-            }
-        });
+        let sequential = HeatMap::Sequential { max: shared };
+        panel(
+            ui,
+            heatmaps,
+            ("positive", "⟨sᵢsⱼ⟩⁺ (clamped)", "⟨sᵢsⱼ⟩⁺"),
+            l.positive.as_deref().map(Vec::as_slice),
+            sequential,
+            "press Positive phase",
+        );
+        ui.add_space(12.0);
+        panel(
+            ui,
+            heatmaps,
+            ("negative", "⟨sᵢsⱼ⟩⁻ (free)", "⟨sᵢsⱼ⟩⁻"),
+            l.negative.as_deref().map(Vec::as_slice),
+            sequential,
+            "press Negative phase",
+        );
+        ui.add_space(12.0);
+        panel(
+            ui,
+            heatmaps,
+            ("difference", "difference ∝ ΔW", "Δ"),
+            diff.as_deref(),
+            HeatMap::Diverging,
+            "needs both phases",
+        );
     });
+}
+
+/// The learning curve's whole history: the measured points faint, a moving average over
+/// them, the held-out curve when there is one, and log 2 for the parity lesson.
+fn learning_curve_ui(ui: &mut egui::Ui, snap: &Snapshot) {
+    use crate::ui::figures::build::{learning_reference, smooth, smoothing_window};
+    let l = &snap.learning;
     ui.strong(format!("Learning curve: {}", l.curve_label));
     let held_out = !l.validation_curve.is_empty();
-    let mut plot = Plot::new("learning_curve")
+    let window = smoothing_window(l.curve.len());
+    Plot::new("learning_curve")
         .height(180.0)
-        .x_axis_label("updates");
-    if held_out {
-        plot = plot.legend(Legend::default());
-    }
-    plot.show(ui, |p| {
-        let name = if held_out {
-            "training".to_owned()
-        } else {
-            l.curve_label.clone()
-        };
-        p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
-        if held_out {
-            p.line(
-                Line::new(
-                    format!("held-out ({} patterns)", l.validation_patterns),
-                    PlotPoints::from(l.validation_curve.clone()),
-                )
-                .color(theme::CURVE_HELD_OUT),
-            );
-        }
-    });
+        .x_axis_label("updates")
+        .legend(Legend::default())
+        .show(ui, |p| {
+            let name = if held_out {
+                "training".to_owned()
+            } else {
+                l.curve_label.clone()
+            };
+            if window > 1 {
+                p.line(
+                    Line::new(format!("{name} (each point)"), PlotPoints::from(l.curve.clone()))
+                        .color(theme::TRACE_MAIN.gamma_multiply(0.35)),
+                );
+                let smoothed: PlotPoints = smooth(&l.curve, window)
+                    .into_iter()
+                    .map(|(x, y)| [x, y])
+                    .collect();
+                p.line(
+                    Line::new(format!("{name}, mean of {window}"), smoothed)
+                        .color(theme::TRACE_MAIN),
+                );
+            } else {
+                p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
+            }
+            if held_out {
+                p.line(
+                    Line::new(
+                        format!("held-out ({} patterns)", l.validation_patterns),
+                        PlotPoints::from(l.validation_curve.clone()),
+                    )
+                    .color(theme::CURVE_HELD_OUT),
+                );
+            }
+            if let Some((y, label)) = learning_reference(snap) {
+                p.hline(
+                    HLine::new(label, y)
+                        .color(theme::TRACE_DESCENT)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+        });
 }
 
 /// The annealing schedule as a small plot with the current T marked.
 pub fn schedule_plot_ui(ui: &mut egui::Ui, schedule: &Schedule, snap: &Snapshot) {
     let Ok(steps) = schedule.steps() else {
-        ui.colored_label(theme::ERROR, "the schedule needs positive temperatures");
+        theme::signal_label(ui, theme::ERROR, "the schedule needs positive temperatures");
         return;
     };
     let mut points = Vec::new();
@@ -482,13 +547,16 @@ pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
     ui.horizontal(|ui| {
         let l = &snap.learning;
         if l.training {
-            ui.label(format!("training · update {}", l.updates));
+            ui.label(format!("training · update {}", thousands(l.updates as u64)));
             ui.separator();
             ui.label(format!("{:.1} updates/s", l.updates_per_sec));
         } else {
-            ui.label(format!("sweep {:.0}", snap.sweeps));
+            ui.label(format!("sweep {}", thousands(snap.sweeps.max(0.0) as u64)));
             ui.separator();
-            ui.label(format!("{:.0} sweeps/s", snap.sweeps_per_sec));
+            ui.label(format!(
+                "{} sweeps/s",
+                thousands(snap.sweeps_per_sec.max(0.0).round() as u64)
+            ));
         }
         ui.separator();
         ui.label(format!("T = {:.3}", snap.temperature));
@@ -514,7 +582,7 @@ pub fn status_ui(ui: &mut egui::Ui, snap: &Snapshot, state: &UiState) {
         }
         if let Some((msg, is_error)) = state.current_message() {
             ui.separator();
-            ui.colored_label(if *is_error { theme::ERROR } else { theme::GOOD }, msg);
+            theme::signal_label(ui, if *is_error { theme::ERROR } else { theme::GOOD }, msg);
         }
     });
 }
