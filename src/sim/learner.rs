@@ -375,6 +375,9 @@ impl Learner {
         let (train, held_out) = rbm_metrics::curve_values(rbm, data, valid.as_ref())?;
         let x = self.saved.updates as f64;
         push_thinned(&mut self.saved.curve, [x, train]);
+        if rbm_metrics::exact_curve(rbm) {
+            self.saved.rule_runs.record_point(rbm, train);
+        }
         if let Some(v) = held_out {
             push_thinned(&mut self.saved.validation_curve, [x, v]);
         }
