@@ -397,3 +397,21 @@ fn a_rule_change_undoes_and_redoes() {
     handle.send(Command::Redo).expect("sent");
     assert_eq!(decay(&handle), 0.05);
 }
+
+#[test]
+fn a_session_file_whose_held_out_data_does_not_fit_is_refused() {
+    let mut saved = parity_rbm().to_saved();
+    saved.learning.validation = vec![vec![0, 1, 1, 0]];
+    let text = session_to_string(&saved).expect("saves");
+    let error = session_from_str(&text)
+        .map(|_| ())
+        .expect_err("4 values for 3 units");
+    assert!(error.to_string().contains("3 units"), "{error}");
+    saved.learning.validation = odd_parity();
+    saved.learning.validation_curve = vec![[1.0, f64::NAN]];
+    let text = session_to_string(&saved).expect("saves");
+    assert!(
+        session_from_str(&text).is_err(),
+        "a curve value that is not finite"
+    );
+}

@@ -6,7 +6,8 @@
 //!   exact metrics every `--eval-every` epochs and at the end), without printing;
 //! - the simulation alone: a [`Simulation`] given Train and advanced in 8 ms steps;
 //! - the app's worker: a [`SimHandle`] (the thread the window talks to) given Train, its
-//!   snapshots read as the window would, until training stops by itself at the last epoch
+//!   snapshots read when it wakes its reader (as the window is woken to repaint), until
+//!   training stops by itself at the last epoch
 //!   (the linear fall of the rate reaches 0 there, as `train --lr-schedule linear` does).
 
 use super::train::TrainArgs;
@@ -101,13 +102,22 @@ pub fn measure() -> anyhow::Result<AppTrainFigures> {
         Ok(start.elapsed())
     };
     let worker = || -> anyhow::Result<Duration> {
-        let handle = SimHandle::spawn(app_simulation(&config)?, || {})?;
+        // The thread wakes its reader after each publish, as it asks the window to repaint.
+        let (woken, wakes) = std::sync::mpsc::channel();
+        let handle = SimHandle::spawn(app_simulation(&config)?, move || {
+            let _ = woken.send(());
+        })?;
+        let _ = handle.take_snapshot();
+        while wakes.try_recv().is_ok() {}
         let start = Instant::now();
         handle
             .send(Command::Train(true))
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let mut started = false;
         loop {
+            wakes
+                .recv_timeout(RUN_LIMIT)
+                .map_err(|_| anyhow::anyhow!("the worker did not stop"))?;
             if let Some(snap) = handle.take_snapshot() {
                 started |= snap.learning.training;
                 if started && !snap.learning.training {
@@ -115,8 +125,6 @@ pub fn measure() -> anyhow::Result<AppTrainFigures> {
                     return Ok(start.elapsed());
                 }
             }
-            anyhow::ensure!(start.elapsed() < RUN_LIMIT, "the worker did not stop");
-            std::thread::sleep(Duration::from_millis(2));
         }
     };
     // The three side by side in each round, so a change in the machine's load falls on all.

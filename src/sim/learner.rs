@@ -74,6 +74,9 @@ pub struct Learner {
     pub training: bool,
     /// Time spent training and measuring the curve since training started.
     pub metrics: MetricBudget,
+    /// The training set as a matrix, built when training starts (the set cannot change while
+    /// training runs: every command that changes it builds a new learner).
+    training_data: Option<Arc<ndarray::Array2<f32>>>,
     /// An RBM's gradient estimates against the exact gradient (not saved).
     pub gradient: super::gradient::GradientCompare,
 }
@@ -272,6 +275,7 @@ impl Learner {
         }
         if on && !self.training {
             self.metrics = MetricBudget::default();
+            self.training_data = None;
         }
         self.training = on;
         Ok(())
@@ -309,7 +313,15 @@ impl Learner {
         rng: &mut SimRng,
     ) -> Result<(), EngineError> {
         let start = Instant::now();
-        let data = matrix_from_patterns(&set.patterns)?;
+        let width = set.width * set.height;
+        let data = match &self.training_data {
+            Some(d) if d.nrows() == set.patterns.len() && d.ncols() == width => Arc::clone(d),
+            _ => {
+                let d = Arc::new(matrix_from_patterns(&set.patterns)?);
+                self.training_data = Some(Arc::clone(&d));
+                d
+            }
+        };
         loop {
             if m.trainer.current_learning_rate() <= 0.0 {
                 self.training = false;
@@ -363,6 +375,9 @@ impl Learner {
         let (train, held_out) = rbm_metrics::curve_values(rbm, data, valid.as_ref())?;
         let x = self.saved.updates as f64;
         push_thinned(&mut self.saved.curve, [x, train]);
+        if rbm_metrics::exact_curve(rbm) {
+            self.saved.rule_runs.record_point(rbm, train);
+        }
         if let Some(v) = held_out {
             push_thinned(&mut self.saved.validation_curve, [x, v]);
         }

@@ -3,7 +3,8 @@
 //!
 //! A run begins at the first update after the rule (or k) changed, or after the weights went
 //! back to the start ([`RuleRuns::restart`]); its curve starts with the log-likelihood before
-//! its first update and adds one point every [`CURVE_EVERY`] updates. The start is the RBM as
+//! its first update and adds a point whenever the learning curve is measured (see
+//! [`RuleRuns::record_point`]). The start is the RBM as
 //! it was before the first run's first update. All of this is saved in the session.
 
 use super::curve::push_thinned;
@@ -16,8 +17,6 @@ use crate::engine::{EngineError, SimRng};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-/// Updates between two points of a run's curve (the first few are all kept).
-pub const CURVE_EVERY: usize = 5;
 /// Runs kept (the oldest goes first).
 pub const MAX_RUNS: usize = 8;
 
@@ -119,12 +118,22 @@ impl RuleRuns {
         m.trainer.train_epoch_by(&mut m.rbm, data, rng, rule)?;
         if tracked && let Some(run) = self.runs.last_mut() {
             run.updates += 1;
-            if run.updates < CURVE_EVERY || run.updates.is_multiple_of(CURVE_EVERY) {
-                let ll = rbm_exact::mean_log_likelihood(&m.rbm, data.view())?;
-                push_thinned(&mut run.curve, [run.updates as f64, ll]);
-            }
         }
         Ok(())
+    }
+
+    /// Adds `log_likelihood`, the exact mean log-likelihood of the training data that the
+    /// learning curve just measured for `rbm`, to the open run's curve (once per update).
+    /// The learning curve is measured at a bounded share of the training time
+    /// ([`super::rbm_metrics::MetricBudget`]), so the runs cost no more than it does.
+    pub fn record_point(&mut self, rbm: &Rbm, log_likelihood: f64) {
+        let tracked = rbm.n_visible().min(rbm.n_hidden()) <= MAX_GRADIENT_UNITS;
+        if let (true, true, Some(run)) = (tracked, self.open, self.runs.last_mut()) {
+            let x = run.updates as f64;
+            if run.curve.last().is_none_or(|p| p[0] < x) {
+                push_thinned(&mut run.curve, [x, log_likelihood]);
+            }
+        }
     }
 
     /// Keeps the start and opens a new run when the rule or k changed.

@@ -176,6 +176,11 @@ fn check_saved(saved: &SavedSimulation) -> Result<(), EngineError> {
                     "a Hopfield net or Boltzmann machine holds RBM statistics",
                 ));
             }
+            if !learning.validation.is_empty() {
+                return Err(bad(
+                    "a Hopfield net or Boltzmann machine holds held-out data",
+                ));
+            }
         }
         (Model::Rbm(m), ModelKind::Rbm) => {
             m.rbm.validate()?;

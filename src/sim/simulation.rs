@@ -236,8 +236,7 @@ impl Simulation {
                 let was_training = self.learner.training;
                 self.stop_all();
                 if was_training {
-                    self.learner
-                        .finish_curve(&self.core.model, &self.core.training_set)?;
+                    self.finish_curve();
                 }
             }
             Command::Step(n) => {
@@ -314,8 +313,7 @@ impl Simulation {
                     self.pacer.stop();
                 }
                 if was_training && !on {
-                    self.learner
-                        .finish_curve(&self.core.model, &self.core.training_set)?;
+                    self.finish_curve();
                 }
             }
             Command::SetLearningRate(eta) => {
@@ -762,6 +760,19 @@ impl Simulation {
             self.stop_all();
         }
         result
+    }
+
+    /// Measures the learning curve where training stopped. Stopping never fails for it: a
+    /// measurement that cannot be made is reported as an event instead.
+    fn finish_curve(&mut self) {
+        if let Err(e) = self
+            .learner
+            .finish_curve(&self.core.model, &self.core.training_set)
+        {
+            self.events.push(Event::Failed(format!(
+                "training stopped, but the learning curve could not be measured: {e}"
+            )));
+        }
     }
 
     /// Stops running, training and annealing (the Pause button).
