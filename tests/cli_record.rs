@@ -83,3 +83,23 @@ fn record_refuses_bad_flags_in_one_line_and_writes_nothing() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn record_refuses_frame_times_gifs_cannot_show_and_temperature_with_annealing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("x.gif");
+    for args in [
+        vec!["--frame-ms", "15"],
+        vec!["--anneal", "--temperature", "1"],
+    ] {
+        let output = boltzviz()
+            .arg("record")
+            .args(&args)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!out.exists());
+    }
+}

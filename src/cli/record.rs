@@ -64,11 +64,17 @@ pub fn record(args: &RecordArgs) -> anyhow::Result<()> {
     if let Some(noise) = args.noise {
         flags::within("--noise", noise, 0.0, 1.0)?;
     }
-    if !(10..=10_000).contains(&args.frame_ms) {
+    // GIF delays are hundredths of a second, and viewers play 1 cs or less as 10 cs.
+    if !(20..=10_000).contains(&args.frame_ms) {
         return Err(flags::usage(format!(
-            "--frame-ms must be from 10 to 10000, got {}",
+            "--frame-ms must be from 20 to 10000, got {}",
             args.frame_ms
         )));
+    }
+    if args.anneal && args.temperature.is_some() {
+        return Err(flags::usage(
+            "--temperature and --anneal disagree: annealing sets T by the session's schedule",
+        ));
     }
     if !args
         .out
@@ -98,7 +104,7 @@ pub fn record(args: &RecordArgs) -> anyhow::Result<()> {
     trace.extend(first.new_trace.iter().copied());
     let start = first.sweeps;
     let span = Some((start, start + args.sweeps as f64));
-    let mut gif = GifWriter::new(animation::FRAME, (args.frame_ms / 10) as u16)?;
+    let mut gif = GifWriter::new(animation::FRAME, ((args.frame_ms + 5) / 10) as u16)?;
     let mut progress = Progress::new("recording", frames);
     let mut add_frame = |sim: &mut Simulation, gif: &mut GifWriter| -> anyhow::Result<()> {
         let snap = sim.snapshot();

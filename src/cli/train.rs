@@ -211,7 +211,15 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
             flags::hidden_units(args.hidden, nv, true)?;
             check_exact_size(args, nv)?;
         }
-        ModelChoice::Bm => flags::hidden_units(args.hidden, nv, false)?,
+        ModelChoice::Bm => {
+            flags::hidden_units(args.hidden, nv, false)?;
+            if args.plot.is_some() && nv + args.hidden > EXACT_METRIC_UNITS {
+                return Err(flags::usage(format!(
+                    "--plot draws the exact KL, which needs at most {EXACT_METRIC_UNITS} units; this net has {}",
+                    nv + args.hidden
+                )));
+            }
+        }
         ModelChoice::Hopfield => crate::engine::limits::check_net(nv, 0)
             .map_err(|e| anyhow::anyhow!("{nv} units a pattern: {e}"))
             .map(|_| ())?,
@@ -285,6 +293,11 @@ fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
     }
     if let Some(path) = &args.plot {
         super::train_plot::check_plot_path(path)?;
+        if args.eval_every == Some(0) {
+            return Err(flags::usage(
+                "--plot needs points along the way; --eval-every 0 gives only the last",
+            ));
+        }
         if args.model == ModelChoice::Hopfield {
             return Err(flags::usage(
                 "--plot is for --model rbm or bm (a Hopfield net is stored, not trained)",
@@ -410,7 +423,7 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
         }
     }
     if let Some(plot) = plot {
-        plot.write()?;
+        plot.write();
     }
     Ok(Model::Net(net_model(bm, 0.0, rng)))
 }

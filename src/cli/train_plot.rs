@@ -12,11 +12,17 @@ pub fn default_plot_every(epochs: usize) -> usize {
     (epochs / 50).max(1)
 }
 
-/// Checks the plot's file type before any training.
+/// Checks the plot's file type and folder before any training.
 pub fn check_plot_path(path: &Path) -> anyhow::Result<()> {
-    FigureFormat::of(path)
-        .map(|_| ())
-        .map_err(|e| super::flags::usage(format!("--plot: {e}")))
+    FigureFormat::of(path).map_err(|e| super::flags::usage(format!("--plot: {e}")))?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if folder.is_some_and(|f| !f.is_dir()) {
+        return Err(super::flags::usage(format!(
+            "--plot {}: there is no such folder",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// One curve: legend text, colour, (epoch, value) points.
@@ -59,8 +65,17 @@ impl LearningPlot {
         }
     }
 
-    /// Draws and writes the plot (a 1600 × 1000 slide).
-    pub fn write(self) -> anyhow::Result<()> {
+    /// Draws and writes the plot (a 1600 × 1000 slide). A failure is reported on standard
+    /// error and does not stop the command: the trained model is still written.
+    pub fn write(self) {
+        let path = self.path.clone();
+        match self.draw() {
+            Ok(()) => println!("wrote {}", path.display()),
+            Err(e) => eprintln!("could not write the plot {}: {e}", path.display()),
+        }
+    }
+
+    fn draw(self) -> anyhow::Result<()> {
         let chart = Chart {
             title: self.title,
             x_label: "epochs".into(),
@@ -79,7 +94,6 @@ impl LearningPlot {
             ..Chart::default()
         };
         figures::save(&Figure::Chart(chart), &self.path, figures::SLIDE)?;
-        println!("wrote {}", self.path.display());
         Ok(())
     }
 }

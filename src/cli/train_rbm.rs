@@ -109,7 +109,7 @@ pub(super) fn train_rbm(
         }
     }
     if let Some(plot) = plot {
-        plot.write()?;
+        plot.write();
     }
     // The fall to 0 belongs to this run: a session continued in the app keeps learning at
     // η / (1 + δe) instead of a rate stuck at 0.

@@ -180,8 +180,20 @@ impl Files {
 
     /// Closes whichever dialog is open (Escape), as its Cancel button would.
     pub fn close_dialog(&mut self) {
-        self.picker = None;
+        // A cancelled export or recording is dropped, so the next one can ask.
+        if let Some((purpose, _)) = self.picker.take() {
+            self.drop_waiting(purpose);
+        }
         self.cancel_confirm();
+    }
+
+    /// Drops what was waiting for a path that will not come.
+    fn drop_waiting(&mut self, purpose: Purpose) {
+        match purpose {
+            Purpose::ExportFigure(..) => self.figure = None,
+            Purpose::SaveRecording => self.recording = None,
+            _ => {}
+        }
     }
 
     fn cancel_confirm(&mut self) {
@@ -402,7 +414,10 @@ impl Files {
                     self.recording = None;
                     Some(("the recording was not saved".into(), false))
                 }
-                Outcome::Picked(_, None, false) => None,
+                Outcome::Picked(purpose, None, false) => {
+                    self.drop_waiting(purpose);
+                    None
+                }
                 Outcome::Loaded(name, path, Ok(sim)) => {
                     pending.push(Command::Replace(sim));
                     self.dirty = false;
@@ -493,15 +508,30 @@ impl Files {
     }
 
     /// Asks where to write `figure` (PNG or SVG); the figure is the screen as it is now.
-    pub fn export_figure(&mut self, kind: FigureKind, format: FigureFormat, figure: Figure) {
+    /// Refused (with the reason) while another figure is still waiting for its file name.
+    pub fn export_figure(
+        &mut self,
+        kind: FigureKind,
+        format: FigureFormat,
+        figure: Figure,
+    ) -> Result<(), String> {
+        if self.figure.is_some() {
+            return Err("another figure is still waiting for its file name".into());
+        }
         self.figure = Some(Box::new(figure));
         self.choose(Purpose::ExportFigure(kind, format));
+        Ok(())
     }
 
     /// Asks where to save a stopped recording (dropped if the person cancels).
-    pub fn save_recording(&mut self, encoding: Encoding) {
+    /// Refused (with the reason) while another recording is still waiting for its file name.
+    pub fn save_recording(&mut self, encoding: Encoding) -> Result<(), String> {
+        if self.recording.is_some() {
+            return Err("another recording is still waiting for its file name".into());
+        }
         self.recording = Some(encoding);
         self.choose(Purpose::SaveRecording);
+        Ok(())
     }
 
     /// Writes a stopped recording to `path` once its last frame is encoded.

@@ -75,7 +75,7 @@ pub fn tick(x: f64) -> String {
         return "0".into();
     }
     let magnitude = x.abs().log10().floor() as i32;
-    if (-3..6).contains(&magnitude) {
+    if (-2..6).contains(&magnitude) {
         let text = format!("{x:.4}");
         let text = text.trim_end_matches('0').trim_end_matches('.');
         minus(text.to_owned())

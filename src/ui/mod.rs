@@ -471,14 +471,22 @@ impl BoltzVizApp {
                     self.lessons.capacity_window = !self.lessons.capacity_window;
                 }
                 Intent::StopRecording => {
-                    if let Some(rec) = self.state.recording.take() {
-                        self.files.save_recording(rec.stop());
+                    if let Some(rec) = self.state.recording.take()
+                        && let Err(why) = self.files.save_recording(rec.stop())
+                    {
+                        self.state
+                            .say((format!("the recording is lost: {why}"), true));
                     }
                 }
-                Intent::ExportFigure(kind, format) => match self.build_figure(kind) {
-                    Ok(figure) => self.files.export_figure(kind, format, figure),
-                    Err(why) => self.state.say((format!("nothing to export: {why}"), true)),
-                },
+                Intent::ExportFigure(kind, format) => {
+                    let result = self
+                        .build_figure(kind)
+                        .map_err(|why| format!("nothing to export: {why}"))
+                        .and_then(|figure| self.files.export_figure(kind, format, figure));
+                    if let Err(why) = result {
+                        self.state.say((why, true));
+                    }
+                }
                 other => self.files.handle(other, &mut self.pending),
             }
         }

@@ -9,12 +9,15 @@ use crate::sim::protocol::TracePoint;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Shortest time between frames (and how long each is shown): 10 frames a second.
 const FRAME_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Frames waiting for the encoder at most.
+const FRAME_QUEUE: usize = 8;
 
 /// The GIF's bytes, once the encoding thread has finished.
 pub type Encoding = JoinHandle<Result<Vec<u8>, PersistError>>;
@@ -23,7 +26,7 @@ pub type Encoding = JoinHandle<Result<Vec<u8>, PersistError>>;
 pub struct Recorder {
     /// What is recorded.
     pub view: RecordView,
-    frames: Sender<Figure>,
+    frames: SyncSender<Figure>,
     encoder: Encoding,
     sent: usize,
     encoded: Arc<AtomicUsize>,
@@ -35,7 +38,8 @@ pub struct Recorder {
 impl Recorder {
     /// Starts recording `view`.
     pub fn start(view: RecordView) -> Result<Self, PersistError> {
-        let (frames, incoming) = channel::<Figure>();
+        // A short queue: when the encoder falls behind, frames are skipped, not piled up.
+        let (frames, incoming) = sync_channel::<Figure>(FRAME_QUEUE);
         let encoded = Arc::new(AtomicUsize::new(0));
         let counter = encoded.clone();
         let mut gif = GifWriter::new(animation::FRAME, (FRAME_INTERVAL.as_millis() / 10) as u16)?;
@@ -73,7 +77,7 @@ impl Recorder {
         // Only the part of the trace since the recording began.
         let recent: Vec<TracePoint> = trace.iter().filter(|p| p.sweep >= first).copied().collect();
         if let Ok(figure) = animation::frame(self.view, snap, &recent, None)
-            && self.frames.send(figure).is_ok()
+            && self.frames.try_send(figure).is_ok()
         {
             self.sent += 1;
         }

@@ -423,7 +423,11 @@ fn weights_figure(snap: &Snapshot) -> Result<Figure, String> {
 fn filters_figure(snap: &Snapshot) -> Result<Figure, String> {
     let (nv, nh) = snap.weights_shape;
     let (gw, gh) = snap.settings.grid;
-    if snap.settings.kind != ModelKind::Rbm || nv != gw * gh || nh == 0 {
+    if snap.settings.kind != ModelKind::Rbm
+        || nv != gw * gh
+        || nh == 0
+        || snap.weights.len() != nv * nh
+    {
         return Err("receptive fields are drawn for RBMs".into());
     }
     let panels = (0..nh)
