@@ -197,3 +197,29 @@ fn the_record_button_writes_a_gif_of_the_run() {
     );
     assert_eq!(size, (800, 600));
 }
+
+#[test]
+fn stop_recording_stops_and_asks_where_to_save() {
+    let mut h = harness();
+    first_snapshot(&mut h);
+    h.get_by_label("Record").click();
+    h.run_steps(2);
+    h.state_mut().send_commands([
+        boltzviz::sim::protocol::Command::SetSpeed(Some(20.0)),
+        boltzviz::sim::protocol::Command::Run,
+    ]);
+    wait_long(&mut h, "two frames", |a| {
+        a.state()
+            .recording
+            .as_ref()
+            .is_some_and(|r| r.progress().0 >= 2)
+    });
+    h.get_by_label_contains("Stop recording").click();
+    h.run_steps(2);
+    assert!(
+        h.state().state().recording.is_none(),
+        "Stop stopped the recording"
+    );
+    // With no dialog service the app's own file picker asks for the GIF's name.
+    wait_for(&mut h, "the save dialog", |a| a.files().dialog_open());
+}
