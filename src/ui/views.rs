@@ -159,8 +159,7 @@ pub fn energy_plot_ui(
     });
     // The line follows the dynamics ([`crate::ui::figures::build::settled`]); edits at one
     // sweep are the markers below.
-    let trace: Vec<_> = state.trace.iter().copied().collect();
-    let settled = || crate::ui::figures::build::settled(&trace);
+    let settled = || crate::ui::figures::build::settled(state.trace.iter());
     let main: PlotPoints = settled().map(|p| [p.sweep, p.energy]).collect();
     let descent: PlotPoints = settled().map(|p| [p.sweep, p.descent_energy]).collect();
     // Shorter when the window is (presentation mode), so the whole trace stays in view.

@@ -130,10 +130,13 @@ pub fn build(kind: FigureKind, s: &Sources) -> Result<Figure, String> {
 
 /// The trace as the dynamics went: at each sweep count, the last state there (edits at one
 /// sweep are markers; a line through them would double back).
-pub fn settled(trace: &[TracePoint]) -> impl Iterator<Item = &TracePoint> {
+pub fn settled<'a, I>(trace: I) -> impl Iterator<Item = &'a TracePoint>
+where
+    I: Iterator<Item = &'a TracePoint> + Clone,
+{
     trace
-        .iter()
-        .zip(trace.iter().skip(1).map(Some).chain([None]))
+        .clone()
+        .zip(trace.skip(1).map(Some).chain([None]))
         .filter(|(p, next)| next.is_none_or(|n| n.sweep != p.sweep))
         .map(|(p, _)| p)
 }
@@ -144,7 +147,7 @@ pub const PATTERN_LINES: usize = 10;
 /// The energy trace: E(sweeps), the T = 0 twin when `race`, and each stored pattern's energy
 /// as a labelled line in its own colour.
 pub fn energy_chart(snap: &Snapshot, trace: &[TracePoint], race: bool) -> Chart {
-    let main: Vec<(f64, f64)> = settled(trace).map(|p| (p.sweep, p.energy)).collect();
+    let main: Vec<(f64, f64)> = settled(trace.iter()).map(|p| (p.sweep, p.energy)).collect();
     let mut series = Vec::new();
     for (k, e) in snap.pattern_energies.iter().enumerate().take(PATTERN_LINES) {
         series.push(Series::Level {
@@ -156,7 +159,7 @@ pub fn energy_chart(snap: &Snapshot, trace: &[TracePoint], race: bool) -> Chart 
     if race {
         series.push(Series::Line {
             label: "Hopfield (T = 0)".into(),
-            points: settled(trace)
+            points: settled(trace.iter())
                 .map(|p| (p.sweep, p.descent_energy))
                 .collect(),
             colour: theme::FIGURE_SECOND,
@@ -511,14 +514,19 @@ fn phase_figure(snap: &Snapshot) -> Result<Figure, String> {
     }))
 }
 
-/// A centred moving average over `window` points (shorter at the ends).
+/// A centred moving average over `window` points (shorter at the ends), in O(n) through
+/// prefix sums (it runs every frame the Learning view is open).
 pub fn smooth(points: &[[f64; 2]], window: usize) -> Vec<(f64, f64)> {
     let half = window / 2;
+    let mut prefix = Vec::with_capacity(points.len() + 1);
+    prefix.push(0.0);
+    for p in points {
+        prefix.push(prefix[prefix.len() - 1] + p[1]);
+    }
     (0..points.len())
         .map(|k| {
             let (a, b) = (k.saturating_sub(half), (k + half + 1).min(points.len()));
-            let mean = points[a..b].iter().map(|p| p[1]).sum::<f64>() / (b - a) as f64;
-            (points[k][0], mean)
+            (points[k][0], (prefix[b] - prefix[a]) / (b - a) as f64)
         })
         .collect()
 }
@@ -707,4 +715,25 @@ pub fn capacity_chart(
         include: vec![(0.0, 0.0), (f64::NAN, 1.0)],
         ..Chart::default()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smoothing_averages_the_window_and_shortens_it_at_the_ends() {
+        let points: Vec<[f64; 2]> = [1.0, 2.0, 6.0, 4.0, 5.0]
+            .iter()
+            .enumerate()
+            .map(|(k, &y)| [k as f64, y])
+            .collect();
+        // Window 3: (1+2)/2, (1+2+6)/3, (2+6+4)/3, (6+4+5)/3, (4+5)/2.
+        assert_eq!(
+            smooth(&points, 3),
+            vec![(0.0, 1.5), (1.0, 3.0), (2.0, 4.0), (3.0, 5.0), (4.0, 4.5)]
+        );
+        assert_eq!(smoothing_window(10), 1);
+        assert_eq!(smoothing_window(200), 5);
+    }
 }

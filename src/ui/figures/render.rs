@@ -34,10 +34,6 @@ impl Style {
             .into_font()
             .color(&INK)
     }
-
-    fn text(&self, s: &str) -> String {
-        s.to_owned()
-    }
 }
 
 /// Text and axes.
@@ -137,7 +133,7 @@ fn draw_chart<DB: DrawingBackend>(
         .series
         .iter()
         .filter_map(Series::legend)
-        .map(|(label, c, dashed)| (style.text(label), c, dashed))
+        .map(|(label, c, dashed)| (label.to_owned(), c, dashed))
         .collect();
     let legend_font = style.font(24.0);
     let longest = entries
@@ -165,7 +161,7 @@ fn draw_chart<DB: DrawingBackend>(
         let (strip_w, _) = strip.dim_in_pixel();
         strip
             .draw_text(
-                &style.text(&chart.title),
+                &chart.title,
                 &style.font(38.0).pos(Pos::new(HPos::Center, VPos::Center)),
                 (
                     (strip_w / 2) as i32,
@@ -193,7 +189,7 @@ fn draw_chart<DB: DrawingBackend>(
         }
     };
     let y_format = move |v: &f64| tick(near_zero(*v, y1 - y0));
-    let x_desc = style.text(&chart.x_label);
+    let x_desc = chart.x_label.as_str();
     c.configure_mesh()
         .x_desc(x_desc)
         .x_label_formatter(&x_format)
@@ -213,7 +209,7 @@ fn draw_chart<DB: DrawingBackend>(
     let base = plot_area.get_base_pixel();
     plot_area
         .draw_text(
-            &style.text(&chart.y_label),
+            &chart.y_label,
             &style.font(28.0).pos(Pos::new(HPos::Left, VPos::Bottom)),
             (
                 x_pixels.start - base.0 - style.px(60.0) as i32,
@@ -301,7 +297,7 @@ fn draw_chart<DB: DrawingBackend>(
                     .pos(Pos::new(HPos::Right, VPos::Bottom));
                 plot_area
                     .draw_text(
-                        &style.text(label),
+                        label,
                         &text,
                         (at.0 - style.px(6.0) as i32, at.1 - style.px(3.0) as i32),
                     )
@@ -406,7 +402,7 @@ fn draw_panels<DB: DrawingBackend>(
     if !panels.title.is_empty() {
         body = area
             .margin(style.px(14.0), 0, 0, 0)
-            .titled(&style.text(&panels.title), style.font(38.0))
+            .titled(&panels.title, style.font(38.0))
             .map_err(err)?;
     }
     let columns = panels.columns.clamp(1, panels.panels.len().max(1));
@@ -493,7 +489,7 @@ fn draw_panel<DB: DrawingBackend>(
     let left = (f64::from(w) - grid_w + f64::from(label_room)) / 2.0;
     // Centred in the room left, so a wide panel does not leave the slide's bottom empty.
     let top = f64::from(title_room + label_room) + (f64::from(avail_h) - grid_h).max(0.0) / 2.0;
-    let mut title = style.text(&panel.title);
+    let mut title = panel.title.clone();
     if block > 1 {
         title.push_str(&format!(" (means of {block} × {block} blocks)"));
     }
