@@ -230,6 +230,12 @@ fn draw_chart<DB: DrawingBackend>(
                 ..
             } => {
                 let stroke = colour(*c_).stroke_width(line_width);
+                // A line of one point would not show: draw it as a dot.
+                if let [only] = points.as_slice() {
+                    let r = style.px(6.0) as i32;
+                    c.draw_series(std::iter::once(Circle::new(*only, r, colour(*c_).filled())))
+                        .map_err(err)?;
+                }
                 if *dashed {
                     c.draw_series(DashedLineSeries::new(
                         points.iter().copied(),
