@@ -46,7 +46,8 @@ def boltzviz_train_secs(binary):
 
 
 def boltzviz_rbm_gflops(binary):
-    """The best of three `boltzviz bench` readings (each a median of 15 CD-1 steps)."""
+    """The best of three `boltzviz bench` readings (each the median of 9 epochs of ten CD-1
+    steps)."""
     best = 0.0
     for _ in range(3):
         text = subprocess.run([binary, "bench", "--engine-only"], check=True,
@@ -87,12 +88,17 @@ def numpy_cd1_gflops(np):
         return g
 
     step()
-    times = []
-    for _ in range(30):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    return 5 * 2 * b * nv * nh / min(times) / 1e9
+    best = 0.0
+    # As on BoltzViz's side: the best of three readings, each the median of its steps.
+    for _ in range(3):
+        times = []
+        for _ in range(30):
+            t = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - t)
+        times.sort()
+        best = max(best, 5 * 2 * b * nv * nh / times[len(times) // 2] / 1e9)
+    return best
 
 
 def main():
@@ -125,7 +131,7 @@ def main():
           f"| {bz_gflops:.1f} GFLOP/s | {np_gflops:.1f} GFLOP/s | {100 * share:.0f} % | >= 60 % | "
           f"{'yes' if share >= 0.6 else 'no'} |")
     print(f"numpy {np.__version__}, scikit-learn {__import__('sklearn').__version__}, "
-          f"best of {RUNS} train processes, 3 fits, 3 bench readings, 30 numpy steps")
+          f"best of {RUNS} train processes, 3 fits; 784×500: best of 3 medians on each side")
 
 
 if __name__ == "__main__":

@@ -281,8 +281,10 @@ fn fast_log_z_equals_the_sum_over_every_joint_state() {
 
 #[test]
 fn fast_log_likelihood_equals_gray_code_enumeration() {
-    // 64 × 12 and 12 × 64 (each enumerates 2¹² states), and one spanning several blocks (64 × 16).
-    for (nv, nh, seed) in [(64, 12, 5), (12, 64, 6), (64, 16, 7)] {
+    // 64 × 12 and 12 × 64 (each enumerates 2¹² states), one spanning several blocks (64 × 16),
+    // and one whose summed-out layer (150 units) takes several products of 64 factors and a
+    // ragged tail.
+    for (nv, nh, seed) in [(64, 12, 5), (12, 64, 6), (64, 16, 7), (150, 6, 8)] {
         let rbm = random_rbm(nv, nh, 0.3, seed);
         let mut rng = SimRng::seed_from_u64(seed);
         let patterns: Vec<Vec<u8>> = (0..50)

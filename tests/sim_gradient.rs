@@ -47,7 +47,12 @@ fn train(sim: &mut Simulation, n: usize) {
 fn the_panel_shows_the_engines_exact_gradient_of_the_sessions_rbm() {
     let mut sim = rbm_sim(TrainingSource::BarsAndStripes, 8);
     train(&mut sim, 3);
+    // Nothing is computed while the panel is off screen.
     let snap = sim.snapshot();
+    assert!(!snap.gradient_watched && snap.gradient.is_none());
+    sim.apply(Command::WatchGradient(true)).expect("watch");
+    let snap = sim.snapshot();
+    assert!(snap.gradient_watched);
     let view = snap.gradient.expect("an RBM has a gradient panel");
     assert_eq!(view.unavailable, None);
     let saved = sim.to_saved();
@@ -129,6 +134,12 @@ fn rules_that_cannot_apply_are_refused_with_nothing_changed() {
             .is_err()
     );
     assert_eq!(saved_text(&sim), before);
+    sim.apply(Command::WatchGradient(true)).expect("watch");
+    assert_eq!(
+        saved_text(&sim),
+        before,
+        "watching is no change to the session"
+    );
     let view = sim.snapshot().gradient.expect("an RBM");
     assert!(view.unavailable.is_some_and(|r| r.contains("at most 20")));
     assert!(sim.apply(Command::RestartRuleRun).is_err(), "no start yet");
@@ -141,5 +152,6 @@ fn rules_that_cannot_apply_are_refused_with_nothing_changed() {
             .is_err()
     );
     assert_eq!(saved_text(&hopfield), before);
+    hopfield.apply(Command::WatchGradient(true)).expect("watch");
     assert!(hopfield.snapshot().gradient.is_none());
 }

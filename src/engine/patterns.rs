@@ -14,8 +14,90 @@ pub struct PatternSet {
     pub width: usize,
     /// Grid height.
     pub height: usize,
-    /// The patterns, each `width × height` long.
+    /// The patterns, each `width × height` long. Saved as one string of `0`/`1` a pattern
+    /// ([`bit_strings`]); lists of numbers are read too.
+    #[serde(with = "bit_strings")]
     pub patterns: Vec<Vec<u8>>,
+}
+
+/// Patterns in files: each one a string such as `"0110"` (a quarter of the bytes of `[0, 1, 1,
+/// 0]`, and far quicker to write and read); a list of numbers is accepted as well, as older
+/// sessions have it. Values other than 0 and 1 in a list are left to
+/// [`PatternSet::validate`]; a string may hold only the two digits.
+pub mod bit_strings {
+    use serde::de::{self, SeqAccess, Visitor};
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::fmt;
+
+    /// Every pattern as a string of `0` and `1` (any other value is written as `?`, which
+    /// reading refuses).
+    pub fn serialize<S: Serializer>(
+        patterns: &[Vec<u8>],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(patterns.len()))?;
+        let mut text = String::new();
+        for p in patterns {
+            text.clear();
+            text.extend(p.iter().map(|&v| match v {
+                0 => '0',
+                1 => '1',
+                _ => '?',
+            }));
+            seq.serialize_element(&text)?;
+        }
+        seq.end()
+    }
+
+    /// The patterns, from strings of 0/1 or lists of numbers.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Vec<u8>>, D::Error> {
+        let rows: Vec<Row> = Vec::deserialize(deserializer)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// One pattern in either form.
+    struct Row(Vec<u8>);
+
+    impl<'de> Deserialize<'de> for Row {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(RowVisitor)
+        }
+    }
+
+    struct RowVisitor;
+
+    impl<'de> Visitor<'de> for RowVisitor {
+        type Value = Row;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a pattern: a string of 0 and 1, or a list of numbers")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Row, E> {
+            text.bytes()
+                .map(|b| match b {
+                    b'0' => Ok(0),
+                    b'1' => Ok(1),
+                    _ => Err(E::custom(format!(
+                        "a pattern string may hold only 0 and 1, found {:?}",
+                        char::from(b)
+                    ))),
+                })
+                .collect::<Result<Vec<u8>, E>>()
+                .map(Row)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Row, A::Error> {
+            let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(100_000));
+            while let Some(v) = seq.next_element::<u8>()? {
+                values.push(v);
+            }
+            Ok(Row(values))
+        }
+    }
 }
 
 impl PatternSet {
@@ -345,6 +427,26 @@ pub fn split(patterns: &[Vec<u8>], held_out: f64, seed: u64) -> (Vec<Vec<u8>>, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_are_saved_as_strings_and_read_in_both_forms() {
+        let set = PatternSet {
+            name: "two".into(),
+            width: 3,
+            height: 1,
+            patterns: vec![vec![0, 1, 1], vec![1, 0, 0]],
+        };
+        let text = ron::to_string(&set).expect("writes");
+        assert!(text.contains(r#"patterns:["011","100"]"#), "{text}");
+        assert_eq!(ron::from_str::<PatternSet>(&text), Ok(set.clone()));
+        // The older form, lists of numbers, still reads.
+        let old = r#"(name:"two",width:3,height:1,patterns:[[0,1,1],[1,0,0]])"#;
+        assert_eq!(ron::from_str::<PatternSet>(old), Ok(set));
+        // A string with anything but 0 and 1 is refused, naming the character.
+        let bad = r#"(name:"x",width:2,height:1,patterns:["0x"])"#;
+        let err = ron::from_str::<PatternSet>(bad).expect_err("refused");
+        assert!(err.to_string().contains("only 0 and 1"), "{err}");
+    }
 
     #[test]
     fn every_line_ending_ends_a_line() {

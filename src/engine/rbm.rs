@@ -137,7 +137,7 @@ impl Rbm {
     /// `out = σ((v W + c) / T)` for a batch of visible rows (T > 0). Small RBMs multiply in
     /// the `small_gemm` module's register-blocked kernel, larger ones in GEMM.
     pub fn hidden_probs(&self, v: ArrayView2<f32>, out: &mut Array2<f32>, t: f32) {
-        out.assign(&self.c);
+        fill_rows(out, &self.c);
         if !small_gemm::add_product(1.0, v, self.w.view(), out.view_mut()) {
             general_mat_mul(1.0, &v, &self.w, 1.0, out);
         }
@@ -146,7 +146,7 @@ impl Rbm {
 
     /// `out = σ((h Wᵀ + b) / T)` for a batch of hidden rows (T > 0).
     pub fn visible_probs(&self, h: ArrayView2<f32>, out: &mut Array2<f32>, t: f32) {
-        out.assign(&self.b);
+        fill_rows(out, &self.b);
         general_mat_mul(1.0, &h, &self.w.t(), 1.0, out);
         apply_sigmoid(out.view_mut(), t);
     }
@@ -242,6 +242,11 @@ pub fn apply_sigmoid(mut x: ArrayViewMut2<f32>, t: f32) {
 fn sigmoid_slice(xs: &mut [f32], beta: f32) {
     #[cfg(target_arch = "x86_64")]
     {
+        if super::simd::avx512() {
+            // SAFETY: the processor supports the feature the function was compiled for.
+            unsafe { sigmoid_slice_avx512(xs, beta) };
+            return;
+        }
         if super::simd::avx2() {
             // SAFETY: the processor supports the feature the function was compiled for.
             unsafe { sigmoid_slice_avx2(xs, beta) };
@@ -269,6 +274,14 @@ pub(crate) fn compare_sigmoid_kernels() -> Option<Result<(), String>> {
             if bits(&fast) != bits(&plain) {
                 return Some(Err(format!("σ differs at β = {beta}")));
             }
+            if super::simd::avx512() {
+                let mut widest = xs.clone();
+                // SAFETY: AVX-512F was just checked.
+                unsafe { sigmoid_slice_avx512(&mut widest, beta) };
+                if bits(&widest) != bits(&plain) {
+                    return Some(Err(format!("σ (AVX-512) differs at β = {beta}")));
+                }
+            }
         }
         Some(Ok(()))
     }
@@ -284,10 +297,28 @@ fn sigmoid_slice_avx2(xs: &mut [f32], beta: f32) {
     sigmoid_slice_kernel(xs, beta);
 }
 
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn sigmoid_slice_avx512(xs: &mut [f32], beta: f32) {
+    sigmoid_slice_kernel(xs, beta);
+}
+
 #[inline(always)]
 fn sigmoid_slice_kernel(xs: &mut [f32], beta: f32) {
     for v in xs.iter_mut() {
         *v = sigmoid_f32(*v * beta);
+    }
+}
+
+/// Every row of `out` set to `row` (row by row: cheaper than a broadcasting assignment for the
+/// short rows of a mini-batch).
+pub(crate) fn fill_rows(out: &mut Array2<f32>, row: &Array1<f32>) {
+    match (out.as_slice_mut(), row.as_slice()) {
+        (Some(dst), Some(src)) if !src.is_empty() => {
+            dst.chunks_exact_mut(src.len())
+                .for_each(|d| d.copy_from_slice(src));
+        }
+        _ => out.assign(row),
     }
 }
 

@@ -216,8 +216,9 @@ struct Work {
     grad_w: Array2<f32>,
     grad_b: Array1<f32>,
     grad_c: Array1<f32>,
-    /// Wᵀ (nh × nv) in row-major order, so P(v | h) can use the register-blocked product.
-    w_t: Array2<f32>,
+    /// Wᵀ (nh × nv) in row-major order, so P(v | h) can use the register-blocked product;
+    /// kept only when the shapes suit it ([`small_gemm::fits`]).
+    w_t: Option<Array2<f32>>,
 }
 
 impl Work {
@@ -235,8 +236,13 @@ impl Work {
             resize(buf, b, cols);
         }
         resize(&mut self.grad_w, nv, nh);
-        resize(&mut self.w_t, nh, nv);
-        self.w_t.assign(&rbm.weights().t());
+        if small_gemm::fits(nh, nv) {
+            let w_t = self.w_t.get_or_insert_with(Default::default);
+            resize(w_t, nh, nv);
+            transpose_into(rbm.weights(), w_t);
+        } else {
+            self.w_t = None;
+        }
         rbm.hidden_probs(v0, &mut self.h0, 1.0);
     }
 }
@@ -486,7 +492,7 @@ impl RbmTrainer {
         w.grad_c = w.h0.sum_axis(ndarray::Axis(0)) * inv_b - &model.c;
         w.h.assign(&w.h0);
         sample_bernoulli(w.h.view_mut(), rng);
-        visible_probs(rbm, &w.w_t, w.h.view(), &mut w.probs);
+        visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.probs);
         Ok(squared_error(v0, w.probs.view()))
     }
 
@@ -495,19 +501,9 @@ impl RbmTrainer {
         let w = &self.work;
         let decay = self.config.weight_decay;
         let (wt, bias_v, bias_h) = rbm.parts_mut();
-        ndarray::Zip::from(&mut self.vel_w)
-            .and(&w.grad_w)
-            .and(&*wt)
-            .for_each(|v, &g, &wij| *v = mu * *v + lr * (g - decay * wij));
-        *wt += &self.vel_w;
-        ndarray::Zip::from(&mut self.vel_b)
-            .and(&w.grad_b)
-            .for_each(|v, &g| *v = mu * *v + lr * g);
-        *bias_v += &self.vel_b;
-        ndarray::Zip::from(&mut self.vel_c)
-            .and(&w.grad_c)
-            .for_each(|v, &g| *v = mu * *v + lr * g);
-        *bias_h += &self.vel_c;
+        momentum_step(&mut self.vel_w, wt, &w.grad_w, mu, lr, decay);
+        momentum_step(&mut self.vel_b, bias_v, &w.grad_b, mu, lr, 0.0);
+        momentum_step(&mut self.vel_c, bias_h, &w.grad_c, mu, lr, 0.0);
     }
 
     /// CD-k / PCD-k on one batch into the gradient buffers (no sparsity, no update); returns
@@ -531,7 +527,7 @@ impl RbmTrainer {
         let mut recon = 0.0;
         for step in 0..self.config.cd_k {
             sample_bernoulli(w.h.view_mut(), rng);
-            visible_probs(rbm, &w.w_t, w.h.view(), &mut w.vk);
+            visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.vk);
             if step == 0 && !start_from_chains {
                 recon = squared_error(v0, w.vk.view());
             }
@@ -546,7 +542,7 @@ impl RbmTrainer {
             w.h.assign(&w.h0);
             sample_bernoulli(w.h.view_mut(), rng);
             resize(&mut w.probs, b, nv);
-            visible_probs(rbm, &w.w_t, w.h.view(), &mut w.probs);
+            visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.probs);
             recon = squared_error(v0, w.probs.view());
         }
         if self.config.persistent {
@@ -581,10 +577,11 @@ impl RbmTrainer {
 
 /// `out = σ(h Wᵀ + b)` with `w_t` = Wᵀ stored row-major: the register-blocked product where
 /// the shapes suit it, GEMM otherwise (the same as [`Rbm::visible_probs`] at T = 1).
-fn visible_probs(rbm: &Rbm, w_t: &Array2<f32>, h: ArrayView2<f32>, out: &mut Array2<f32>) {
-    out.assign(rbm.visible_bias());
-    if !small_gemm::add_product(1.0, h, w_t.view(), out.view_mut()) {
-        general_mat_mul(1.0, &h, w_t, 1.0, out);
+fn visible_probs(rbm: &Rbm, w_t: Option<&Array2<f32>>, h: ArrayView2<f32>, out: &mut Array2<f32>) {
+    super::rbm::fill_rows(out, rbm.visible_bias());
+    let thin = w_t.is_some_and(|w_t| small_gemm::add_product(1.0, h, w_t.view(), out.view_mut()));
+    if !thin {
+        general_mat_mul(1.0, &h, &rbm.weights().t(), 1.0, out);
     }
     super::rbm::apply_sigmoid(out.view_mut(), 1.0);
 }
@@ -625,17 +622,77 @@ fn column_mean_difference(
     scale: f32,
     out: &mut Array1<f32>,
 ) {
-    if out.len() != a.ncols() {
-        *out = Array1::zeros(a.ncols());
+    let n = a.ncols();
+    if out.len() != n {
+        *out = Array1::zeros(n);
     }
     out.fill(0.0);
-    for (ra, rb) in a.rows().into_iter().zip(b.rows()) {
-        ndarray::Zip::from(&mut *out)
-            .and(&ra)
-            .and(&rb)
-            .for_each(|o, &x, &y| *o += x - y);
+    let Some(sums) = out.as_slice_mut() else {
+        return;
+    };
+    match (a.as_slice(), b.as_slice()) {
+        (Some(a), Some(b)) => {
+            for (ra, rb) in a.chunks_exact(n).zip(b.chunks_exact(n)) {
+                for ((o, &x), &y) in sums.iter_mut().zip(ra).zip(rb) {
+                    *o += x - y;
+                }
+            }
+        }
+        _ => {
+            for (ra, rb) in a.rows().into_iter().zip(b.rows()) {
+                for ((o, &x), &y) in sums.iter_mut().zip(&ra).zip(&rb) {
+                    *o += x - y;
+                }
+            }
+        }
     }
-    out.mapv_inplace(|o| o * scale);
+    sums.iter_mut().for_each(|o| *o *= scale);
+}
+
+/// One momentum step on a parameter array: `Δ ← μΔ + η(∇ − λθ)`, then `θ ← θ + Δ`, element by
+/// element in one pass (the same arithmetic, in the same order, as two whole-array passes).
+fn momentum_step<D: ndarray::Dimension>(
+    velocity: &mut ndarray::Array<f32, D>,
+    param: &mut ndarray::Array<f32, D>,
+    grad: &ndarray::Array<f32, D>,
+    mu: f32,
+    lr: f32,
+    decay: f32,
+) {
+    let step = |v: &mut f32, p: &mut f32, g: f32| {
+        *v = mu * *v + lr * (g - decay * *p);
+        *p += *v;
+    };
+    match (
+        velocity.as_slice_mut(),
+        param.as_slice_mut(),
+        grad.as_slice(),
+    ) {
+        (Some(vs), Some(ps), Some(gs)) => {
+            for ((v, p), &g) in vs.iter_mut().zip(ps.iter_mut()).zip(gs) {
+                step(v, p, g);
+            }
+        }
+        _ => ndarray::Zip::from(velocity)
+            .and(param)
+            .and(grad)
+            .for_each(|v, p, &g| step(v, p, g)),
+    }
+}
+
+/// `out ← aᵀ` (a is nv × nh, out nh × nv, both row-major) by plain loops over slices.
+fn transpose_into(a: &Array2<f32>, out: &mut Array2<f32>) {
+    let (rows, cols) = a.dim();
+    match (a.as_slice(), out.as_slice_mut()) {
+        (Some(src), Some(dst)) if rows > 0 => {
+            for (j, out_row) in dst.chunks_exact_mut(rows).enumerate() {
+                for (d, &x) in out_row.iter_mut().zip(src[j..].iter().step_by(cols)) {
+                    *d = x;
+                }
+            }
+        }
+        _ => out.assign(&a.t()),
+    }
 }
 
 fn resize(a: &mut Array2<f32>, rows: usize, cols: usize) {

@@ -41,9 +41,24 @@ pub fn avx2_fma() -> bool {
     }
 }
 
+/// AVX-512F may be used too (with AVX2 and FMA).
+pub fn avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static DETECTED: OnceLock<bool> = OnceLock::new();
+        avx2_fma() && *DETECTED.get_or_init(|| std::arch::is_x86_feature_detected!("avx512f"))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// The kernels in use, for reports (`bench`, test output).
 pub fn describe() -> &'static str {
-    if avx2_fma() {
+    if avx512() {
+        "AVX2 + FMA, AVX-512 for small products"
+    } else if avx2_fma() {
         "AVX2 + FMA"
     } else if portable_forced() {
         "portable (forced by BOLTZVIZ_PORTABLE)"

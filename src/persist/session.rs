@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! SessionFile(
-//!     format_version: 2,
+//!     format_version: 3,
 //!     saved_by: "BoltzViz 0.1.0",
 //!     simulation: SavedSimulation(
 //!         core: SessionCore(spec: ModelSpec(kind: Hopfield, …), rng: …, model: Net(…), …),
@@ -11,7 +11,8 @@
 //!     ),
 //! )
 //! ```
-//! Version 1 (one flat simulation record) is still read. Loading checks the version first (a
+//! Version 1 (one flat simulation record) is still read, and version 2 (patterns as lists of
+//! numbers instead of strings of 0/1, which version 3 also reads). Loading checks the version first (a
 //! newer file is refused with its own message), then the
 //! syntax (with line and column), then every part of the simulation against every other.
 
@@ -25,7 +26,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Session files larger than this are refused unread (a 784 × 500 RBM takes about 10 MB).
 pub const MAX_SESSION_BYTES: u64 = 128 * 1024 * 1024;
 

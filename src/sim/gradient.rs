@@ -4,8 +4,9 @@
 //! code, [`RbmTrainer::estimate_gradient`]), with each estimate's cosine similarity and norm
 //! ratio to the exact one, and their history over training.
 //!
-//! Computed at most every [`MIN_INTERVAL`] while training (and once after any other change of
-//! the weights), with its own random numbers seeded from the session seed and the update count,
+//! Computed while training at most every [`MIN_INTERVAL`], and no more often than keeps its cost
+//! within [`TRAINING_SHARE`] of the time (about every 3 s for the digits RBM), so watching it
+//! does not slow training; and once after any other change of the weights, with its own random numbers seeded from the session seed and the update count,
 //! so it never changes the training run. Display only: nothing here is saved, since it can be
 //! recomputed.
 
@@ -23,6 +24,9 @@ use std::time::{Duration, Instant};
 
 /// The least time between two comparisons while training.
 pub const MIN_INTERVAL: Duration = Duration::from_millis(250);
+/// While training, a comparison waits until the time since the last one is at least its cost
+/// divided by this share.
+pub const TRAINING_SHARE: f64 = 0.005;
 /// k of the CD-k estimate when the trainer's own k is 1 (so that it differs from CD-1).
 pub const COMPARED_K: usize = 10;
 
@@ -70,13 +74,16 @@ pub struct GradientCompare {
     view: GradientView,
     weights_generation: Option<u64>,
     last_time: Option<Instant>,
+    /// What the last comparison took.
+    last_cost: Duration,
     /// Persistent chains of the PCD estimate, kept between comparisons.
     pcd: Option<RbmTrainer>,
 }
 
 impl GradientCompare {
-    /// The panel's content, recomputed when the weights changed (at most every
-    /// [`MIN_INTERVAL`] while `training`); None for a model that is no RBM.
+    /// The panel's content, recomputed when the weights changed (while `training`, at most
+    /// every [`MIN_INTERVAL`] and within [`TRAINING_SHARE`] of the time); None for a model that
+    /// is no RBM.
     #[allow(clippy::too_many_arguments)]
     pub fn view(
         &mut self,
@@ -92,14 +99,17 @@ impl GradientCompare {
             return None;
         };
         let stale = self.weights_generation != Some(weights_generation);
-        let due = !training || self.last_time.is_none_or(|t| t.elapsed() >= MIN_INTERVAL);
+        let wait = MIN_INTERVAL.max(self.last_cost.div_f64(TRAINING_SHARE));
+        let due = !training || self.last_time.is_none_or(|t| t.elapsed() >= wait);
         if stale && due {
             self.weights_generation = Some(weights_generation);
-            self.last_time = Some(Instant::now());
+            let start = Instant::now();
             let k = m.trainer.config().cd_k;
             if let Err(e) = self.compare(&m.rbm, set, k, updates, seed) {
                 self.view.unavailable = Some(e.to_string());
             }
+            self.last_time = Some(Instant::now());
+            self.last_cost = start.elapsed();
         }
         self.view.runs = runs.runs.clone();
         Some(self.view.clone())

@@ -50,7 +50,7 @@ pub struct LearningState {
     /// The learning curve, (update, value), thinned but never cut.
     pub curve: Vec<[f64; 2]>,
     /// Held-out patterns (an RBM's validation set; empty: none).
-    #[serde(default)]
+    #[serde(default, with = "crate::engine::patterns::bit_strings")]
     pub validation: Vec<Vec<u8>>,
     /// The held-out learning curve, (update, value), measured with [`Self::curve`].
     #[serde(default)]

@@ -199,6 +199,10 @@ pub enum Command {
     },
     /// Forget the energy trace.
     ClearTrace,
+    /// Whether the Gradient panel is on screen. Its comparison (the exact gradient by
+    /// enumeration and three estimates over the whole training set, about 15 ms for the digits
+    /// RBM) is computed only while it is: a view-only request, not an edit.
+    WatchGradient(bool),
     /// Send the state to save ([`Event::Captured`]).
     Capture,
     /// Replace everything with a simulation loaded from a file (already checked).
@@ -566,8 +570,10 @@ pub struct Snapshot {
     pub distribution: Option<DistributionView>,
     /// The energy landscape (nets of at most 12 units).
     pub landscape: Option<LandscapeView>,
-    /// An RBM's exact gradient beside its CD and PCD estimates.
+    /// An RBM's exact gradient beside its CD and PCD estimates (while watched).
     pub gradient: Option<super::gradient::GradientView>,
+    /// Whether the Gradient panel's comparison is being computed ([`Command::WatchGradient`]).
+    pub gradient_watched: bool,
     /// The tempering ladder, when tempering is on.
     pub tempering: Option<super::tempering::TemperingView>,
 }

@@ -30,6 +30,7 @@ pub struct SessionCore {
     /// The training set (also fixes the visible grid).
     pub training_set: PatternSet,
     /// Patterns the person stored from the grid.
+    #[serde(with = "crate::engine::patterns::bit_strings")]
     pub drawn: Vec<Vec<u8>>,
     /// Temperature T.
     pub temperature: f64,

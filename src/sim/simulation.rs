@@ -53,6 +53,8 @@ pub struct Simulation {
     pub(super) events: Vec<Event>,
     /// A panic a test asked for ([`Command::InjectFault`]).
     pub(super) fault: Option<FaultSite>,
+    /// Whether the Gradient panel is on screen ([`Command::WatchGradient`]).
+    pub(super) gradient_watched: bool,
 }
 
 impl Simulation {
@@ -97,6 +99,7 @@ impl Simulation {
             weights_generation: 1,
             events: Vec::new(),
             fault: None,
+            gradient_watched: false,
         };
         sim.restart_trace();
         sim
@@ -107,6 +110,7 @@ impl Simulation {
     pub(super) fn continue_display_of(&mut self, previous: &Simulation) {
         self.weights_generation = previous.weights_generation.max(self.weights_generation) + 1;
         self.trace_generation = previous.trace_generation.max(self.trace_generation);
+        self.gradient_watched = previous.gradient_watched;
         self.running = false;
         self.learner.training = false;
         self.core.anneal = None;
@@ -376,6 +380,7 @@ impl Simulation {
                 .map_err(EngineError::BadParameter)?,
             Command::Reset { seed } => self.reset(seed),
             Command::ClearTrace => self.restart_trace(),
+            Command::WatchGradient(on) => self.gradient_watched = on,
             Command::Capture => self.events.push(Event::Captured(Box::new(self.to_saved()))),
             Command::Replace(sim) => {
                 let generation = self.weights_generation + 1;
@@ -383,6 +388,7 @@ impl Simulation {
                 *self = Self {
                     weights_generation: generation,
                     trace_generation,
+                    gradient_watched: self.gradient_watched,
                     ..*sim
                 };
                 self.restart_trace();
@@ -914,15 +920,20 @@ impl Simulation {
         snap.landscape = self
             .views
             .landscape(&self.core.model, self.weights_generation);
-        snap.gradient = self.learner.gradient.view(
-            &self.core.model,
-            &self.core.training_set,
-            &self.learner.saved.rule_runs,
-            self.weights_generation,
-            self.learner.saved.updates,
-            self.core.spec.seed,
-            training,
-        );
+        snap.gradient_watched = self.gradient_watched;
+        snap.gradient = if self.gradient_watched {
+            self.learner.gradient.view(
+                &self.core.model,
+                &self.core.training_set,
+                &self.learner.saved.rule_runs,
+                self.weights_generation,
+                self.learner.saved.updates,
+                self.core.spec.seed,
+                training,
+            )
+        } else {
+            None
+        };
         snap.nearest = nearest_pattern(&self.core.training_set.patterns, &snap.visible);
         snap.descent_nearest = if snap.descent_visible == snap.visible {
             snap.nearest
@@ -967,6 +978,7 @@ fn command_is_checked_first(command: &Command) -> bool {
             | Command::SetRbmRule(_)
             | Command::SetValidation(_)
             | Command::ClearTrace
+            | Command::WatchGradient(_)
             | Command::Capture
             | Command::Replace(_)
             | Command::Quit

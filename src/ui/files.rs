@@ -212,6 +212,7 @@ impl Files {
             command,
             Command::Capture
                 | Command::ClearTrace
+                | Command::WatchGradient(_)
                 | Command::SetSpeed(_)
                 | Command::Pause
                 | Command::Replace(_)

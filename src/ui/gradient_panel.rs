@@ -15,6 +15,18 @@ const HEATMAP_SIDE: f32 = 150.0;
 /// Height of the panel's plots.
 const PLOT_HEIGHT: f32 = 170.0;
 
+/// Asks the simulation to compute the panel's comparison exactly while `wanted` (the Learning
+/// view is on screen): sends [`Command::WatchGradient`] when the snapshot says otherwise, once
+/// per change (and again if the simulation was replaced and forgot).
+pub fn keep_watch(snap: &Snapshot, wanted: bool, sent: &mut Option<bool>, out: &mut Vec<Command>) {
+    if snap.gradient_watched == wanted {
+        *sent = None;
+    } else if *sent != Some(wanted) {
+        out.push(Command::WatchGradient(wanted));
+        *sent = Some(wanted);
+    }
+}
+
 /// The panel, when the snapshot has one (an RBM on screen).
 pub fn gradient_ui(
     ui: &mut egui::Ui,

@@ -158,6 +158,8 @@ pub struct UiState {
     pub presentation: presentation::Presentation,
     /// A recording in progress (the Record button).
     pub recording: Option<recorder::Recorder>,
+    /// The Gradient panel's watch last asked for and not yet seen in a snapshot.
+    pub gradient_watch_sent: Option<bool>,
 }
 
 impl Default for UiState {
@@ -179,6 +181,7 @@ impl Default for UiState {
             help: help::Help::default(),
             presentation: presentation::Presentation::default(),
             recording: None,
+            gradient_watch_sent: None,
         }
     }
 }
@@ -680,6 +683,12 @@ impl eframe::App for BoltzVizApp {
         if let Some(message) = files.windows_ui(ui.ctx(), &state.trace, pending) {
             state.say(message);
         }
+        gradient_panel::keep_watch(
+            snapshot,
+            state.view == View::Learning,
+            &mut state.gradient_watch_sent,
+            pending,
+        );
         self.handle_intents();
         self.send_pending();
     }
