@@ -66,6 +66,8 @@ fn bad_learning_flags_are_refused_with_status_2_and_nothing_written() {
         (vec!["--momentum", "1"], "--momentum"),
         (vec!["--momentum=-0.1"], "--momentum"),
         (vec!["--final-momentum", "1.5"], "--final-momentum"),
+        (vec!["--final-cd-k", "0"], "--final-cd-k"),
+        (vec!["--final-cd-k", "101"], "--final-cd-k"),
         (vec!["--decay=-0.001"], "--decay"),
         (vec!["--decay", "NaN"], "--decay"),
         (vec!["--lr", "NaN"], "--lr"),
@@ -137,43 +139,58 @@ fn held_out(text: &str) -> f64 {
 }
 
 /// The issue's measure: `train --model rbm --hidden 16 --epochs 200 --batch 20` and nothing
-/// else, trained on 1200 of the shipped digits, exact mean log-likelihood of the other 300; over
-/// three splits, so one lucky split cannot decide it. Returns the three figures.
-fn held_out_with_defaults(name: &str) -> Vec<f64> {
+/// else, trained on 1200 of the shipped digits, exact mean log-likelihood of the other 300;
+/// one figure per split seed × training seed.
+fn held_out_with_defaults(
+    name: &str,
+    splits: std::ops::RangeInclusive<u64>,
+    seeds: &[u64],
+) -> Vec<f64> {
     let d = dir(name);
     let out = d.join("m.json");
     let out_s = out.to_string_lossy();
     let mut figures = Vec::new();
-    for seed in 1..=3 {
-        let (train, valid) = split_files(&d, seed);
-        let o = run(&[
-            "train", "--model", "rbm", "--data", &train, "--valid", &valid, "--hidden", "16",
-            "--epochs", "200", "--batch", "20", "--out", &out_s,
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        figures.push(held_out(&stdout(&o)));
+    for split in splits {
+        let (train, valid) = split_files(&d, split);
+        for seed in seeds {
+            let seed = seed.to_string();
+            let o = run(&[
+                "train", "--model", "rbm", "--data", &train, "--valid", &valid, "--hidden", "16",
+                "--epochs", "200", "--batch", "20", "--seed", &seed, "--out", &out_s,
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            figures.push(held_out(&stdout(&o)));
+        }
     }
     figures
 }
 
-#[test]
-fn the_defaults_generalize_better_than_before() {
-    // Measured: −18.20, −18.22, −17.91 (mean −18.11); the previous defaults gave −18.58 on
-    // average over these splits and two seeds, and the standard deviation of one run's figure
-    // over training seeds is about 0.1 nats, so of a mean of three about 0.06: the bound is
-    // three of those below the measurement, and far above the old defaults.
-    let figures = held_out_with_defaults("heldout");
-    let mean = figures.iter().sum::<f64>() / figures.len() as f64;
-    assert!(mean >= -18.3, "held-out {figures:?}, mean {mean}");
+fn mean(figures: &[f64]) -> f64 {
+    figures.iter().sum::<f64>() / figures.len() as f64
 }
 
 #[test]
-#[ignore = "issue 13's target (−18.1 nats held out with the defaults) is not reached yet: the \
-            defaults give −18.11 on these splits (−18.13 over five training seeds)"]
 fn the_defaults_reach_the_issue_target_on_digits_not_trained_on() {
-    let figures = held_out_with_defaults("heldout-target");
-    let mean = figures.iter().sum::<f64>() / figures.len() as f64;
-    assert!(mean >= -18.1, "held-out {figures:?}, mean {mean}");
+    // Issue 13: at least −18.1 nats on digits not trained on. The defaults were chosen on
+    // splits 1–5 × training seeds 1–4 (−18.01) and checked on splits 6–10 × seeds 5–8, which
+    // played no part in the choice (−18.04); both sets are measured here, 40 runs. One run's
+    // figure varies by about 0.15 nats from split to split, so a mean over ten splits is
+    // known to about 0.05: the bound sits above the old defaults (−18.58) and CD-1 throughout
+    // (−18.08), and the mean is deterministic (fixed seeds).
+    let chosen = held_out_with_defaults("heldout-chosen", 1..=5, &[1, 2, 3, 4]);
+    let fresh = held_out_with_defaults("heldout-fresh", 6..=10, &[5, 6, 7, 8]);
+    let all: Vec<f64> = chosen.iter().chain(&fresh).copied().collect();
+    assert!(
+        mean(&all) >= -18.1,
+        "held-out mean {} (chosen on {}, fresh {})",
+        mean(&all),
+        mean(&chosen),
+        mean(&fresh)
+    );
+    assert!(
+        mean(&fresh) >= -18.1,
+        "on the fresh splits alone: {fresh:?}"
+    );
 }
 
 #[test]

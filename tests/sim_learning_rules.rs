@@ -251,6 +251,8 @@ fn a_session_saved_before_the_rules_existed_loads_with_them_off() {
         "momentum_switch_epoch",
         "sparsity",
         "anneal_to_epoch",
+        "final_cd_k",
+        "cd_k_switch_epoch",
     ] {
         assert!(!text.contains(field), "the shipped file predates {field}");
     }
@@ -260,7 +262,40 @@ fn a_session_saved_before_the_rules_existed_loads_with_them_off() {
     assert_eq!(config.momentum_switch_epoch, None);
     assert_eq!(config.sparsity, None);
     assert_eq!(config.anneal_to_epoch, None);
+    assert_eq!(config.cd_k_switch_epoch, None);
     assert_eq!(snap.learning.validation_patterns, 0);
+}
+
+#[test]
+fn the_switch_of_k_acts_at_its_epoch_and_trains_as_that_many_steps() {
+    // From epoch 1 on, k' = 3: epoch 0 runs CD-1, epoch 1 CD-3. The same run with k = 3 from
+    // the start must then match the switched run's second epoch bit for bit when both start
+    // from the same weights, momentum and random stream.
+    let mut switched = parity_rbm();
+    for rule in [RbmRule::FinalCdK(3), RbmRule::CdKSwitch(Some(1))] {
+        switched.apply(Command::SetRbmRule(rule)).expect("rule");
+    }
+    let k_now = |sim: &mut Simulation| sim.snapshot().learning.current_cd_k.expect("an RBM");
+    assert_eq!(k_now(&mut switched), 1);
+    train_one_epoch(&mut switched);
+    assert_eq!(k_now(&mut switched), 3);
+    let mut three = switched.clone();
+    three.apply(Command::SetCdK(3)).expect("k = 3");
+    three
+        .apply(Command::SetRbmRule(RbmRule::CdKSwitch(None)))
+        .expect("no switch");
+    assert_eq!(k_now(&mut three), 3);
+    train_one_epoch(&mut switched);
+    train_one_epoch(&mut three);
+    assert_eq!(parameters(&switched), parameters(&three));
+    // And k' = 1 from the start is plain CD-1: different weights after an epoch.
+    let mut one = parity_rbm();
+    let mut late = parity_rbm();
+    late.apply(Command::SetRbmRule(RbmRule::CdKSwitch(Some(0))))
+        .expect("switch now");
+    train_one_epoch(&mut one);
+    train_one_epoch(&mut late);
+    assert_ne!(parameters(&one), parameters(&late), "k' = 3 took effect");
 }
 
 #[test]

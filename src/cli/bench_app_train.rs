@@ -159,6 +159,8 @@ fn app_simulation(config: &RbmTrainConfig) -> anyhow::Result<Simulation> {
         RbmRule::WeightDecay(config.weight_decay),
         RbmRule::RateDecay(config.lr_decay),
         RbmRule::RateEndEpoch(Some(EPOCHS)),
+        RbmRule::FinalCdK(config.final_cd_k),
+        RbmRule::CdKSwitch(config.cd_k_switch_epoch),
     ] {
         sim.apply(Command::SetRbmRule(rule))?;
     }

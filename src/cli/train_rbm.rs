@@ -6,7 +6,8 @@
 
 use super::progress::Progress;
 use super::train::{
-    DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, TrainRule, eval_every,
+    DEFAULT_CD_K_SWITCH_SHARE, DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs,
+    TrainRule, eval_every,
 };
 use crate::engine::SimRng;
 use crate::engine::rbm::{Rbm, RbmChains};
@@ -28,6 +29,14 @@ pub(super) fn config_from_args(args: &TrainArgs) -> RbmTrainConfig {
         weight_decay: args.decay as f32,
         batch_size: args.batch,
         cd_k: args.cd_k,
+        final_cd_k: args
+            .final_cd_k
+            .unwrap_or(args.cd_k.max(crate::engine::rbm_train::DEFAULT_FINAL_CD_K)),
+        cd_k_switch_epoch: Some(
+            args.cd_k_switch.unwrap_or_else(|| {
+                (DEFAULT_CD_K_SWITCH_SHARE * args.epochs as f64).round() as usize
+            }),
+        ),
         persistent: args.pcd,
         sparsity: args.sparsity.map(|target| Sparsity {
             target: target as f32,

@@ -49,11 +49,21 @@ pub struct RbmTrainConfig {
     /// The sparsity target, if any.
     #[serde(default)]
     pub sparsity: Option<Sparsity>,
+    /// k' that replaces `cd_k` from epoch `cd_k_switch_epoch` on.
+    #[serde(default = "default_final_cd_k")]
+    pub final_cd_k: usize,
+    /// The epoch (0-based count of epochs done) from which `final_cd_k` applies; `None` keeps
+    /// `cd_k` throughout.
+    #[serde(default)]
+    pub cd_k_switch_epoch: Option<usize>,
     /// If set to E, the rate also falls linearly to 0 at epoch E: it is multiplied by
     /// `max(0, 1 − e/E)` (Hinton's guide §7: a rate reduced towards the end of learning).
     #[serde(default)]
     pub anneal_to_epoch: Option<usize>,
 }
+
+/// The most Gibbs steps k (or k') a mini-batch may take.
+pub const MAX_GIBBS_STEPS: usize = 1_000;
 
 /// Hinton's sparsity target (§11 of the practical guide): a wanted mean activation p of every
 /// hidden unit and the weight of the penalty.
@@ -83,6 +93,13 @@ fn default_final_momentum() -> f32 {
     0.9
 }
 
+/// The k' offered for the late part of learning (see [`RbmTrainConfig::final_cd_k`]).
+pub const DEFAULT_FINAL_CD_K: usize = 3;
+
+fn default_final_cd_k() -> usize {
+    DEFAULT_FINAL_CD_K
+}
+
 impl Default for RbmTrainConfig {
     fn default() -> Self {
         Self {
@@ -97,6 +114,8 @@ impl Default for RbmTrainConfig {
             momentum_switch_epoch: None,
             sparsity: None,
             anneal_to_epoch: None,
+            final_cd_k: DEFAULT_FINAL_CD_K,
+            cd_k_switch_epoch: None,
         }
     }
 }
@@ -149,14 +168,15 @@ impl RbmTrainConfig {
                 self.learning_rate
             ));
         }
-        if self.batch_size == 0 || self.cd_k == 0 {
-            return bad("batch size and k must be at least 1".into());
+        if self.batch_size == 0 || self.cd_k == 0 || self.final_cd_k == 0 {
+            return bad("batch size, k and the final k must be at least 1".into());
         }
-        if self.cd_k > 1_000 {
-            return bad(format!(
-                "k = {} Gibbs steps is too many (at most 1000)",
-                self.cd_k
-            ));
+        for (what, k) in [("k", self.cd_k), ("the final k", self.final_cd_k)] {
+            if k > MAX_GIBBS_STEPS {
+                return bad(format!(
+                    "{what} = {k} Gibbs steps is too many (at most {MAX_GIBBS_STEPS})"
+                ));
+            }
         }
         Ok(())
     }
@@ -325,6 +345,15 @@ impl RbmTrainer {
             .anneal_to_epoch
             .map_or(1.0, |end| (1.0 - e / end.max(1) as f32).max(0.0));
         self.config.learning_rate / (1.0 + self.config.lr_decay * e) * linear
+    }
+
+    /// The Gibbs steps k of the current epoch: `cd_k`, or `final_cd_k` once `cd_k_switch_epoch`
+    /// epochs are done.
+    pub fn current_cd_k(&self) -> usize {
+        match self.config.cd_k_switch_epoch {
+            Some(e) if self.epoch >= e => self.config.final_cd_k,
+            _ => self.config.cd_k,
+        }
     }
 
     /// The momentum of the current epoch: `momentum`, or `final_momentum` once
@@ -511,6 +540,7 @@ impl RbmTrainer {
     fn sampled_gradient(&mut self, rbm: &Rbm, v0: ArrayView2<f32>, rng: &mut SimRng) -> f64 {
         let b = v0.nrows();
         let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
+        let k = self.current_cd_k();
         let w = &mut self.work;
         w.start(rbm, v0);
         // Start of the negative chain: data (CD) or the persistent chains (PCD).
@@ -525,7 +555,7 @@ impl RbmTrainer {
             w.h.assign(&w.h0);
         }
         let mut recon = 0.0;
-        for step in 0..self.config.cd_k {
+        for step in 0..k {
             sample_bernoulli(w.h.view_mut(), rng);
             visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.vk);
             if step == 0 && !start_from_chains {
@@ -533,7 +563,7 @@ impl RbmTrainer {
             }
             sample_bernoulli(w.vk.view_mut(), rng);
             rbm.hidden_probs(w.vk.view(), &mut w.hk, 1.0);
-            if step + 1 < self.config.cd_k {
+            if step + 1 < k {
                 w.h.assign(&w.hk);
             }
         }

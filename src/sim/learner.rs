@@ -491,6 +491,10 @@ impl Learner {
                 )),
                 Model::Net(_) => None,
             },
+            current_cd_k: match model {
+                Model::Rbm(m) => Some(m.trainer.current_cd_k()),
+                Model::Net(_) => None,
+            },
         }
     }
 }

@@ -368,6 +368,8 @@ pub struct LearningView {
     pub epoch: usize,
     /// An RBM's learning rate and momentum at the current epoch, after schedule and switch.
     pub current_rates: Option<(f64, f64)>,
+    /// An RBM's Gibbs steps a mini-batch at the current epoch (k, or k' after its switch).
+    pub current_cd_k: Option<usize>,
 }
 
 /// One CD-k walk of an RBM, shown as four small images: data → hidden → reconstruction →

@@ -20,6 +20,10 @@ pub const MAX_RULE_EPOCH: usize = 1_000_000;
 pub enum RbmRule {
     /// Persistent chains (PCD) instead of restarting the negative chain at the data (CD).
     Persistent(bool),
+    /// k', the Gibbs steps from the k switch on (1 to [`crate::sim::simulation::MAX_CD_K`]).
+    FinalCdK(usize),
+    /// The epoch from which k' applies (None: k throughout).
+    CdKSwitch(Option<usize>),
     /// μ, the momentum in [0, 1) until the switch.
     Momentum(f32),
     /// μ', the momentum in [0, 1) from the switch on.
@@ -49,6 +53,18 @@ pub fn with_rule(config: &RbmTrainConfig, rule: RbmRule) -> Result<RbmTrainConfi
     let mut next = config.clone();
     match rule {
         RbmRule::Persistent(on) => next.persistent = on,
+        RbmRule::FinalCdK(k) => {
+            let max = crate::sim::simulation::MAX_CD_K;
+            if !(1..=max).contains(&k) {
+                return Err(EngineError::BadParameter(format!(
+                    "the final k must be from 1 to {max}, got {k}"
+                )));
+            }
+            next.final_cd_k = k;
+        }
+        RbmRule::CdKSwitch(e) => {
+            next.cd_k_switch_epoch = epoch_in_range("the switch of k", e)?;
+        }
         RbmRule::Momentum(mu) => next.momentum = mu,
         RbmRule::FinalMomentum(mu) => next.final_momentum = mu,
         RbmRule::MomentumSwitch(e) => {
@@ -95,6 +111,17 @@ mod tests {
         let switch = with_rule(&base, RbmRule::MomentumSwitch(Some(5))).expect("switch");
         assert_eq!(switch.momentum_switch_epoch, Some(5));
         assert_eq!(switch.momentum, base.momentum);
+        let late_k = with_rule(&base, RbmRule::FinalCdK(7)).expect("k'");
+        assert_eq!(
+            late_k,
+            RbmTrainConfig {
+                final_cd_k: 7,
+                ..base.clone()
+            }
+        );
+        let k_switch = with_rule(&base, RbmRule::CdKSwitch(Some(150))).expect("k switch");
+        assert_eq!(k_switch.cd_k_switch_epoch, Some(150));
+        assert_eq!(k_switch.cd_k, base.cd_k);
     }
 
     #[test]
@@ -106,6 +133,9 @@ mod tests {
             (RbmRule::WeightDecay(f32::NAN), "weight decay"),
             (RbmRule::RateDecay(-1.0), "decay"),
             (RbmRule::RateEndEpoch(Some(0)), "epoch 0"),
+            (RbmRule::FinalCdK(0), "final k"),
+            (RbmRule::FinalCdK(101), "final k"),
+            (RbmRule::CdKSwitch(Some(MAX_RULE_EPOCH + 1)), "switch of k"),
             (
                 RbmRule::Sparsity(Some(Sparsity {
                     target: 1.0,
