@@ -68,6 +68,7 @@ fn bad_learning_flags_are_refused_with_status_2_and_nothing_written() {
         (vec!["--final-momentum", "1.5"], "--final-momentum"),
         (vec!["--final-cd-k", "0"], "--final-cd-k"),
         (vec!["--final-cd-k", "101"], "--final-cd-k"),
+        (vec!["--cd-k-switch", "2000000"], "--cd-k-switch"),
         (vec!["--decay=-0.001"], "--decay"),
         (vec!["--decay", "NaN"], "--decay"),
         (vec!["--lr", "NaN"], "--lr"),
@@ -175,8 +176,10 @@ fn the_defaults_reach_the_issue_target_on_digits_not_trained_on() {
     // splits 1–5 × training seeds 1–4 (−18.01) and checked on splits 6–10 × seeds 5–8, which
     // played no part in the choice (−18.04); both sets are measured here, 40 runs. One run's
     // figure varies by about 0.15 nats from split to split, so a mean over ten splits is
-    // known to about 0.05: the bound sits above the old defaults (−18.58) and CD-1 throughout
-    // (−18.08), and the mean is deterministic (fixed seeds).
+    // known to about 0.05; the mean is deterministic (fixed seeds). The bound is the issue's:
+    // far above the old defaults (−18.58), but CD-1 throughout (−18.08 on these 40 runs) meets
+    // it too, so this checks the target and not the switch of k, whose effect is checked in
+    // tests/sim_learning_rules.rs (paired over these runs it adds 0.05 nats).
     let chosen = held_out_with_defaults("heldout-chosen", 1..=5, &[1, 2, 3, 4]);
     let fresh = held_out_with_defaults("heldout-fresh", 6..=10, &[5, 6, 7, 8]);
     let all: Vec<f64> = chosen.iter().chain(&fresh).copied().collect();

@@ -47,9 +47,14 @@ fn train(sim: &mut Simulation, n: usize) {
 fn the_panel_shows_the_engines_exact_gradient_of_the_sessions_rbm() {
     let mut sim = rbm_sim(TrainingSource::BarsAndStripes, 8);
     train(&mut sim, 3);
-    // Nothing is computed while the panel is off screen.
+    // Nothing is computed while the panel is off screen: the snapshot carries the last
+    // comparison, none yet.
     let snap = sim.snapshot();
-    assert!(!snap.gradient_watched && snap.gradient.is_none());
+    assert!(!snap.gradient_watched);
+    assert!(
+        snap.gradient
+            .is_some_and(|g| g.estimates.is_empty() && g.generation == 0)
+    );
     sim.apply(Command::WatchGradient(true)).expect("watch");
     let snap = sim.snapshot();
     assert!(snap.gradient_watched);

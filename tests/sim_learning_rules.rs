@@ -288,7 +288,8 @@ fn the_switch_of_k_acts_at_its_epoch_and_trains_as_that_many_steps() {
     train_one_epoch(&mut switched);
     train_one_epoch(&mut three);
     assert_eq!(parameters(&switched), parameters(&three));
-    // And k' = 1 from the start is plain CD-1: different weights after an epoch.
+    // And a switch at epoch 0 (k' = 3 from the start) is no longer plain CD-1: different
+    // weights after an epoch.
     let mut one = parity_rbm();
     let mut late = parity_rbm();
     late.apply(Command::SetRbmRule(RbmRule::CdKSwitch(Some(0))))

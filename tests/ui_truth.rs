@@ -337,8 +337,14 @@ fn a_failed_open_keeps_the_unsaved_flag_and_imports_ask_first() {
 fn keys_do_not_go_through_dialogs_and_escape_closes_them() {
     let mut h = harness();
     first_snapshot(&mut h);
+    let original = h.state().snapshot().visible.clone();
     h.get_by_label("Invert").click();
     h.run_steps(3);
+    // The inverted state must be on screen before it is compared with what follows (on a busy
+    // machine the simulation's answer can take longer than three frames).
+    wait_for(&mut h, "the inverted grid", |a| {
+        a.snapshot().visible != original
+    });
     h.state_mut().open_session(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sessions/digits-rbm.ron"),
     );

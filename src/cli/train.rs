@@ -21,8 +21,8 @@ use std::path::PathBuf;
 pub(super) const EXACT_METRIC_UNITS: usize = 20;
 /// RBM metrics every this many epochs unless `--eval-every` says otherwise (and only at the
 /// end when there are fewer epochs). One exact evaluation of the 64×16 digits RBM (2¹⁶ hidden
-/// states × 64 softplus terms) costs about as much as 10 epochs of its training, so a 200-epoch
-/// run gets one (about 6 % of the time, within the 10 % budget) and long runs get one per
+/// states × 64 terms, 4–5 ms) costs about as much as 10 epochs of its training, so a 200-epoch
+/// run gets one (about 5 % of the time, within the 10 % budget) and long runs get one per
 /// 500 epochs (about 1 %).
 pub const DEFAULT_EVAL_EVERY: usize = 500;
 /// The RBM's learning rate unless `--lr` says otherwise.
@@ -31,18 +31,18 @@ pub const DEFAULT_EVAL_EVERY: usize = 500;
 /// 0.9 from epoch 5, weight decay 10⁻³, CD-1 and CD-3 for the last 10 % of the epochs, no
 /// sparsity) were chosen by the exact held-out log-likelihood of the 64×16 digits RBM, 200
 /// epochs, batch 20, trained on 1200 of the shipped digits and tested on the other 300 (five
-/// splits of `engine::patterns::split`, four training seeds each): −18.01 nats on average.
-/// Taking one rule away: CD-1 throughout −18.07 (CD-3 from epoch 150 −18.00, CD-5 from 150
-/// −17.97, but each costs 25–50 % more time; CD-2 throughout −18.02); no linear fall
-/// (η/(1+δe) alone) −18.73, no schedule at all −20.81, no momentum −18.40, momentum 0.5
-/// throughout −18.31, no weight decay −18.30, δ = 0 −18.06 (no measurable part); a sparsity
-/// target 0.1 (cost 0.01) −18.18. Changing one value a little (η 0.15–0.3, λ 5·10⁻⁴–2·10⁻³,
-/// μ' 0.85–0.95, switch at epoch 2–20) moves the figure by at most 0.1, within ±0.03 of it
-/// near the defaults: it is a flat optimum. The previous defaults (η 0.05, momentum 0.5,
-/// decay 10⁻⁴, no schedule) gave −18.58.
+/// splits of `engine::patterns::split`, four training seeds each): −18.01 nats on average,
+/// and −18.04 on five other splits with four other seeds, which played no part in the choice.
+/// Taking one rule away (same 20 runs; two settings measured on the same runs differ by about
+/// ±0.03 from noise alone): CD-1 throughout −18.07 (−18.09 on the other runs; CD-3 from epoch
+/// 150 gives −18.00 and CD-5 from 150 −17.97, but they cost 25–50 % more time than the 8 % of
+/// CD-3 for the last 20 epochs); no linear fall (η/(1+δe) alone) −18.62, no schedule at all
+/// −20.26, no momentum −18.33, momentum 0.5 throughout −18.20, no weight decay −18.20, δ = 0
+/// −17.99 (within the noise); a sparsity target 0.1 (cost 0.01) −18.02 (within the noise).
+/// Changing one value a little (η 0.15–0.3, λ 5·10⁻⁴–2·10⁻³, μ' 0.85–0.95, switch at epoch
+/// 2–20) moves the figure by at most 0.1 and by ±0.03 near the defaults: a flat optimum. The
+/// previous defaults (η 0.05, momentum 0.5, decay 10⁻⁴, no schedule, CD-1) give −18.50.
 pub const DEFAULT_RBM_LR: f64 = 0.2;
-/// The share of the epochs after which `--final-cd-k` takes over unless `--cd-k-switch` says.
-pub const DEFAULT_CD_K_SWITCH_SHARE: f64 = 0.9;
 /// The Boltzmann machine's learning rate unless `--lr` says otherwise.
 pub const DEFAULT_BM_LR: f64 = 0.05;
 
@@ -321,6 +321,14 @@ fn check_flags(args: &TrainArgs) -> anyhow::Result<()> {
         return Err(flags::usage("--valid is for --model rbm"));
     }
     check_rule(args)?;
+    if let Some(e) = args.cd_k_switch
+        && e > crate::sim::rbm_rules::MAX_RULE_EPOCH
+    {
+        return Err(flags::usage(format!(
+            "--cd-k-switch must be at most epoch {}, got {e}",
+            crate::sim::rbm_rules::MAX_RULE_EPOCH
+        )));
+    }
     for (flag, k) in [
         ("--cd-k", Some(args.cd_k)),
         ("--final-cd-k", args.final_cd_k),

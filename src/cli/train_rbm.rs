@@ -6,8 +6,7 @@
 
 use super::progress::Progress;
 use super::train::{
-    DEFAULT_CD_K_SWITCH_SHARE, DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs,
-    TrainRule, eval_every,
+    DEFAULT_RBM_LR, EXACT_METRIC_UNITS, ScheduleChoice, TrainArgs, TrainRule, eval_every,
 };
 use crate::engine::SimRng;
 use crate::engine::rbm::{Rbm, RbmChains};
@@ -32,11 +31,10 @@ pub(super) fn config_from_args(args: &TrainArgs) -> RbmTrainConfig {
         final_cd_k: args
             .final_cd_k
             .unwrap_or(args.cd_k.max(crate::engine::rbm_train::DEFAULT_FINAL_CD_K)),
-        cd_k_switch_epoch: Some(
-            args.cd_k_switch.unwrap_or_else(|| {
-                (DEFAULT_CD_K_SWITCH_SHARE * args.epochs as f64).round() as usize
-            }),
-        ),
+        cd_k_switch_epoch: Some(args.cd_k_switch.unwrap_or_else(|| {
+            (crate::engine::rbm_train::DEFAULT_CD_K_SWITCH_SHARE * args.epochs as f64).round()
+                as usize
+        })),
         persistent: args.pcd,
         sparsity: args.sparsity.map(|target| Sparsity {
             target: target as f32,
@@ -91,11 +89,15 @@ pub(super) fn train_rbm(
     });
     let mut progress = Progress::new("training", args.epochs);
     for epoch in 1..=args.epochs {
+        let last = epoch == args.epochs;
+        let reported = (every > 0 && epoch % every == 0) || last;
+        // The reconstruction error is measured only in the epochs whose line is printed.
+        trainer.measure_reconstruction(reported);
         let stats = trainer
             .train_epoch_by(&mut rbm, &matrix, rng, gradient_rule(args))
             .map_err(|e| anyhow::anyhow!("at epoch {epoch}: {e}"))?;
-        let last = epoch == args.epochs;
-        if (every > 0 && epoch % every == 0) || last {
+        let recon = stats.reconstruction_error.unwrap_or(f64::NAN);
+        if reported {
             let (text, ll) = metrics(&rbm, &matrix, valid.as_ref())?;
             if let Some(plot) = &mut plot {
                 if exact {
@@ -103,13 +105,13 @@ pub(super) fn train_rbm(
                         plot.push(k, epoch, *v);
                     }
                 } else {
-                    plot.push(0, epoch, stats.reconstruction_error);
+                    plot.push(0, epoch, recon);
                 }
             }
             let line = format!(
                 "{}epoch {epoch}: reconstruction error {:.4}{text}",
                 if last { "final: " } else { "" },
-                stats.reconstruction_error,
+                recon,
             );
             progress.update(epoch, &line);
             println!("{line}");
@@ -120,6 +122,7 @@ pub(super) fn train_rbm(
     if let Some(plot) = plot {
         plot.write();
     }
+    trainer.measure_reconstruction(true);
     // The fall to 0 belongs to this run: a session continued in the app keeps learning at
     // η / (1 + δe) instead of a rate stuck at 0.
     trainer.set_config(RbmTrainConfig {

@@ -30,21 +30,29 @@ pub mod bit_strings {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::fmt;
 
-    /// Every pattern as a string of `0` and `1` (any other value is written as `?`, which
-    /// reading refuses).
+    /// Every pattern as a string of `0` and `1`; any other value is refused (it could not be
+    /// read back).
     pub fn serialize<S: Serializer>(
         patterns: &[Vec<u8>],
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
         let mut seq = serializer.serialize_seq(Some(patterns.len()))?;
         let mut text = String::new();
-        for p in patterns {
+        for (k, p) in patterns.iter().enumerate() {
             text.clear();
-            text.extend(p.iter().map(|&v| match v {
-                0 => '0',
-                1 => '1',
-                _ => '?',
-            }));
+            for &v in p {
+                text.push(match v {
+                    0 => '0',
+                    1 => '1',
+                    other => {
+                        return Err(S::Error::custom(format!(
+                            "pattern {} holds the value {other}; patterns are 0/1",
+                            k + 1
+                        )));
+                    }
+                });
+            }
             seq.serialize_element(&text)?;
         }
         seq.end()
@@ -77,13 +85,12 @@ pub mod bit_strings {
         }
 
         fn visit_str<E: de::Error>(self, text: &str) -> Result<Row, E> {
-            text.bytes()
-                .map(|b| match b {
-                    b'0' => Ok(0),
-                    b'1' => Ok(1),
+            text.chars()
+                .map(|c| match c {
+                    '0' => Ok(0),
+                    '1' => Ok(1),
                     _ => Err(E::custom(format!(
-                        "a pattern string may hold only 0 and 1, found {:?}",
-                        char::from(b)
+                        "a pattern string may hold only 0 and 1, found {c:?}"
                     ))),
                 })
                 .collect::<Result<Vec<u8>, E>>()

@@ -237,7 +237,7 @@ pub fn apply_sigmoid(mut x: ArrayViewMut2<f32>, t: f32) {
     }
 }
 
-/// `xᵢ ← σ(β xᵢ)` over a slice, eight lanes at a time where the processor has AVX2 (plain
+/// `xᵢ ← σ(β xᵢ)` over a slice, in the AVX-512 or AVX2 build where the processor has it (plain
 /// adds and multiplies only, so every machine gets the same bits).
 fn sigmoid_slice(xs: &mut [f32], beta: f32) {
     #[cfg(target_arch = "x86_64")]
@@ -256,8 +256,8 @@ fn sigmoid_slice(xs: &mut [f32], beta: f32) {
     sigmoid_slice_kernel(xs, beta);
 }
 
-/// σ over a slice through the AVX2 build and the portable one, compared bit for bit (see
-/// [`super::simd::kernel_comparisons`]).
+/// σ over a slice through the AVX2 (and AVX-512) builds and the portable one, compared bit
+/// for bit (see [`super::simd::kernel_comparisons`]).
 pub(crate) fn compare_sigmoid_kernels() -> Option<Result<(), String>> {
     #[cfg(target_arch = "x86_64")]
     {
@@ -313,6 +313,7 @@ fn sigmoid_slice_kernel(xs: &mut [f32], beta: f32) {
 /// Every row of `out` set to `row` (row by row: cheaper than a broadcasting assignment for the
 /// short rows of a mini-batch).
 pub(crate) fn fill_rows(out: &mut Array2<f32>, row: &Array1<f32>) {
+    debug_assert_eq!(out.ncols(), row.len());
     match (out.as_slice_mut(), row.as_slice()) {
         (Some(dst), Some(src)) if !src.is_empty() => {
             dst.chunks_exact_mut(src.len())

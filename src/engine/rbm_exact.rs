@@ -12,9 +12,10 @@
 //! The 2ᵐ states are split into low bits (the first m_lo units) and high bits: the field
 //! `d + eᵀC` is `lo[e_lo] + hi[e_hi]`, where the table `lo` (2^m_lo × k) is one product of the
 //! 0/1 matrix of low states with the first m_lo rows of C, and each `hi` row is the bias plus a
-//! sum of rows of C. Each block of 2^m_lo states then costs one add and one softplus per entry.
-//! The softplus and the row sums run in single precision (relative error ~10⁻⁷ a term); the
-//! log-sum-exp over states runs in double precision. [`super::exact::rbm_log_likelihood`]
+//! sum of rows of C. Each block of 2^m_lo states then costs one add and one exponential per
+//! entry: `Σ_o softplus(x_o) = Σ_o max(x_o, 0) + ln Π_o (1 + e^(−|x_o|))`, one logarithm per
+//! 64 factors ([`softplus_row`]). The row sums run in single precision (relative error of a
+//! few 10⁻⁷); the log-sum-exp over states runs in double precision. [`super::exact::rbm_log_likelihood`]
 //! computes the same numbers by Gray-code enumeration in double precision, and the tests compare
 //! the two.
 
@@ -67,55 +68,56 @@ const LANES: usize = 16;
 /// With xⱼ the sum and tⱼ = e^(−|xⱼ|) ∈ (0, 1], `Σⱼ softplus(xⱼ) = Σⱼ max(xⱼ, 0) + ln Πⱼ (1 + tⱼ)`:
 /// one exponential an entry and one logarithm per [`FACTORS_PER_LOG`] entries, instead of an
 /// exponential and a logarithm series each; the same tⱼ gives `σ(xⱼ) = 1/(1 + tⱼ)` for xⱼ ≥ 0
-/// and `tⱼ/(1 + tⱼ)` below. Eight lanes of partial sums and products in a fixed order, so the
+/// and `tⱼ/(1 + tⱼ)` below. Sixteen lanes of partial sums and products in a fixed order, so the
 /// compiler vectorizes them and every machine gets the same bits. The relative error of the
 /// product is below k·2⁻²³ and that of the logarithm below 3·10⁻⁷: as small as that of the
 /// sum of k single-precision softplus terms it replaces.
 #[inline(always)]
 fn softplus_row<const SIGMOID: bool>(row: &[f32], hi: &[f32], sig: &mut [f32]) -> f32 {
+    /// One entry: x = row + hi into the lane's sum of max(x, 0) and product of (1 + e^(−|x|)),
+    /// and σ(x) from the same exponential.
+    #[inline(always)]
+    fn entry<const SIGMOID: bool>(x: f32, positive: &mut f32, product: &mut f32, sig: &mut f32) {
+        let t = exp_f32(-x.abs());
+        *positive += x.max(0.0);
+        let one_plus = 1.0 + t;
+        *product *= one_plus;
+        if SIGMOID {
+            let inv = 1.0 / one_plus;
+            *sig = if x >= 0.0 { inv } else { t * inv };
+        }
+    }
+    let k = row.len().min(hi.len());
     let mut positive = [0f32; LANES];
     let mut logs = 0f32;
-    let k = row.len().min(hi.len());
-    let mut start = 0;
-    while start < k {
+    let mut unused = [0f32; FACTORS_PER_LOG];
+    for start in (0..k).step_by(FACTORS_PER_LOG) {
         let end = (start + FACTORS_PER_LOG).min(k);
+        let (xs, ys) = (&row[start..end], &hi[start..end]);
+        let out: &mut [f32] = if SIGMOID {
+            &mut sig[start..end]
+        } else {
+            &mut unused[..end - start]
+        };
         let mut products = [1f32; LANES];
-        let mut j = start;
-        while j + LANES <= end {
-            let (Ok(xs), Ok(ys)) = (
-                <&[f32; LANES]>::try_from(&row[j..j + LANES]),
-                <&[f32; LANES]>::try_from(&hi[j..j + LANES]),
-            ) else {
-                break;
-            };
-            let mut t = [0f32; LANES];
-            let mut x = [0f32; LANES];
+        let (xc, yc) = (xs.chunks_exact(LANES), ys.chunks_exact(LANES));
+        let (x_tail, y_tail) = (xc.remainder(), yc.remainder());
+        let mut oc = out.chunks_exact_mut(LANES);
+        for ((x16, y16), o16) in xc.zip(yc).zip(&mut oc) {
             for l in 0..LANES {
-                x[l] = xs[l] + ys[l];
-                t[l] = exp_f32(-x[l].abs());
-                positive[l] += x[l].max(0.0);
-                products[l] *= 1.0 + t[l];
+                entry::<SIGMOID>(
+                    x16[l] + y16[l],
+                    &mut positive[l],
+                    &mut products[l],
+                    &mut o16[l],
+                );
             }
-            if SIGMOID && let Ok(out) = <&mut [f32; LANES]>::try_from(&mut sig[j..j + LANES]) {
-                for l in 0..LANES {
-                    let inv = 1.0 / (1.0 + t[l]);
-                    out[l] = if x[l] >= 0.0 { inv } else { t[l] * inv };
-                }
-            }
-            j += LANES;
         }
-        for (l, jj) in (j..end).enumerate() {
-            let x = row[jj] + hi[jj];
-            let t = exp_f32(-x.abs());
-            positive[l] += x.max(0.0);
-            products[l] *= 1.0 + t;
-            if SIGMOID {
-                let inv = 1.0 / (1.0 + t);
-                sig[jj] = if x >= 0.0 { inv } else { t * inv };
-            }
+        let o_tail = oc.into_remainder();
+        for (l, ((&x, &y), o)) in x_tail.iter().zip(y_tail).zip(o_tail).enumerate() {
+            entry::<SIGMOID>(x + y, &mut positive[l], &mut products[l], o);
         }
         logs += super::math::ln_f32(products.iter().product::<f32>());
-        start = end;
     }
     positive.iter().sum::<f32>() + logs
 }
@@ -149,7 +151,8 @@ fn softplus_sigmoid_avx2(lo: &[f32], hi: &[f32], out: &mut [f32], sig: &mut [f32
     softplus_sigmoid_kernel(lo, hi, out, sig);
 }
 
-/// The dispatcher of [`softplus_sigmoid_kernel`]: eight lanes where the processor has AVX2.
+/// The dispatcher of [`softplus_sigmoid_kernel`]: the AVX2 build where the processor has it
+/// (the same bits as the portable one).
 fn softplus_sigmoid_rows(lo: &[f32], hi: &[f32], out: &mut [f32], sig: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -174,7 +177,8 @@ fn softplus_row_sums_avx512(lo: &[f32], hi: &[f32], out: &mut [f32]) {
     softplus_row_sums_kernel(lo, hi, out);
 }
 
-/// The dispatcher: eight lanes where the processor has AVX2, the same bits either way.
+/// The dispatcher: the AVX-512 or AVX2 build where the processor has it, the same bits as the
+/// portable one.
 fn softplus_row_sums(lo: &[f32], hi: &[f32], out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     {
@@ -192,7 +196,8 @@ fn softplus_row_sums(lo: &[f32], hi: &[f32], out: &mut [f32]) {
     softplus_row_sums_kernel(lo, hi, out);
 }
 
-/// The softplus row sums through the AVX2 build and the portable one, compared bit for bit
+/// The softplus row sums through the AVX2 (and AVX-512) builds and the portable one, compared
+/// bit for bit, for rows of 21 and of 150 entries (three products of up to 64 factors)
 /// (see [`super::simd::kernel_comparisons`]).
 pub(crate) fn compare_softplus_kernels() -> Option<Result<(), String>> {
     #[cfg(target_arch = "x86_64")]
@@ -200,32 +205,35 @@ pub(crate) fn compare_softplus_kernels() -> Option<Result<(), String>> {
         if !super::simd::avx2() {
             return None;
         }
-        let lo: Vec<f32> = (0..37 * 21)
-            .map(|i| ((i * 7919) % 1000) as f32 * 0.05 - 25.0)
-            .collect();
-        let hi: Vec<f32> = (0..21).map(|j| j as f32 * 0.3 - 3.0).collect();
-        let (mut fast, mut plain) = (vec![0f32; 37], vec![0f32; 37]);
-        // SAFETY: AVX2 was just checked.
-        unsafe { softplus_row_sums_avx2(&lo, &hi, &mut fast) };
-        softplus_row_sums_kernel(&lo, &hi, &mut plain);
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        if bits(&fast) != bits(&plain) {
-            return Some(Err("softplus row sums differ".into()));
-        }
-        if super::simd::avx512() {
-            let mut widest = vec![0f32; 37];
-            // SAFETY: AVX-512F was just checked.
-            unsafe { softplus_row_sums_avx512(&lo, &hi, &mut widest) };
-            if bits(&widest) != bits(&plain) {
-                return Some(Err("softplus row sums (AVX-512) differ".into()));
+        for k in [21usize, 150] {
+            let rows = 37;
+            let lo: Vec<f32> = (0..rows * k)
+                .map(|i| ((i * 7919) % 1000) as f32 * 0.05 - 25.0)
+                .collect();
+            let hi: Vec<f32> = (0..k).map(|j| (j % 21) as f32 * 0.3 - 3.0).collect();
+            let (mut fast, mut plain) = (vec![0f32; rows], vec![0f32; rows]);
+            // SAFETY: AVX2 was just checked.
+            unsafe { softplus_row_sums_avx2(&lo, &hi, &mut fast) };
+            softplus_row_sums_kernel(&lo, &hi, &mut plain);
+            if bits(&fast) != bits(&plain) {
+                return Some(Err(format!("softplus row sums of {k} differ")));
             }
-        }
-        let (mut sig_fast, mut sig_plain) = (vec![0f32; 37 * 21], vec![0f32; 37 * 21]);
-        // SAFETY: AVX2 was just checked.
-        unsafe { softplus_sigmoid_avx2(&lo, &hi, &mut fast, &mut sig_fast) };
-        softplus_sigmoid_kernel(&lo, &hi, &mut plain, &mut sig_plain);
-        if bits(&fast) != bits(&plain) || bits(&sig_fast) != bits(&sig_plain) {
-            return Some(Err("softplus-and-sigmoid rows differ".into()));
+            if super::simd::avx512() {
+                let mut widest = vec![0f32; rows];
+                // SAFETY: AVX-512F was just checked.
+                unsafe { softplus_row_sums_avx512(&lo, &hi, &mut widest) };
+                if bits(&widest) != bits(&plain) {
+                    return Some(Err(format!("softplus row sums of {k} (AVX-512) differ")));
+                }
+            }
+            let (mut sig_fast, mut sig_plain) = (vec![0f32; rows * k], vec![0f32; rows * k]);
+            // SAFETY: AVX2 was just checked.
+            unsafe { softplus_sigmoid_avx2(&lo, &hi, &mut fast, &mut sig_fast) };
+            softplus_sigmoid_kernel(&lo, &hi, &mut plain, &mut sig_plain);
+            if bits(&fast) != bits(&plain) || bits(&sig_fast) != bits(&sig_plain) {
+                return Some(Err(format!("softplus-and-sigmoid rows of {k} differ")));
+            }
         }
         Some(Ok(()))
     }

@@ -95,6 +95,9 @@ fn default_final_momentum() -> f32 {
 
 /// The k' offered for the late part of learning (see [`RbmTrainConfig::final_cd_k`]).
 pub const DEFAULT_FINAL_CD_K: usize = 3;
+/// The share of a run's epochs after which k' is offered to take over (`train`'s default
+/// `--cd-k-switch`, and the app's when the switch is turned on).
+pub const DEFAULT_CD_K_SWITCH_SHARE: f64 = 0.9;
 
 fn default_final_cd_k() -> usize {
     DEFAULT_FINAL_CD_K
@@ -187,8 +190,9 @@ impl RbmTrainConfig {
 pub struct EpochStats {
     /// Epoch number (1-based).
     pub epoch: usize,
-    /// Mean squared error per pixel between V₀ and P(v | h₀ sampled).
-    pub reconstruction_error: f64,
+    /// Mean squared error per pixel between V₀ and P(v | h₀ sampled), unless the trainer was
+    /// told not to measure it ([`RbmTrainer::measure_reconstruction`]).
+    pub reconstruction_error: Option<f64>,
     /// The learning rate used.
     pub learning_rate: f32,
 }
@@ -236,8 +240,11 @@ struct Work {
     grad_w: Array2<f32>,
     grad_b: Array1<f32>,
     grad_c: Array1<f32>,
+    /// Leave the reconstruction error out (it costs a pass over the batch, and one more
+    /// product for PCD; the random numbers drawn are the same either way).
+    skip_reconstruction: bool,
     /// Wᵀ (nh × nv) in row-major order, so P(v | h) can use the register-blocked product;
-    /// kept only when the shapes suit it ([`small_gemm::fits`]).
+    /// kept only where that kernel runs ([`small_gemm::fits`], AVX2 and FMA).
     w_t: Option<Array2<f32>>,
 }
 
@@ -256,7 +263,7 @@ impl Work {
             resize(buf, b, cols);
         }
         resize(&mut self.grad_w, nv, nh);
-        if small_gemm::fits(nh, nv) {
+        if small_gemm::fits(nh, nv) && super::simd::avx2_fma() {
             let w_t = self.w_t.get_or_insert_with(Default::default);
             resize(w_t, nh, nv);
             transpose_into(rbm.weights(), w_t);
@@ -345,6 +352,13 @@ impl RbmTrainer {
             .anneal_to_epoch
             .map_or(1.0, |end| (1.0 - e / end.max(1) as f32).max(0.0));
         self.config.learning_rate / (1.0 + self.config.lr_decay * e) * linear
+    }
+
+    /// Whether the next epochs measure their reconstruction error (on by default; `train`
+    /// turns it off for the epochs whose metrics it does not print). Training is the same,
+    /// random numbers included, either way.
+    pub fn measure_reconstruction(&mut self, on: bool) {
+        self.work.skip_reconstruction = !on;
     }
 
     /// The Gibbs steps k of the current epoch: `cd_k`, or `final_cd_k` once `cd_k_switch_epoch`
@@ -436,7 +450,7 @@ impl RbmTrainer {
         self.epoch += 1;
         Ok(EpochStats {
             epoch: self.epoch,
-            reconstruction_error: err / rows as f64,
+            reconstruction_error: (!self.work.skip_reconstruction).then(|| err / rows as f64),
             learning_rate: lr,
         })
     }
@@ -521,6 +535,9 @@ impl RbmTrainer {
         w.grad_c = w.h0.sum_axis(ndarray::Axis(0)) * inv_b - &model.c;
         w.h.assign(&w.h0);
         sample_bernoulli(w.h.view_mut(), rng);
+        if w.skip_reconstruction {
+            return Ok(f64::NAN);
+        }
         visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.probs);
         Ok(squared_error(v0, w.probs.view()))
     }
@@ -530,9 +547,9 @@ impl RbmTrainer {
         let w = &self.work;
         let decay = self.config.weight_decay;
         let (wt, bias_v, bias_h) = rbm.parts_mut();
-        momentum_step(&mut self.vel_w, wt, &w.grad_w, mu, lr, decay);
-        momentum_step(&mut self.vel_b, bias_v, &w.grad_b, mu, lr, 0.0);
-        momentum_step(&mut self.vel_c, bias_h, &w.grad_c, mu, lr, 0.0);
+        momentum_step(&mut self.vel_w, wt, &w.grad_w, mu, lr, Some(decay));
+        momentum_step(&mut self.vel_b, bias_v, &w.grad_b, mu, lr, None);
+        momentum_step(&mut self.vel_c, bias_h, &w.grad_c, mu, lr, None);
     }
 
     /// CD-k / PCD-k on one batch into the gradient buffers (no sparsity, no update); returns
@@ -558,7 +575,7 @@ impl RbmTrainer {
         for step in 0..k {
             sample_bernoulli(w.h.view_mut(), rng);
             visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.vk);
-            if step == 0 && !start_from_chains {
+            if step == 0 && !start_from_chains && !w.skip_reconstruction {
                 recon = squared_error(v0, w.vk.view());
             }
             sample_bernoulli(w.vk.view_mut(), rng);
@@ -571,9 +588,11 @@ impl RbmTrainer {
             // Reconstruction error is still measured from the data.
             w.h.assign(&w.h0);
             sample_bernoulli(w.h.view_mut(), rng);
-            resize(&mut w.probs, b, nv);
-            visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.probs);
-            recon = squared_error(v0, w.probs.view());
+            if !w.skip_reconstruction {
+                resize(&mut w.probs, b, nv);
+                visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.probs);
+                recon = squared_error(v0, w.probs.view());
+            }
         }
         if self.config.persistent {
             match &mut self.chains {
@@ -679,18 +698,23 @@ fn column_mean_difference(
     sums.iter_mut().for_each(|o| *o *= scale);
 }
 
-/// One momentum step on a parameter array: `Δ ← μΔ + η(∇ − λθ)`, then `θ ← θ + Δ`, element by
-/// element in one pass (the same arithmetic, in the same order, as two whole-array passes).
+/// One momentum step on a parameter array: `Δ ← μΔ + η(∇ − λθ)` (weights, `decay` λ) or
+/// `Δ ← μΔ + η∇` (biases, no decay), then `θ ← θ + Δ`, element by element in one pass: the
+/// same arithmetic, in the same order, as two whole-array passes.
 fn momentum_step<D: ndarray::Dimension>(
     velocity: &mut ndarray::Array<f32, D>,
     param: &mut ndarray::Array<f32, D>,
     grad: &ndarray::Array<f32, D>,
     mu: f32,
     lr: f32,
-    decay: f32,
+    decay: Option<f32>,
 ) {
-    let step = |v: &mut f32, p: &mut f32, g: f32| {
+    let decayed = |v: &mut f32, p: &mut f32, g: f32, decay: f32| {
         *v = mu * *v + lr * (g - decay * *p);
+        *p += *v;
+    };
+    let plain = |v: &mut f32, p: &mut f32, g: f32| {
+        *v = mu * *v + lr * g;
         *p += *v;
     };
     match (
@@ -699,20 +723,26 @@ fn momentum_step<D: ndarray::Dimension>(
         grad.as_slice(),
     ) {
         (Some(vs), Some(ps), Some(gs)) => {
-            for ((v, p), &g) in vs.iter_mut().zip(ps.iter_mut()).zip(gs) {
-                step(v, p, g);
+            let all = vs.iter_mut().zip(ps.iter_mut()).zip(gs);
+            match decay {
+                Some(d) => all.for_each(|((v, p), &g)| decayed(v, p, g, d)),
+                None => all.for_each(|((v, p), &g)| plain(v, p, g)),
             }
         }
-        _ => ndarray::Zip::from(velocity)
-            .and(param)
-            .and(grad)
-            .for_each(|v, p, &g| step(v, p, g)),
+        _ => {
+            let all = ndarray::Zip::from(velocity).and(param).and(grad);
+            match decay {
+                Some(d) => all.for_each(|v, p, &g| decayed(v, p, g, d)),
+                None => all.for_each(|v, p, &g| plain(v, p, g)),
+            }
+        }
     }
 }
 
 /// `out ← aᵀ` (a is nv × nh, out nh × nv, both row-major) by plain loops over slices.
 fn transpose_into(a: &Array2<f32>, out: &mut Array2<f32>) {
     let (rows, cols) = a.dim();
+    debug_assert_eq!(out.dim(), (cols, rows));
     match (a.as_slice(), out.as_slice_mut()) {
         (Some(src), Some(dst)) if rows > 0 => {
             for (j, out_row) in dst.chunks_exact_mut(rows).enumerate() {

@@ -1,9 +1,10 @@
 //! Which vector kernels the engine may use. Every dispatcher asks here: AVX2 (with FMA) when
-//! the processor has it, unless the environment variable [`PORTABLE_ENV`] is set to anything
-//! but `0`, which forces the portable path everywhere — so the portable code is exercised (and
-//! checked against exact answers) on machines that would otherwise never run it. Both paths
-//! give the same bits; `tests/kernels.rs` compares them, and reports the comparison as skipped
-//! (ignored) where it cannot run.
+//! the processor has it, and AVX-512F builds of some kernels where it has that too, unless the
+//! environment variable [`PORTABLE_ENV`] is set to anything but `0`, which forces the portable
+//! path everywhere — so the portable code is exercised (and checked against exact answers) on
+//! machines that would otherwise never run it. Every path gives the same bits;
+//! `tests/kernels.rs` compares them (the AVX-512 builds where the processor has AVX-512), and
+//! reports a comparison as skipped (ignored) where it cannot run.
 
 use std::sync::OnceLock;
 
@@ -57,7 +58,7 @@ pub fn avx512() -> bool {
 /// The kernels in use, for reports (`bench`, test output).
 pub fn describe() -> &'static str {
     if avx512() {
-        "AVX2 + FMA, AVX-512 for small products"
+        "AVX2 + FMA, AVX-512 where it pays (small products, σ, softplus sums)"
     } else if avx2_fma() {
         "AVX2 + FMA"
     } else if portable_forced() {

@@ -2,9 +2,13 @@
 //! arithmetic.
 //!
 //! B (k × n) must be row-major with n a multiple of 16, at most [`MAX_COLUMNS`] columns and
-//! [`MAX_DEPTH`] rows; A may have any non-negative strides (a transposed view included). Blocks of 4 rows × 16 columns of C stay in eight
-//! AVX2 registers while k runs: two loads of B and four broadcasts of A feed eight fused
-//! multiply-adds. Other shapes, and machines without AVX2 and FMA, are left to GEMM.
+//! [`MAX_DEPTH`] rows; A may have any non-negative strides (a transposed view included), and
+//! any number of rows. With AVX2 and FMA, blocks of 4 rows × 16 columns of C stay in eight
+//! registers while k runs: two loads of B and four broadcasts of A feed eight fused
+//! multiply-adds. With AVX-512, a 16-column block of a row is one register and 8 rows run at
+//! once: half the instructions. Both accumulate each entry of C in the same order with the
+//! same fused operations, so they give the same bits. Other shapes, and machines without AVX2
+//! and FMA, are left to GEMM.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 

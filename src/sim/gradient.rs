@@ -4,7 +4,9 @@
 //! code, [`RbmTrainer::estimate_gradient`]), with each estimate's cosine similarity and norm
 //! ratio to the exact one, and their history over training.
 //!
-//! Computed while training at most every [`MIN_INTERVAL`], and no more often than keeps its cost
+//! Computed only while the panel is on screen ([`crate::sim::protocol::Command::WatchGradient`];
+//! otherwise the snapshot carries the last comparison as it was); while training at most every
+//! [`MIN_INTERVAL`], and no more often than keeps its cost
 //! within [`TRAINING_SHARE`] of the time (about every 3 s for the digits RBM), so watching it
 //! does not slow training; and once after any other change of the weights, with its own random numbers seeded from the session seed and the update count,
 //! so it never changes the training run. Display only: nothing here is saved, since it can be
@@ -113,6 +115,17 @@ impl GradientCompare {
         }
         self.view.runs = runs.runs.clone();
         Some(self.view.clone())
+    }
+
+    /// The last comparison as it was (nothing computed), with `runs` up to date; None for a
+    /// model that is no RBM.
+    pub fn last_view(&self, model: &Model, runs: &RuleRuns) -> Option<GradientView> {
+        let Model::Rbm(_) = model else {
+            return None;
+        };
+        let mut view = self.view.clone();
+        view.runs = runs.runs.clone();
+        Some(view)
     }
 
     fn compare(

@@ -162,7 +162,7 @@ impl Learner {
                 )?);
             }
             Model::Rbm(m) => {
-                self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 1, rng)?;
+                self.walk_rbm(&m.rbm, m.trainer.current_cd_k(), set, 1, rng)?;
                 if let Some(walk) = &self.rbm_walk {
                     m.chains
                         .visible
@@ -314,14 +314,24 @@ impl Learner {
     ) -> Result<(), EngineError> {
         let start = Instant::now();
         let width = set.width * set.height;
-        let data = match &self.training_data {
-            Some(d) if d.nrows() == set.patterns.len() && d.ncols() == width => Arc::clone(d),
+        let (data, starting) = match &self.training_data {
+            Some(d) if d.nrows() == set.patterns.len() && d.ncols() == width => {
+                (Arc::clone(d), false)
+            }
             _ => {
                 let d = Arc::new(matrix_from_patterns(&set.patterns)?);
                 self.training_data = Some(Arc::clone(&d));
-                d
+                (d, true)
             }
         };
+        if starting && self.saved.curve.last().map(|p| p[0]) != Some(self.saved.updates as f64) {
+            // The curve starts where training starts, at the model as it is; a new rule run
+            // shares that figure, and the budget counts it.
+            let measure_start = Instant::now();
+            let log_likelihood = self.record_rbm_point(&m.rbm, &data)?;
+            self.saved.rule_runs.prepare(m, &data, log_likelihood)?;
+            self.metrics.add_measuring(measure_start.elapsed());
+        }
         loop {
             if m.trainer.current_learning_rate() <= 0.0 {
                 self.training = false;
@@ -345,7 +355,7 @@ impl Learner {
         if !self.training && last != Some(self.saved.updates as f64) {
             self.record_rbm_point(&m.rbm, &data)?;
         }
-        self.walk_rbm(&m.rbm, m.trainer.config().cd_k, set, 2, rng)
+        self.walk_rbm(&m.rbm, m.trainer.current_cd_k(), set, 2, rng)
     }
 
     /// Measures the curve at the current update unless it already has a point there (when
@@ -356,17 +366,20 @@ impl Learner {
             return Ok(());
         }
         match model {
-            Model::Rbm(m) => self.record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?),
+            Model::Rbm(m) => self
+                .record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?)
+                .map(|_| ()),
             Model::Net(_) => Ok(()),
         }
     }
 
-    /// Adds the RBM's training (and held-out) values at the current update to the curves.
+    /// Adds the RBM's training (and held-out) values at the current update to the curves;
+    /// returns the training log-likelihood when the curve is exact.
     fn record_rbm_point(
         &mut self,
         rbm: &crate::engine::rbm::Rbm,
         data: &ndarray::Array2<f32>,
-    ) -> Result<(), EngineError> {
+    ) -> Result<Option<f64>, EngineError> {
         let valid = if self.saved.validation.is_empty() {
             None
         } else {
@@ -375,13 +388,14 @@ impl Learner {
         let (train, held_out) = rbm_metrics::curve_values(rbm, data, valid.as_ref())?;
         let x = self.saved.updates as f64;
         push_thinned(&mut self.saved.curve, [x, train]);
-        if rbm_metrics::exact_curve(rbm) {
+        let exact = rbm_metrics::exact_curve(rbm);
+        if exact {
             self.saved.rule_runs.record_point(rbm, train);
         }
         if let Some(v) = held_out {
             push_thinned(&mut self.saved.validation_curve, [x, v]);
         }
-        Ok(())
+        Ok(exact.then_some(train))
     }
 
     /// Sets the held-out patterns (empty: none) and starts their curve afresh. Only an RBM
@@ -425,7 +439,9 @@ impl Learner {
                 total / set.patterns.len().max(1) as f64
             }
             Model::Rbm(m) => {
-                return self.record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?);
+                return self
+                    .record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?)
+                    .map(|_| ());
             }
         };
         push_thinned(&mut self.saved.curve, [self.saved.updates as f64, value]);

@@ -113,8 +113,10 @@ impl RuleRuns {
         };
         let tracked = m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS;
         if tracked {
-            self.begin_update(m, data)?;
+            self.begin_update(m, data, None)?;
         }
+        // The app never shows an epoch's own reconstruction error: leave it out.
+        m.trainer.measure_reconstruction(false);
         m.trainer.train_epoch_by(&mut m.rbm, data, rng, rule)?;
         if tracked && let Some(run) = self.runs.last_mut() {
             run.updates += 1;
@@ -136,15 +138,39 @@ impl RuleRuns {
         }
     }
 
-    /// Keeps the start and opens a new run when the rule or k changed.
-    fn begin_update(&mut self, m: &RbmModel, data: &Array2<f32>) -> Result<(), EngineError> {
+    /// What the next epoch would do first (keep the start, open a new run if the rule or k
+    /// changed), with `log_likelihood`, the exact mean log-likelihood of `data` under the
+    /// current weights, if the caller has just measured it (so it is not computed twice).
+    pub fn prepare(
+        &mut self,
+        m: &RbmModel,
+        data: &Array2<f32>,
+        log_likelihood: Option<f64>,
+    ) -> Result<(), EngineError> {
+        if m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS {
+            self.begin_update(m, data, log_likelihood)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the start and opens a new run when the rule or k changed (its first point is
+    /// `known`, the log-likelihood of the current weights, or measured here).
+    fn begin_update(
+        &mut self,
+        m: &RbmModel,
+        data: &Array2<f32>,
+        known: Option<f64>,
+    ) -> Result<(), EngineError> {
         let label = self.rule(m.trainer.config()).label(m.trainer.config().cd_k);
         if self.start.is_none() {
             self.start = Some(m.rbm.clone());
         }
         let same = self.open && self.runs.last().is_some_and(|r| r.label == label);
         if !same {
-            let ll = rbm_exact::mean_log_likelihood(&m.rbm, data.view())?;
+            let ll = match known {
+                Some(ll) => ll,
+                None => rbm_exact::mean_log_likelihood(&m.rbm, data.view())?,
+            };
             if self.runs.len() >= MAX_RUNS {
                 self.runs.remove(0);
             }

@@ -15,15 +15,27 @@ const HEATMAP_SIDE: f32 = 150.0;
 /// Height of the panel's plots.
 const PLOT_HEIGHT: f32 = 170.0;
 
+/// How long a sent watch may go unseen in the snapshots before it is sent again (the
+/// simulation rebuilt from a backup after a fault may have forgotten it).
+const WATCH_RESEND: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Asks the simulation to compute the panel's comparison exactly while `wanted` (the Learning
-/// view is on screen): sends [`Command::WatchGradient`] when the snapshot says otherwise, once
-/// per change (and again if the simulation was replaced and forgot).
-pub fn keep_watch(snap: &Snapshot, wanted: bool, sent: &mut Option<bool>, out: &mut Vec<Command>) {
+/// view or the lesson about it is on screen): sends [`Command::WatchGradient`] when the
+/// snapshot says otherwise, and again if the snapshots still disagree after [`WATCH_RESEND`].
+pub fn keep_watch(
+    snap: &Snapshot,
+    wanted: bool,
+    sent: &mut Option<(bool, std::time::Instant)>,
+    out: &mut Vec<Command>,
+) {
     if snap.gradient_watched == wanted {
         *sent = None;
-    } else if *sent != Some(wanted) {
+        return;
+    }
+    let waiting = sent.is_some_and(|(w, at)| w == wanted && at.elapsed() < WATCH_RESEND);
+    if !waiting {
         out.push(Command::WatchGradient(wanted));
-        *sent = Some(wanted);
+        *sent = Some((wanted, std::time::Instant::now()));
     }
 }
 
@@ -235,5 +247,37 @@ fn series_of(label: &str) -> usize {
         2
     } else {
         3
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_watch_is_sent_once_and_again_only_if_it_goes_unseen() {
+        let mut snap = Snapshot::default();
+        let (mut sent, mut out) = (None, Vec::new());
+        let watches = |out: &[Command]| {
+            out.iter()
+                .map(|c| match c {
+                    Command::WatchGradient(on) => Some(*on),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        keep_watch(&snap, true, &mut sent, &mut out);
+        keep_watch(&snap, true, &mut sent, &mut out);
+        assert_eq!(watches(&out), [Some(true)], "once while it travels");
+        // Unseen for longer than the resend time: sent again.
+        sent = sent.map(|(w, at)| (w, at - WATCH_RESEND));
+        keep_watch(&snap, true, &mut sent, &mut out);
+        assert_eq!(out.len(), 2);
+        // Seen: nothing more, and leaving the view sends the opposite at once.
+        snap.gradient_watched = true;
+        keep_watch(&snap, true, &mut sent, &mut out);
+        assert_eq!((out.len(), sent.is_none()), (2, true));
+        keep_watch(&snap, false, &mut sent, &mut out);
+        assert_eq!(watches(&out), [Some(true), Some(true), Some(false)]);
     }
 }

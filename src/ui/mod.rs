@@ -158,8 +158,8 @@ pub struct UiState {
     pub presentation: presentation::Presentation,
     /// A recording in progress (the Record button).
     pub recording: Option<recorder::Recorder>,
-    /// The Gradient panel's watch last asked for and not yet seen in a snapshot.
-    pub gradient_watch_sent: Option<bool>,
+    /// The Gradient panel's watch last asked for, and when, until a snapshot shows it.
+    pub gradient_watch_sent: Option<(bool, Instant)>,
 }
 
 impl Default for UiState {
@@ -685,7 +685,7 @@ impl eframe::App for BoltzVizApp {
         }
         gradient_panel::keep_watch(
             snapshot,
-            state.view == View::Learning,
+            state.view == View::Learning || (lessons.open && lessons.index() == 7),
             &mut state.gradient_watch_sent,
             pending,
         );

@@ -16,9 +16,6 @@ use crate::sim::rbm_rules::{MAX_RULE_EPOCH, RbmRule};
 const DEFAULT_SWITCH_EPOCH: usize = 5;
 /// The epoch offered when the linear fall of the rate is turned on.
 const DEFAULT_END_EPOCH: usize = 200;
-/// The epoch offered when the switch of k is turned on (90 % of the offered 200-epoch run, as
-/// `boltzviz train` does).
-const DEFAULT_K_SWITCH_EPOCH: usize = 180;
 /// The sparsity target and cost offered when sparsity is turned on (the guide's 0.1 and a
 /// small cost).
 const DEFAULT_SPARSITY: Sparsity = Sparsity {
@@ -92,10 +89,17 @@ pub fn rbm_rules_ui(
     out.extend(rules.into_iter().map(Command::SetRbmRule));
     let l = &snap.learning;
     if let (Some((eta, mu)), Some(k_now)) = (l.current_rates, l.current_cd_k) {
+        let steps = if snap.settings.rbm_rule == crate::sim::rule_runs::TrainingRule::Exact {
+            String::new()
+        } else {
+            format!(
+                ", {k_now} Gibbs step{} a batch",
+                if k_now == 1 { "" } else { "s" }
+            )
+        };
         ui.label(format!(
-            "Epoch {}: rate now {eta:.4}, momentum now {mu:.2}, {k_now} Gibbs step{} a batch",
-            l.epoch,
-            if k_now == 1 { "" } else { "s" }
+            "Epoch {}: rate now {eta:.4}, momentum now {mu:.2}{steps}",
+            l.epoch
         ));
     }
 }
@@ -168,7 +172,15 @@ impl F32Rule {
 }
 
 fn k_switch_ui(ui: &mut egui::Ui, config: &RbmTrainConfig, send: &mut impl FnMut(RbmRule)) {
-    if let Some(epoch) = K_SWITCH.ui(ui, config.cd_k_switch_epoch) {
+    // Offered when turned on: 90 % of the way to where the rate falls to 0, as `boltzviz
+    // train` does, or of the 200 epochs offered for that fall.
+    let end = config.anneal_to_epoch.unwrap_or(DEFAULT_END_EPOCH);
+    let switch = OptionalEpoch {
+        offered: (crate::engine::rbm_train::DEFAULT_CD_K_SWITCH_SHARE * end as f64).round()
+            as usize,
+        ..K_SWITCH
+    };
+    if let Some(epoch) = switch.ui(ui, config.cd_k_switch_epoch) {
         send(RbmRule::CdKSwitch(epoch));
     }
     if config.cd_k_switch_epoch.is_some() {
@@ -216,7 +228,7 @@ const MOMENTUM_SWITCH: OptionalEpoch = OptionalEpoch {
 const K_SWITCH: OptionalEpoch = OptionalEpoch {
     checkbox: "then k' Gibbs steps from epoch",
     drag: "Switch epoch of k",
-    offered: DEFAULT_K_SWITCH_EPOCH,
+    offered: DEFAULT_END_EPOCH,
     first: 0,
     tip: K_SWITCH_TIP,
 };
