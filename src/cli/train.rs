@@ -28,20 +28,21 @@ pub const DEFAULT_EVAL_EVERY: usize = 500;
 /// The RBM's learning rate unless `--lr` says otherwise.
 ///
 /// The RBM defaults (η 0.2, δ 0.02 and a linear fall to 0 at the last epoch, momentum 0.5 →
-/// 0.9 from epoch 5, weight decay 10⁻³, CD-1 and CD-3 for the last 10 % of the epochs, no
+/// 0.9 from epoch 5, weight decay 10⁻³, CD-1 and CD-3 for the last 5 % of the epochs, no
 /// sparsity) were chosen by the exact held-out log-likelihood of the 64×16 digits RBM, 200
 /// epochs, batch 20, trained on 1200 of the shipped digits and tested on the other 300 (five
-/// splits of `engine::patterns::split`, four training seeds each): −18.01 nats on average,
-/// and −18.04 on five other splits with four other seeds, which played no part in the choice.
+/// splits of `engine::patterns::split`, four training seeds each): −18.04 nats on average,
+/// and −18.06 on five other splits with four other seeds, which played no part in the choice.
 /// Taking one rule away (same 20 runs; two settings measured on the same runs differ by about
-/// ±0.03 from noise alone): CD-1 throughout −18.07 (−18.09 on the other runs; CD-3 from epoch
-/// 150 gives −18.00 and CD-5 from 150 −17.97, but they cost 25–50 % more time than the 8 % of
-/// CD-3 for the last 20 epochs); no linear fall (η/(1+δe) alone) −18.62, no schedule at all
-/// −20.26, no momentum −18.33, momentum 0.5 throughout −18.20, no weight decay −18.20, δ = 0
-/// −17.99 (within the noise); a sparsity target 0.1 (cost 0.01) −18.02 (within the noise).
-/// Changing one value a little (η 0.15–0.3, λ 5·10⁻⁴–2·10⁻³, μ' 0.85–0.95, switch at epoch
-/// 2–20) moves the figure by at most 0.1 and by ±0.03 near the defaults: a flat optimum. The
-/// previous defaults (η 0.05, momentum 0.5, decay 10⁻⁴, no schedule, CD-1) give −18.50.
+/// ±0.03 from noise alone): CD-1 throughout −18.07 (−18.09 on the other runs; CD-3 for the
+/// last 10 % gives −18.01, from epoch 150 −18.00, CD-5 from 150 −17.97, but they cost 8 %,
+/// 25 % and 50 % more time against 4 % for the last 10 epochs, and `train`'s speed is a
+/// target too); no linear fall (η/(1+δe) alone) −18.57, no schedule at all −20.41, no momentum
+/// −18.34, momentum 0.5 throughout −18.21, no weight decay −18.25, δ = 0 −18.00 (within the
+/// noise); a sparsity target 0.1 (cost 0.01) −18.04 (no gain). Changing one value a little
+/// (η 0.15–0.3, λ 5·10⁻⁴–2·10⁻³, μ' 0.85–0.95, switch at epoch 2–20) moves the figure by at
+/// most 0.1 and by ±0.03 near the defaults: a flat optimum. The previous defaults (η 0.05,
+/// momentum 0.5, decay 10⁻⁴, no schedule, CD-1) give −18.50.
 pub const DEFAULT_RBM_LR: f64 = 0.2;
 /// The Boltzmann machine's learning rate unless `--lr` says otherwise.
 pub const DEFAULT_BM_LR: f64 = 0.05;
@@ -177,7 +178,7 @@ pub struct TrainArgs {
     /// Gibbs steps k' from epoch --cd-k-switch on (rbm) [default: 3, or --cd-k if larger].
     #[arg(long = "final-cd-k")]
     pub final_cd_k: Option<usize>,
-    /// The epoch from which --final-cd-k replaces --cd-k (rbm) [default: 90 % of --epochs].
+    /// The epoch from which --final-cd-k replaces --cd-k (rbm) [default: 95 % of --epochs].
     #[arg(long = "cd-k-switch")]
     pub cd_k_switch: Option<usize>,
     /// Persistent chains (PCD) instead of restarting at the data.

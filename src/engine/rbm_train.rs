@@ -97,7 +97,7 @@ fn default_final_momentum() -> f32 {
 pub const DEFAULT_FINAL_CD_K: usize = 3;
 /// The share of a run's epochs after which k' is offered to take over (`train`'s default
 /// `--cd-k-switch`, and the app's when the switch is turned on).
-pub const DEFAULT_CD_K_SWITCH_SHARE: f64 = 0.9;
+pub const DEFAULT_CD_K_SWITCH_SHARE: f64 = 0.95;
 
 fn default_final_cd_k() -> usize {
     DEFAULT_FINAL_CD_K
