@@ -675,6 +675,9 @@ fn column_mean_difference(
     if out.len() != n {
         *out = Array1::zeros(n);
     }
+    if n == 0 {
+        return;
+    }
     out.fill(0.0);
     let Some(sums) = out.as_slice_mut() else {
         return;
