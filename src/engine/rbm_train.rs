@@ -748,9 +748,11 @@ fn transpose_into(a: &Array2<f32>, out: &mut Array2<f32>) {
     debug_assert_eq!(out.dim(), (cols, rows));
     match (a.as_slice(), out.as_slice_mut()) {
         (Some(src), Some(dst)) if rows > 0 => {
-            for (j, out_row) in dst.chunks_exact_mut(rows).enumerate() {
-                for (d, &x) in out_row.iter_mut().zip(src[j..].iter().step_by(cols)) {
-                    *d = x;
+            if !small_gemm::transpose(src, rows, cols, dst) {
+                for (j, out_row) in dst.chunks_exact_mut(rows).enumerate() {
+                    for (d, &x) in out_row.iter_mut().zip(src[j..].iter().step_by(cols)) {
+                        *d = x;
+                    }
                 }
             }
         }

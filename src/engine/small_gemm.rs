@@ -250,6 +250,84 @@ mod avx512 {
     }
 }
 
+/// `dst ← srcᵀ` for a row-major `rows × cols` source whose sides are multiples of 8, in 8 × 8
+/// tiles transposed in AVX registers (a copy: exact); returns false (leaving `dst` alone) for
+/// other shapes or machines without AVX2.
+pub(crate) fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) -> bool {
+    let fits = rows.is_multiple_of(8)
+        && cols.is_multiple_of(8)
+        && rows > 0
+        && cols > 0
+        && src.len() == rows * cols
+        && dst.len() == rows * cols;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if fits && super::simd::avx2() {
+            // SAFETY: AVX2 checked; the lengths and the multiples of 8 were checked above.
+            unsafe { tiles::transpose(src, rows, cols, dst) };
+            return true;
+        }
+    }
+    let _ = (fits, src, dst);
+    false
+}
+
+#[cfg(target_arch = "x86_64")]
+mod tiles {
+    use std::arch::x86_64::{
+        _mm256_loadu_ps, _mm256_permute2f128_ps, _mm256_shuffle_ps, _mm256_storeu_ps,
+        _mm256_unpackhi_ps, _mm256_unpacklo_ps,
+    };
+
+    /// # Safety
+    /// AVX2 must be present; `src` and `dst` hold `rows × cols` values, both multiples of 8.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn transpose(src: &[f32], rows: usize, cols: usize, dst: &mut [f32]) {
+        assert!(src.len() == rows * cols && dst.len() == rows * cols);
+        assert!(rows.is_multiple_of(8) && cols.is_multiple_of(8));
+        for bi in (0..rows).step_by(8) {
+            for bj in (0..cols).step_by(8) {
+                // SAFETY: rows bi..bi + 8 and columns bj..bj + 8 are inside src (asserted), and
+                // rows bj..bj + 8, columns bi..bi + 8 inside dst.
+                unsafe {
+                    let r = |q: usize| _mm256_loadu_ps(src.as_ptr().add((bi + q) * cols + bj));
+                    let (r0, r1, r2, r3) = (r(0), r(1), r(2), r(3));
+                    let (r4, r5, r6, r7) = (r(4), r(5), r(6), r(7));
+                    let t0 = _mm256_unpacklo_ps(r0, r1);
+                    let t1 = _mm256_unpackhi_ps(r0, r1);
+                    let t2 = _mm256_unpacklo_ps(r2, r3);
+                    let t3 = _mm256_unpackhi_ps(r2, r3);
+                    let t4 = _mm256_unpacklo_ps(r4, r5);
+                    let t5 = _mm256_unpackhi_ps(r4, r5);
+                    let t6 = _mm256_unpacklo_ps(r6, r7);
+                    let t7 = _mm256_unpackhi_ps(r6, r7);
+                    let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+                    let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+                    let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+                    let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+                    let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+                    let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+                    let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+                    let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+                    let out = [
+                        _mm256_permute2f128_ps::<0x20>(u0, u4),
+                        _mm256_permute2f128_ps::<0x20>(u1, u5),
+                        _mm256_permute2f128_ps::<0x20>(u2, u6),
+                        _mm256_permute2f128_ps::<0x20>(u3, u7),
+                        _mm256_permute2f128_ps::<0x31>(u0, u4),
+                        _mm256_permute2f128_ps::<0x31>(u1, u5),
+                        _mm256_permute2f128_ps::<0x31>(u2, u6),
+                        _mm256_permute2f128_ps::<0x31>(u3, u7),
+                    ];
+                    for (p, v) in out.into_iter().enumerate() {
+                        _mm256_storeu_ps(dst.as_mut_ptr().add((bj + p) * rows + bi), v);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The vector kernel against the plain triple loop on small-integer entries (every product
 /// and sum exact in f32, so the two must match exactly whatever the order), for plain and
 /// transposed A (see [`super::simd::kernel_comparisons`]).
@@ -297,6 +375,20 @@ pub(crate) fn compare_kernel() -> Option<Result<(), String>> {
             return Some(Err(format!(
                 "transposed A, {m}×{k}×{n}: the kernel differs"
             )));
+        }
+    }
+    for (rows, cols) in [(8, 8), (64, 16), (16, 64), (24, 40)] {
+        let src: Vec<f32> = (0..rows * cols).map(|i| i as f32 * 0.5 - 7.0).collect();
+        let mut dst = vec![0f32; rows * cols];
+        if !transpose(&src, rows, cols, &mut dst) {
+            return Some(Err(format!("{rows}×{cols}: the tiled transpose declined")));
+        }
+        let expected: Vec<f32> = (0..cols)
+            .flat_map(|j| (0..rows).map(move |i| (i, j)))
+            .map(|(i, j)| src[i * cols + j])
+            .collect();
+        if dst != expected {
+            return Some(Err(format!("{rows}×{cols}: the tiled transpose differs")));
         }
     }
     Some(Ok(()))
