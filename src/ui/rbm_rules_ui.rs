@@ -176,9 +176,12 @@ fn k_switch_ui(ui: &mut egui::Ui, config: &RbmTrainConfig, send: &mut impl FnMut
     // train` does, or of the 200 epochs offered for that fall.
     let end = config.anneal_to_epoch.unwrap_or(DEFAULT_END_EPOCH);
     let switch = OptionalEpoch {
+        checkbox: "then k' Gibbs steps from epoch",
+        drag: "Switch epoch of k",
         offered: (crate::engine::rbm_train::DEFAULT_CD_K_SWITCH_SHARE * end as f64).round()
             as usize,
-        ..K_SWITCH
+        first: 0,
+        tip: K_SWITCH_TIP,
     };
     if let Some(epoch) = switch.ui(ui, config.cd_k_switch_epoch) {
         send(RbmRule::CdKSwitch(epoch));
@@ -222,15 +225,6 @@ const MOMENTUM_SWITCH: OptionalEpoch = OptionalEpoch {
     offered: DEFAULT_SWITCH_EPOCH,
     first: 0,
     tip: SWITCH_TIP,
-};
-
-/// The switch of k's checkbox and epoch.
-const K_SWITCH: OptionalEpoch = OptionalEpoch {
-    checkbox: "then k' Gibbs steps from epoch",
-    drag: "Switch epoch of k",
-    offered: DEFAULT_END_EPOCH,
-    first: 0,
-    tip: K_SWITCH_TIP,
 };
 
 /// The linear fall's checkbox and end epoch.
