@@ -58,31 +58,29 @@ impl Progress {
         } else {
             0.0
         };
-        let mut err = std::io::stderr().lock();
-        if self.terminal {
+        // The line is composed first and written in one call (stderr is unbuffered: piece by
+        // piece it would be a system call for every field).
+        let line = if self.terminal {
             const WIDTH: usize = 30;
             let filled = (fraction * WIDTH as f64).round() as usize;
-            let _ = write!(
-                err,
-                "\r{} [{}{}] {:>3.0}% {done}/{} {note} (ETA {eta:.0} s)   ",
+            let end = if finished { "\n" } else { "" };
+            format!(
+                "\r{} [{}{}] {:>3.0}% {done}/{} {note} (ETA {eta:.0} s)   {end}",
                 self.label,
                 "#".repeat(filled),
                 " ".repeat(WIDTH - filled),
                 fraction * 100.0,
                 self.total
-            );
-            if done >= self.total {
-                let _ = writeln!(err);
-            }
+            )
         } else {
             self.last_tenth = tenth;
-            let _ = writeln!(
-                err,
-                "{}: {:.1}% ({done}/{}) {note} (ETA {eta:.0} s)",
+            format!(
+                "{}: {:.1}% ({done}/{}) {note} (ETA {eta:.0} s)\n",
                 self.label,
                 fraction * 100.0,
                 self.total
-            );
-        }
+            )
+        };
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 }

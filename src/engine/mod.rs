@@ -31,6 +31,7 @@ pub mod spins;
 pub mod tempering;
 pub mod tv_floor;
 pub mod two_modes;
+pub mod wide_rng;
 
 pub use anneal::Schedule;
 pub use boltzmann::{BoltzmannMachine, Chain, UpdateOrder};

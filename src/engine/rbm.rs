@@ -11,6 +11,7 @@ use super::error::{EngineError, check_len, check_parameters};
 use super::math::{sigmoid_f32, softplus};
 use super::rng::SimRng;
 use super::small_gemm;
+use super::wide_rng::WideRng;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
@@ -344,6 +345,20 @@ pub fn sample_bernoulli(mut p: ArrayViewMut2<f32>, rng: &mut SimRng) {
     match p.as_slice_memory_order_mut() {
         Some(flat) => flat.chunks_mut(64).for_each(&mut draw),
         None => p.iter_mut().for_each(|pi| draw(std::slice::from_mut(pi))),
+    }
+}
+
+/// [`sample_bernoulli`] with the draws from [`WideRng`]'s side-by-side generators (the
+/// training loop's sampler: many draws a batch).
+pub fn sample_bernoulli_wide(mut p: ArrayViewMut2<f32>, rng: &mut WideRng) {
+    if let Some(flat) = p.as_slice_memory_order_mut() {
+        rng.sample_bernoulli(flat);
+        return;
+    }
+    for mut row in p.rows_mut() {
+        let mut drawn = row.to_vec();
+        rng.sample_bernoulli(&mut drawn);
+        row.iter_mut().zip(drawn).for_each(|(x, d)| *x = d);
     }
 }
 

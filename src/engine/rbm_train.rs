@@ -15,8 +15,9 @@
 //! logistic unit's total input).
 
 use super::error::EngineError;
-use super::rbm::{Rbm, sample_bernoulli};
+use super::rbm::{Rbm, sample_bernoulli, sample_bernoulli_wide};
 use super::rng::SimRng;
+use super::wide_rng::WideRng;
 use super::small_gemm;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, s};
@@ -416,6 +417,8 @@ impl RbmTrainer {
         self.work = work;
         let mut order: Vec<usize> = (0..data.nrows()).collect();
         rng.shuffle(&mut order);
+        // The epoch's Bernoulli draws come from generators stepped side by side, seeded here.
+        let mut draws = WideRng::split_from(rng);
         let bs = self.config.batch_size.min(data.nrows());
         let mut batch = Array2::<f32>::zeros((bs, data.ncols()));
         let lr = self.current_learning_rate();
@@ -427,7 +430,14 @@ impl RbmTrainer {
             for (mut dst, &src) in view.rows_mut().into_iter().zip(chunk) {
                 dst.assign(&data.row(src));
             }
-            let step = self.step(rbm, batch.slice(s![..chunk.len(), ..]), lr, mu, rng, rule);
+            let step = self.step(
+                rbm,
+                batch.slice(s![..chunk.len(), ..]),
+                lr,
+                mu,
+                &mut draws,
+                rule,
+            );
             match step {
                 Ok(e) => err += e * chunk.len() as f64,
                 Err(e) => {
@@ -464,7 +474,7 @@ impl RbmTrainer {
         v0: ArrayView2<f32>,
         lr: f32,
         mu: f32,
-        rng: &mut SimRng,
+        rng: &mut WideRng,
         rule: GradientRule,
     ) -> Result<f64, EngineError> {
         let recon = match rule {
@@ -503,7 +513,7 @@ impl RbmTrainer {
         if batch.nrows() == 0 {
             return Err(EngineError::EmptyData);
         }
-        self.sampled_gradient(rbm, batch, rng);
+        self.sampled_gradient(rbm, batch, &mut WideRng::split_from(rng));
         let w = &self.work;
         Ok(super::rbm_gradient::RbmGradient {
             w: w.grad_w.clone(),
@@ -519,7 +529,7 @@ impl RbmTrainer {
         &mut self,
         rbm: &Rbm,
         v0: ArrayView2<f32>,
-        rng: &mut SimRng,
+        rng: &mut WideRng,
     ) -> Result<f64, EngineError> {
         let model = super::rbm_gradient::model_moments(
             rbm,
@@ -534,7 +544,7 @@ impl RbmTrainer {
         w.grad_b = v0.sum_axis(ndarray::Axis(0)) * inv_b - &model.b;
         w.grad_c = w.h0.sum_axis(ndarray::Axis(0)) * inv_b - &model.c;
         w.h.assign(&w.h0);
-        sample_bernoulli(w.h.view_mut(), rng);
+        sample_bernoulli_wide(w.h.view_mut(), rng);
         if w.skip_reconstruction {
             return Ok(f64::NAN);
         }
@@ -554,7 +564,7 @@ impl RbmTrainer {
 
     /// CD-k / PCD-k on one batch into the gradient buffers (no sparsity, no update); returns
     /// the reconstruction error.
-    fn sampled_gradient(&mut self, rbm: &Rbm, v0: ArrayView2<f32>, rng: &mut SimRng) -> f64 {
+    fn sampled_gradient(&mut self, rbm: &Rbm, v0: ArrayView2<f32>, rng: &mut WideRng) -> f64 {
         let b = v0.nrows();
         let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
         let k = self.current_cd_k();
@@ -573,12 +583,12 @@ impl RbmTrainer {
         }
         let mut recon = 0.0;
         for step in 0..k {
-            sample_bernoulli(w.h.view_mut(), rng);
+            sample_bernoulli_wide(w.h.view_mut(), rng);
             visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.vk);
             if step == 0 && !start_from_chains && !w.skip_reconstruction {
                 recon = squared_error(v0, w.vk.view());
             }
-            sample_bernoulli(w.vk.view_mut(), rng);
+            sample_bernoulli_wide(w.vk.view_mut(), rng);
             rbm.hidden_probs(w.vk.view(), &mut w.hk, 1.0);
             if step + 1 < k {
                 w.h.assign(&w.hk);
@@ -587,7 +597,7 @@ impl RbmTrainer {
         if start_from_chains {
             // Reconstruction error is still measured from the data.
             w.h.assign(&w.h0);
-            sample_bernoulli(w.h.view_mut(), rng);
+            sample_bernoulli_wide(w.h.view_mut(), rng);
             if !w.skip_reconstruction {
                 resize(&mut w.probs, b, nv);
                 visible_probs(rbm, w.w_t.as_ref(), w.h.view(), &mut w.probs);

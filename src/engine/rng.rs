@@ -42,6 +42,11 @@ impl SimRng {
         Ok(())
     }
 
+    /// The four state words (to seed generators stepped side by side from this one's stream).
+    pub(crate) fn state(&self) -> [u64; 4] {
+        self.state
+    }
+
     /// The next 64 random bits.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {

@@ -97,5 +97,9 @@ pub fn kernel_comparisons() -> Vec<(&'static str, KernelComparison)> {
             "softplus row sums: vector and portable agree bit for bit",
             super::rbm_exact::compare_softplus_kernels,
         ),
+        (
+            "Bernoulli draws from eight generators: vector and portable agree bit for bit",
+            super::wide_rng::compare_kernels,
+        ),
     ]
 }
