@@ -17,8 +17,8 @@
 use super::error::EngineError;
 use super::rbm::{Rbm, sample_bernoulli, sample_bernoulli_wide};
 use super::rng::SimRng;
-use super::wide_rng::WideRng;
 use super::small_gemm;
+use super::wide_rng::WideRng;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, s};
 use serde::{Deserialize, Serialize};
@@ -392,7 +392,57 @@ impl RbmTrainer {
 
     /// One pass over `data` in a random order of mini-batches, each update's model term from
     /// `rule` (momentum, decay, schedules and sparsity apply alike).
+    ///
+    /// Built for AVX-512 and AVX2 as well, where the processor has them, so the short loops of
+    /// a mini-batch (bias gradients, momentum steps, copies) run in the wide registers; every
+    /// element is computed by the same operations in the same order, so the bits are the same.
     pub fn train_epoch_by(
+        &mut self,
+        rbm: &mut Rbm,
+        data: &Array2<f32>,
+        rng: &mut SimRng,
+        rule: GradientRule,
+    ) -> Result<EpochStats, EngineError> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if super::simd::avx512() {
+                // SAFETY: the processor supports the feature the function was compiled for.
+                return unsafe { self.train_epoch_avx512(rbm, data, rng, rule) };
+            }
+            if super::simd::avx2() {
+                // SAFETY: the processor supports the feature the function was compiled for.
+                return unsafe { self.train_epoch_avx2(rbm, data, rng, rule) };
+            }
+        }
+        self.train_epoch_kernel(rbm, data, rng, rule)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn train_epoch_avx512(
+        &mut self,
+        rbm: &mut Rbm,
+        data: &Array2<f32>,
+        rng: &mut SimRng,
+        rule: GradientRule,
+    ) -> Result<EpochStats, EngineError> {
+        self.train_epoch_kernel(rbm, data, rng, rule)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn train_epoch_avx2(
+        &mut self,
+        rbm: &mut Rbm,
+        data: &Array2<f32>,
+        rng: &mut SimRng,
+        rule: GradientRule,
+    ) -> Result<EpochStats, EngineError> {
+        self.train_epoch_kernel(rbm, data, rng, rule)
+    }
+
+    #[inline(always)]
+    fn train_epoch_kernel(
         &mut self,
         rbm: &mut Rbm,
         data: &Array2<f32>,
@@ -428,7 +478,10 @@ impl RbmTrainer {
         for chunk in order.chunks(bs) {
             let mut view = batch.slice_mut(s![..chunk.len(), ..]);
             for (mut dst, &src) in view.rows_mut().into_iter().zip(chunk) {
-                dst.assign(&data.row(src));
+                match (dst.as_slice_mut(), data.row(src).to_slice()) {
+                    (Some(d), Some(s)) => d.copy_from_slice(s),
+                    _ => dst.assign(&data.row(src)),
+                }
             }
             let step = self.step(
                 rbm,
@@ -468,6 +521,7 @@ impl RbmTrainer {
     /// One update on one batch by `rule`; returns its reconstruction error.
     ///
     /// Works in buffers kept between calls: no allocation once the first batch has run.
+    #[inline(always)]
     fn step(
         &mut self,
         rbm: &mut Rbm,
@@ -553,6 +607,7 @@ impl RbmTrainer {
     }
 
     /// W, b, c moved by `Δ ← μΔ + η(∇ − λW)` from the gradient buffers.
+    #[inline(always)]
     fn apply_gradient(&mut self, rbm: &mut Rbm, lr: f32, mu: f32) {
         let w = &self.work;
         let decay = self.config.weight_decay;
@@ -564,6 +619,7 @@ impl RbmTrainer {
 
     /// CD-k / PCD-k on one batch into the gradient buffers (no sparsity, no update); returns
     /// the reconstruction error.
+    #[inline(always)]
     fn sampled_gradient(&mut self, rbm: &Rbm, v0: ArrayView2<f32>, rng: &mut WideRng) -> f64 {
         let b = v0.nrows();
         let (nv, nh) = (rbm.n_visible(), rbm.n_hidden());
@@ -675,6 +731,7 @@ pub fn add_sparsity_gradient(
 }
 
 /// `out[j] = scale · Σ_rows (a[r][j] − b[r][j])`, reusing `out`.
+#[inline(always)]
 fn column_mean_difference(
     a: ArrayView2<f32>,
     b: ArrayView2<f32>,
@@ -714,6 +771,7 @@ fn column_mean_difference(
 /// One momentum step on a parameter array: `Δ ← μΔ + η(∇ − λθ)` (weights, `decay` λ) or
 /// `Δ ← μΔ + η∇` (biases, no decay), then `θ ← θ + Δ`, element by element in one pass: the
 /// same arithmetic, in the same order, as two whole-array passes.
+#[inline(always)]
 fn momentum_step<D: ndarray::Dimension>(
     velocity: &mut ndarray::Array<f32, D>,
     param: &mut ndarray::Array<f32, D>,

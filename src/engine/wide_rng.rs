@@ -42,7 +42,10 @@ impl WideRng {
         let [s0, s1, s2, s3] = &mut self.state;
         let mut out = [0u64; LANES];
         for l in 0..LANES {
-            out[l] = s0[l].wrapping_add(s3[l]).rotate_left(23).wrapping_add(s0[l]);
+            out[l] = s0[l]
+                .wrapping_add(s3[l])
+                .rotate_left(23)
+                .wrapping_add(s0[l]);
             let t = s1[l] << 17;
             s2[l] ^= s0[l];
             s3[l] ^= s1[l];
@@ -181,17 +184,27 @@ mod tests {
         // √(n p (1 − p)); 5 of them bound a fluke at about 1 in 1.7 million per check.
         let levels = [0.0f32, 0.01, 0.3, 0.5, 0.77, 0.999, 1.0];
         let n = 200_000;
-        let mut probs: Vec<f32> = (0..n * levels.len()).map(|i| levels[i % levels.len()]).collect();
+        let mut probs: Vec<f32> = (0..n * levels.len())
+            .map(|i| levels[i % levels.len()])
+            .collect();
         let mut rng = WideRng::split_from(&mut SimRng::seed_from_u64(9));
         // Uneven pieces: short last blocks must not bias anything.
         let (a, rest) = probs.split_at_mut(333);
         rng.sample_bernoulli(a);
         rng.sample_bernoulli(rest);
         for (k, &p) in levels.iter().enumerate() {
-            let ones: f64 = probs.iter().skip(k).step_by(levels.len()).map(|&x| f64::from(x)).sum();
+            let ones: f64 = probs
+                .iter()
+                .skip(k)
+                .step_by(levels.len())
+                .map(|&x| f64::from(x))
+                .sum();
             let p = f64::from(p);
             let sd = (n as f64 * p * (1.0 - p)).sqrt();
-            assert!((ones - n as f64 * p).abs() <= 5.0 * sd, "p = {p}: {ones} ones of {n}");
+            assert!(
+                (ones - n as f64 * p).abs() <= 5.0 * sd,
+                "p = {p}: {ones} ones of {n}"
+            );
         }
         assert!(probs.iter().all(|&x| x == 0.0 || x == 1.0));
     }
