@@ -690,6 +690,68 @@ impl RbmTrainer {
     }
 }
 
+/// A few training epochs through the AVX2 (and AVX-512) builds of [`RbmTrainer::train_epoch_by`]
+/// and the portable one, compared bit for bit (see [`super::simd::kernel_comparisons`]).
+pub(crate) fn compare_epoch_builds() -> Option<Result<(), String>> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if !super::simd::avx2() {
+            return None;
+        }
+        let mut rng = SimRng::seed_from_u64(8);
+        // 64 × 16 (the small kernels) and 24 × 5 (GEMM): 0/1 data of 70 rows, batches of 20.
+        for (nv, nh) in [(64, 16), (24, 5)] {
+            let data = Array2::from_shape_simple_fn((70, nv), || (rng.next_u64() >> 63) as f32);
+            let Ok(start) = Rbm::random(nv, nh, 0.1, &mut rng) else {
+                return Some(Err("an RBM for the comparison".into()));
+            };
+            let config = RbmTrainConfig {
+                batch_size: 20,
+                sparsity: Some(Sparsity {
+                    target: 0.1,
+                    cost: 0.01,
+                }),
+                ..RbmTrainConfig::default()
+            };
+            let run = |build: usize| -> Result<Rbm, String> {
+                let mut rbm = start.clone();
+                let mut trainer =
+                    RbmTrainer::new(&rbm, config.clone()).map_err(|e| e.to_string())?;
+                let mut rng = SimRng::seed_from_u64(3);
+                for _ in 0..3 {
+                    let (rbm, data, rng) = (&mut rbm, &data, &mut rng);
+                    let rule = GradientRule::Sampled;
+                    // SAFETY: AVX2 was checked above, AVX-512F just before its build is used.
+                    let stats = match build {
+                        0 => trainer.train_epoch_kernel(rbm, data, rng, rule),
+                        1 => unsafe { trainer.train_epoch_avx2(rbm, data, rng, rule) },
+                        _ => unsafe { trainer.train_epoch_avx512(rbm, data, rng, rule) },
+                    };
+                    stats.map_err(|e| e.to_string())?;
+                }
+                Ok(rbm)
+            };
+            let builds = if super::simd::avx512() { 3 } else { 2 };
+            let plain = match run(0) {
+                Ok(rbm) => rbm,
+                Err(e) => return Some(Err(e)),
+            };
+            for build in 1..builds {
+                match run(build) {
+                    Ok(rbm) if rbm == plain => {}
+                    Ok(_) => return Some(Err(format!("{nv}×{nh}: build {build} differs"))),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+        }
+        Some(Ok(()))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        None
+    }
+}
+
 /// `out = σ(h Wᵀ + b)` with `w_t` = Wᵀ stored row-major: the register-blocked product where
 /// the shapes suit it, GEMM otherwise (the same as [`Rbm::visible_probs`] at T = 1).
 fn visible_probs(rbm: &Rbm, w_t: Option<&Array2<f32>>, h: ArrayView2<f32>, out: &mut Array2<f32>) {

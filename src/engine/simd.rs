@@ -101,5 +101,9 @@ pub fn kernel_comparisons() -> Vec<(&'static str, KernelComparison)> {
             "Bernoulli draws from eight generators: vector and portable agree bit for bit",
             super::wide_rng::compare_kernels,
         ),
+        (
+            "training epochs: the vector builds and the portable one agree bit for bit",
+            super::rbm_train::compare_epoch_builds,
+        ),
     ]
 }
