@@ -26,13 +26,16 @@ use std::time::{Duration, Instant};
 /// Epochs per timed run (long enough that a second of training shows the steady rate of both
 /// sides' metrics: `train` measures at epochs 500 and 1000, the app about every second).
 pub const EPOCHS: usize = 1000;
-/// Rounds of the three paths side by side (the best of each is reported: on a shared machine
-/// the fastest run is the one least slowed by other work).
-const RUNS: usize = 7;
+/// Rounds of the three paths side by side. Each round runs all three, in turn forwards and
+/// backwards (so no path always runs first, when the processor is freshest), and the figures
+/// are medians over the rounds: of each path's rate, and of the app's rate over `train`'s in
+/// the same round (a paired ratio, so a change in the machine's load between rounds falls on
+/// both sides of it).
+const RUNS: usize = 11;
 /// The longest a run may take before the benchmark gives up.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
-/// Epochs per second of each path (the best of [`RUNS`] rounds).
+/// Epochs per second of each path, and the paired ratios (medians over [`RUNS`] rounds).
 pub struct AppTrainFigures {
     /// `boltzviz train`'s loop.
     pub cli: f64,
@@ -40,6 +43,8 @@ pub struct AppTrainFigures {
     pub simulation: f64,
     /// The app's simulation thread.
     pub worker: f64,
+    /// The app's thread over `train` in the same round.
+    pub worker_ratio: f64,
 }
 
 #[derive(Parser)]
@@ -131,16 +136,27 @@ pub fn measure() -> anyhow::Result<AppTrainFigures> {
     };
     // The three side by side in each round, so a change in the machine's load falls on all.
     let mut rates = [Vec::new(), Vec::new(), Vec::new()];
-    for _ in 0..RUNS {
-        for (k, time) in [cli()?, simulation()?, worker()?].into_iter().enumerate() {
-            rates[k].push(EPOCHS as f64 / time.as_secs_f64());
+    for round in 0..RUNS {
+        let mut order = [0, 1, 2];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for path in order {
+            let time = match path {
+                0 => cli()?,
+                1 => simulation()?,
+                _ => worker()?,
+            };
+            rates[path].push(EPOCHS as f64 / time.as_secs_f64());
         }
     }
-    let [cli, simulation, worker] = rates.map(best);
+    let worker_ratio = median(rates[2].iter().zip(&rates[0]).map(|(w, c)| w / c).collect());
+    let [cli, simulation, worker] = rates.map(median);
     Ok(AppTrainFigures {
         cli,
         simulation,
         worker,
+        worker_ratio,
     })
 }
 
@@ -169,7 +185,8 @@ fn app_simulation(config: &RbmTrainConfig) -> anyhow::Result<Simulation> {
     Ok(sim)
 }
 
-/// The largest of `values`.
-fn best(values: Vec<f64>) -> f64 {
-    values.into_iter().fold(f64::NAN, f64::max)
+/// The median of `values` (the middle one: [`RUNS`] is odd).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }

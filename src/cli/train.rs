@@ -21,9 +21,9 @@ use std::path::PathBuf;
 pub(super) const EXACT_METRIC_UNITS: usize = 20;
 /// RBM metrics every this many epochs unless `--eval-every` says otherwise (and only at the
 /// end when there are fewer epochs). One exact evaluation of the 64×16 digits RBM (2¹⁶ hidden
-/// states × 64 terms, 4–5 ms) costs about as much as 10 epochs of its training, so a 200-epoch
-/// run gets one (about 5 % of the time, within the 10 % budget) and long runs get one per
-/// 500 epochs (about 1 %).
+/// states × 64 terms, about 4 ms of processor time, split over the cores) costs about as much
+/// as 10–15 epochs of its training, so a 200-epoch run gets one (about 5 % of the time, within
+/// the 10 % budget) and long runs get one per 500 epochs (about 1 %).
 pub const DEFAULT_EVAL_EVERY: usize = 500;
 /// The RBM's learning rate unless `--lr` says otherwise.
 ///

@@ -737,8 +737,12 @@ pub(crate) fn compare_epoch_builds() -> Option<Result<(), String>> {
                 Err(e) => return Some(Err(e)),
             };
             for build in 1..builds {
+                let bits = |rbm: &Rbm| -> Vec<u32> {
+                    let (w, b, c) = (rbm.weights(), rbm.visible_bias(), rbm.hidden_bias());
+                    w.iter().chain(b).chain(c).map(|x| x.to_bits()).collect()
+                };
                 match run(build) {
-                    Ok(rbm) if rbm == plain => {}
+                    Ok(rbm) if bits(&rbm) == bits(&plain) => {}
                     Ok(_) => return Some(Err(format!("{nv}×{nh}: build {build} differs"))),
                     Err(e) => return Some(Err(e)),
                 }

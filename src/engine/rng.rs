@@ -1,4 +1,6 @@
-//! The one random generator of BoltzViz: xoshiro256++ seeded through SplitMix64.
+//! The one random generator of BoltzViz: xoshiro256++ seeded through SplitMix64. (Training's
+//! many Bernoulli draws come from [`super::wide_rng::WideRng`], eight generators of the same
+//! kind seeded from this one each epoch.)
 //!
 //! Portable (the same stream on every platform and version), tiny, fast, and serializable, so a
 //! saved session resumes the same random stream bit for bit. It implements `rand`'s traits so

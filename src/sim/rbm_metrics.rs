@@ -19,8 +19,8 @@ pub const MAX_EXACT_CURVE_UNITS: usize = 20;
 /// The share of training time the curve's measurements may take while training runs: well
 /// under what `boltzviz train` spends on its default metrics (one exact evaluation per 500
 /// epochs and one at the end, about 2 %), so the app, which also publishes snapshots, trains
-/// at least as fast per epoch. For the digits RBM (4–5 ms an evaluation) that is a point about
-/// every second.
+/// at least as fast per epoch. For the digits RBM (2–4 ms an evaluation) that is a point every
+/// half second or so.
 pub const METRIC_SHARE: f64 = 0.005;
 
 /// Whether `rbm`'s curve is the exact log-likelihood (else the reconstruction error).

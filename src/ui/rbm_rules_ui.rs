@@ -31,7 +31,7 @@ const MOMENTUM_TIP: &str = "Momentum μ: each step keeps μ of the last one, Δ 
 const K_SWITCH_TIP: &str = "From this epoch on each mini-batch takes k' Gibbs steps instead of \
     k (the guide's §3.2: CD-1 early, more steps once the weights have grown and CD-1's bias \
     matters most). On the digits, CD-3 for the last 5 % of the epochs raises the held-out \
-    log-likelihood by about 0.03 nats for 4 % more time, for the last 10 % by 0.06 for 8 %.";
+    log-likelihood by about 0.03 nats for 4 % more time.";
 const SWITCH_TIP: &str = "From this epoch on the momentum becomes μ' (the guide: 0.9 after \
     about 5 epochs, once the large early changes are over).";
 const DECAY_TIP: &str = "L2 weight decay λ: every step also pulls each weight towards 0 by \
