@@ -451,3 +451,38 @@ fn a_session_file_whose_held_out_data_does_not_fit_is_refused() {
         "a curve value that is not finite"
     );
 }
+
+#[test]
+fn the_app_trains_the_same_model_however_its_time_is_sliced() {
+    // The same seed and rules give the same weights whether each call of the simulation runs
+    // one epoch or many (the panels' CD walk after each call draws from a stream of its own).
+    let run = |budget: Duration| {
+        let mut sim = Simulation::new(ModelSpec {
+            kind: ModelKind::Rbm,
+            source: TrainingSource::Digits,
+            hidden: 16,
+            seed: 5,
+            ..ModelSpec::default()
+        })
+        .expect("digits RBM");
+        sim.apply(Command::SetRbmRule(RbmRule::RateEndEpoch(Some(30))))
+            .expect("rule");
+        sim.apply(Command::Train(true)).expect("train");
+        let start = Instant::now();
+        while sim.is_training() {
+            sim.advance(budget, Duration::ZERO).expect("advance");
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "training did not stop"
+            );
+        }
+        assert_eq!(sim.snapshot().learning.epoch, 30);
+        parameters(&sim)
+    };
+    let sliced = run(Duration::ZERO);
+    let whole = run(Duration::from_secs(10));
+    assert_eq!(
+        sliced, whole,
+        "the weights depend on how training time was sliced"
+    );
+}

@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 const MAX_EXACT_CURVE_UNITS: usize = 20;
 /// Patterns an RBM's stepped CD walk and its ⟨vh⟩ panels use.
 const WALK_BATCH: usize = 20;
+/// Mixed into the seed of the panels' walk during training, so its stream is not the
+/// training's next one.
+const WALK_STREAM: u64 = 0x5741_4C4B_5041_4E45;
 
 /// An RBM's ⟨vᵢhⱼ⟩ of the data and of the reconstruction (nv × nh each, row-major).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -355,7 +358,11 @@ impl Learner {
         if !self.training && last != Some(self.saved.updates as f64) {
             self.record_rbm_point(&m.rbm, &data)?;
         }
-        self.walk_rbm(&m.rbm, m.trainer.current_cd_k(), set, 2, rng)
+        // The panels' walk draws from a stream of its own, seeded from the session's generator
+        // without advancing it: how the wall time happened to be sliced into calls must not
+        // change the training's random stream (a seed gives the same model every time).
+        let mut walk_rng = SimRng::seed_from_u64(rng.clone().next_u64() ^ WALK_STREAM);
+        self.walk_rbm(&m.rbm, m.trainer.current_cd_k(), set, 2, &mut walk_rng)
     }
 
     /// Measures the curve at the current update unless it already has a point there (when
