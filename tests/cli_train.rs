@@ -70,6 +70,13 @@ fn bad_learning_flags_are_refused_with_status_2_and_nothing_written() {
         (vec!["--final-cd-k", "101"], "--final-cd-k"),
         (vec!["--cd-k-switch", "2000000"], "--cd-k-switch"),
         (vec!["--decay=-0.001"], "--decay"),
+        // Negative numbers written apart from their flag reach its range check too (not
+        // "unexpected argument '-0'").
+        (vec!["--decay", "-0.001"], "--decay"),
+        (vec!["--final-momentum", "-0.1"], "--final-momentum"),
+        (vec!["--lr", "-1"], "--lr"),
+        (vec!["--hidden", "0"], "--hidden"),
+        (vec!["--batch", "0"], "--batch"),
         (vec!["--decay", "NaN"], "--decay"),
         (vec!["--lr", "NaN"], "--lr"),
         (vec!["--lr-decay", "NaN"], "--lr-decay"),
@@ -82,6 +89,23 @@ fn bad_learning_flags_are_refused_with_status_2_and_nothing_written() {
         ),
     ] {
         assert_refused(&extra, needle, &out);
+    }
+    // A held-out file that cannot be read or parsed: one line naming --valid (status 1, as
+    // every file that cannot be read), nothing written.
+    let bad = d.join("bad.txt");
+    std::fs::write(&bad, "0101\n01x1\n").expect("writes");
+    for valid in [d.join("missing.txt"), bad] {
+        let out_s = out.to_string_lossy();
+        let valid_s = valid.to_string_lossy();
+        let o = run(&[
+            "train", "--model", "rbm", "--data", DIGITS, "--epochs", "3", "--valid", &valid_s,
+            "--out", &out_s,
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: --valid"), "{err}");
+        assert!(!out.exists());
     }
 }
 

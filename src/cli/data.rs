@@ -12,14 +12,13 @@ use std::path::Path;
 /// Data files larger than this are refused unread (60 000 MNIST digits as 0/1 text take 47 MB).
 pub const MAX_DATA_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A 0/1 data file as a pattern set on the squarest grid its length allows (64 → 8 × 8).
-pub fn read_data(path: &Path) -> anyhow::Result<PatternSet> {
-    let text = read_text(path, MAX_DATA_BYTES)
-        .with_context(|| format!("cannot read the data file {}", path.display()))?;
-    let patterns =
-        parse_patterns(&text).with_context(|| format!("in the data file {}", path.display()))?;
+/// A 0/1 data file as a pattern set on the squarest grid its length allows (64 → 8 × 8);
+/// `flag` names where it came from in any error (`--data`, `--valid`).
+pub fn read_data(path: &Path, flag: &str) -> anyhow::Result<PatternSet> {
+    let text = read_text(path, MAX_DATA_BYTES).with_context(|| flag.to_owned())?;
+    let patterns = parse_patterns(&text).with_context(|| format!("{flag} {}", path.display()))?;
     let Some(first) = patterns.first() else {
-        anyhow::bail!("the data file {} holds no patterns", path.display());
+        anyhow::bail!("{flag} {} holds no patterns", path.display());
     };
     let (width, height) = squarest_grid(first.len());
     Ok(PatternSet {

@@ -55,7 +55,7 @@ fn ais_config(args: &EvalArgs) -> anyhow::Result<AisConfig> {
 pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
     let ais = ais_config(args)?;
     let model = read_model(&args.model)?;
-    let set = read_data(&args.data)?;
+    let set = read_data(&args.data, "--data")?;
     let data = &set.patterns;
     let nv = match &model {
         ImportedModel::Rbm(r) => r.n_visible(),

@@ -72,12 +72,14 @@ pub fn positive(flag: &str, value: f64, max: f64, unit: &str) -> anyhow::Result<
 
 /// A count flag: `min` to [`MAX_COUNT`].
 pub fn count(flag: &str, value: usize, min: usize) -> anyhow::Result<usize> {
-    if (min..=MAX_COUNT).contains(&value) {
-        Ok(value)
-    } else {
+    if value < min {
+        Err(usage(format!("{flag} must be at least {min}, got {value}")))
+    } else if value > MAX_COUNT {
         Err(usage(format!(
-            "{flag} must be from {min} to {MAX_COUNT}, got {value}"
+            "{flag} must be at most 2⁶⁰ (about 1.2·10¹⁸), got {value}"
         )))
+    } else {
+        Ok(value)
     }
 }
 
@@ -87,7 +89,7 @@ pub fn total(what: &str, a: usize, b: usize, c: usize) -> anyhow::Result<usize> 
     let sum = a as u128 * b as u128 + c as u128;
     if sum > MAX_COUNT as u128 {
         return Err(usage(format!(
-            "{what} is {sum}, more than the {MAX_COUNT} one command may run"
+            "{what} is {sum}, more than the 2⁶⁰ (about 1.2·10¹⁸) one command may run"
         )));
     }
     Ok(sum as usize)
@@ -109,12 +111,16 @@ pub fn within(flag: &str, value: f64, low: f64, high: f64) -> anyhow::Result<f64
 pub fn hidden_units(hidden: usize, visible: usize, rbm: bool) -> anyhow::Result<()> {
     if rbm {
         if hidden == 0 {
-            anyhow::bail!("--hidden must be at least 1 for an RBM");
+            return Err(usage("--hidden must be at least 1 for an RBM"));
         }
-        limits::check_weights("--hidden: the RBM's weights", visible, hidden)?;
+        limits::check_weights("--hidden: the RBM's weights", visible, hidden)
+            .map_err(|e| usage(e.to_string()))?;
     } else {
-        limits::check_net(visible, hidden)
-            .map_err(|e| anyhow::anyhow!("--hidden {hidden} with {visible} visible units: {e}"))?;
+        limits::check_net(visible, hidden).map_err(|e| {
+            usage(format!(
+                "--hidden {hidden} with {visible} visible units: {e}"
+            ))
+        })?;
     }
     Ok(())
 }

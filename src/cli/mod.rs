@@ -104,9 +104,19 @@ enum Cmd {
     },
 }
 
+/// The command line parsed, with negative numbers taken as values everywhere (`--decay -0.1`
+/// reaches the flag's own range check instead of being read as an unknown flag `-0`).
+fn parse_command_line() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let command = Cli::command()
+        .allow_negative_numbers(true)
+        .mut_subcommands(|sub| sub.allow_negative_numbers(true));
+    Cli::from_arg_matches(&command.try_get_matches()?)
+}
+
 /// Parses the arguments and runs the command.
 pub fn run() -> anyhow::Result<()> {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_command_line() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
             // One line: clap's first, without its usage block.

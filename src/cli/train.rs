@@ -207,11 +207,11 @@ pub struct TrainArgs {
 /// Runs `train`.
 pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     check_flags(args)?;
-    let set = read_data(&args.data)?;
+    let set = read_data(&args.data, "--data")?;
     let nv = set.width * set.height;
     let valid = match &args.valid {
         Some(path) => {
-            let v = read_data(path)?;
+            let v = read_data(path, "--valid")?;
             if v.width * v.height != nv {
                 return Err(flags::usage(format!(
                     "--valid {} has {} units a pattern but --data has {nv}",
