@@ -174,6 +174,7 @@ impl CapacityPanel {
         }
         Plot::new("capacity")
             .height(200.0)
+            .allow_scroll(false)
             // Top right: the curves start at the top left and fall to the bottom right.
             .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .x_axis_label("patterns stored")

@@ -202,6 +202,7 @@ fn target_histogram_ui(ui: &mut egui::Ui, snap: &Snapshot) {
         .collect();
     Plot::new("tempering target")
         .height(180.0)
+        .allow_scroll(false)
         .legend(Legend::default())
         .x_axis_label(format!("the {shown} lowest-energy states"))
         .y_axis_label("probability")

@@ -166,6 +166,7 @@ pub fn energy_plot_ui(
     let height = (ui.available_height() - 8.0).clamp(110.0, theme::PLOT_HEIGHT);
     let mut plot = Plot::new("energy")
         .height(height)
+        .allow_scroll(false)
         .legend(Legend::default())
         .x_axis_label("sweeps")
         .y_axis_label("E");
@@ -292,6 +293,7 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
         .collect();
     Plot::new("distribution")
         .height(260.0)
+        .allow_scroll(false)
         .legend(Legend::default())
         .x_axis_label("states, lowest energy first")
         .y_axis_label("probability")
@@ -305,6 +307,7 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
             Plot::new("tv")
                 .width(380.0)
                 .height(170.0)
+                .allow_scroll(false)
                 .legend(Legend::default())
                 .x_axis_label("sweeps")
                 .show(ui, |p| {
@@ -328,6 +331,7 @@ fn distribution_ui(ui: &mut egui::Ui, snap: &Snapshot) {
             Plot::new("sigmoid")
                 .width(300.0)
                 .height(170.0)
+                .allow_scroll(false)
                 .x_axis_label("input x")
                 .show(ui, |p| {
                     p.line(Line::new("σ(x/T)", curve).color(theme::EXACT));
@@ -472,52 +476,58 @@ fn learning_curve_ui(ui: &mut egui::Ui, snap: &Snapshot) {
     ui.strong(format!("Learning curve: {}", l.curve_label));
     let held_out = !l.validation_curve.is_empty();
     let window = smoothing_window(l.curve.len());
-    Plot::new("learning_curve")
+    let mut plot = Plot::new("learning_curve")
         .height(180.0)
+        // The mouse wheel scrolls the page; dragging and Ctrl + wheel still pan and zoom.
+        .allow_scroll(false)
         .x_axis_label("updates")
-        .legend(Legend::default())
-        .show(ui, |p| {
-            let name = if held_out {
-                "training".to_owned()
-            } else {
-                l.curve_label.clone()
-            };
-            if window > 1 {
-                p.line(
-                    Line::new(
-                        format!("{name} (each point)"),
-                        PlotPoints::from(l.curve.clone()),
-                    )
-                    .color(theme::TRACE_MAIN.gamma_multiply(0.35)),
-                );
-                let smoothed: PlotPoints = smooth(&l.curve, window)
-                    .into_iter()
-                    .map(|(x, y)| [x, y])
-                    .collect();
-                p.line(
-                    Line::new(format!("{name}, mean of {window}"), smoothed)
-                        .color(theme::TRACE_MAIN),
-                );
-            } else {
-                p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
-            }
-            if held_out {
-                p.line(
-                    Line::new(
-                        format!("held-out ({} patterns)", l.validation_patterns),
-                        PlotPoints::from(l.validation_curve.clone()),
-                    )
-                    .color(theme::CURVE_HELD_OUT),
-                );
-            }
-            if let Some((y, label)) = learning_reference(snap) {
-                p.hline(
-                    HLine::new(label, y)
-                        .color(theme::TRACE_DESCENT)
-                        .style(egui_plot::LineStyle::dashed_loose()),
-                );
-            }
-        });
+        .legend(Legend::default());
+    if l.training {
+        // While training the curve always shows its whole history (as the energy trace does
+        // while it runs): a pan or zoom made earlier must not leave the new points off-plot.
+        plot = plot.auto_bounds(egui::Vec2b::TRUE);
+    }
+    plot.show(ui, |p| {
+        let name = if held_out {
+            "training".to_owned()
+        } else {
+            l.curve_label.clone()
+        };
+        if window > 1 {
+            p.line(
+                Line::new(
+                    format!("{name} (each point)"),
+                    PlotPoints::from(l.curve.clone()),
+                )
+                .color(theme::TRACE_MAIN.gamma_multiply(0.35)),
+            );
+            let smoothed: PlotPoints = smooth(&l.curve, window)
+                .into_iter()
+                .map(|(x, y)| [x, y])
+                .collect();
+            p.line(
+                Line::new(format!("{name}, mean of {window}"), smoothed).color(theme::TRACE_MAIN),
+            );
+        } else {
+            p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
+        }
+        if held_out {
+            p.line(
+                Line::new(
+                    format!("held-out ({} patterns)", l.validation_patterns),
+                    PlotPoints::from(l.validation_curve.clone()),
+                )
+                .color(theme::CURVE_HELD_OUT),
+            );
+        }
+        if let Some((y, label)) = learning_reference(snap) {
+            p.hline(
+                HLine::new(label, y)
+                    .color(theme::TRACE_DESCENT)
+                    .style(egui_plot::LineStyle::dashed_loose()),
+            );
+        }
+    });
 }
 
 /// The annealing schedule as a small plot with the current T marked.
