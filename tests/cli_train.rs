@@ -341,3 +341,61 @@ fn eval_of_a_boltzmann_machine_with_hidden_units_is_exact() {
         / pats.len() as f64;
     assert!((printed - expected).abs() < 1e-3, "{printed} vs {expected}");
 }
+
+#[test]
+fn a_trained_session_carries_its_curves_and_held_out_data_into_the_app() {
+    // The session `train` writes continues in the app where the run left off: its epochs are
+    // the app's updates, the exact curves it printed are the learning curve's first points, and
+    // the held-out patterns stay loaded (the app goes on measuring them).
+    let d = dir("carried");
+    let (train, valid) = split_files(&d, 3);
+    let out = d.join("rbm.ron");
+    let out_s = out.to_string_lossy();
+    let o = run(&[
+        "train",
+        "--model",
+        "rbm",
+        "--data",
+        &train,
+        "--valid",
+        &valid,
+        "--hidden",
+        "6",
+        "--epochs",
+        "4",
+        "--eval-every",
+        "2",
+        "--out",
+        &out_s,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The printed figures: "epoch 2: … exact log-likelihood A nats (held-out B)".
+    let printed: Vec<(f64, f64, f64)> = stdout(&o)
+        .lines()
+        .filter(|l| l.contains("exact log-likelihood"))
+        .map(|l| {
+            let epoch = l.split("epoch ").nth(1).and_then(|t| t.split(':').next());
+            let train = l
+                .split("log-likelihood ")
+                .nth(1)
+                .and_then(|t| t.split(' ').next());
+            let held = l.split("held-out ").nth(1).map(|t| t.trim_end_matches(')'));
+            let num = |t: Option<&str>| t.expect("a figure").parse::<f64>().expect("a number");
+            (num(epoch), num(train), num(held))
+        })
+        .collect();
+    assert_eq!(printed.len(), 2, "{}", stdout(&o));
+    let mut sim = boltzviz::persist::load_session(&out).expect("loads");
+    let learning = sim.to_saved().learning;
+    assert_eq!(learning.updates, 4);
+    assert_eq!(learning.validation.len(), 300);
+    assert_eq!(learning.curve.len(), 2);
+    assert_eq!(learning.validation_curve.len(), 2);
+    for (k, &(epoch, train_ll, held_ll)) in printed.iter().enumerate() {
+        let ([x, t], [xv, v]) = (learning.curve[k], learning.validation_curve[k]);
+        assert_eq!((x, xv), (epoch, epoch));
+        assert!((t - train_ll).abs() <= 5e-4, "{t} printed as {train_ll}");
+        assert!((v - held_ll).abs() <= 5e-4, "{v} printed as {held_ll}");
+    }
+    assert_eq!(sim.snapshot().learning.validation_curve.len(), 2);
+}

@@ -64,7 +64,11 @@ pub fn digits_rbm() -> Result<SavedSimulation, EngineError> {
     for _ in 0..100 {
         trainer.train_epoch(&mut m.rbm, &data, &mut rng)?;
     }
+    // The app counts those epochs as its updates, with the curve's point where they end.
+    let log_likelihood = crate::engine::rbm_exact::mean_log_likelihood(&m.rbm, data.view())?;
     m.trainer = trainer;
+    saved.learning.updates = 100;
+    saved.learning.curve = vec![[100.0, log_likelihood]];
     let mut sim = Simulation::from_saved(saved)?;
     sim.apply(Command::ShowPattern(0))?;
     sim.apply(Command::SetTemperature(1.0))?;

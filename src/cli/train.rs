@@ -249,12 +249,19 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         set.height,
         args.data.display()
     );
+    // What the session keeps of an RBM run's learning: its epochs as the app's updates, the
+    // exact curves measured, and the held-out patterns (the app goes on measuring them).
+    let mut history = None;
     let (model, kind, hidden) = match args.model {
-        ModelChoice::Rbm => (
-            train_rbm(args, &set.patterns, valid.as_deref(), &mut rng)?,
-            ModelKind::Rbm,
-            args.hidden,
-        ),
+        ModelChoice::Rbm => {
+            let (model, curves) = train_rbm(args, &set.patterns, valid.as_deref(), &mut rng)?;
+            history = Some(RunHistory {
+                epochs: args.epochs,
+                curves,
+                held_out_patterns: valid.clone().unwrap_or_default(),
+            });
+            (model, ModelKind::Rbm, args.hidden)
+        }
         ModelChoice::Bm => (
             train_bm(args, &set.patterns, &mut rng)?,
             ModelKind::Boltzmann,
@@ -274,7 +281,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
             (model, ModelKind::Hopfield, 0)
         }
     };
-    write_model(args, model, kind, hidden, set)?;
+    write_model(args, model, kind, hidden, set, history)?;
     println!("wrote {}", args.out.display());
     Ok(())
 }
@@ -459,12 +466,20 @@ fn train_bm(args: &TrainArgs, data: &[Vec<u8>], rng: &mut SimRng) -> anyhow::Res
     Ok(Model::Net(net_model(bm, 0.0, rng)))
 }
 
+/// An RBM run's learning, for its session.
+struct RunHistory {
+    epochs: usize,
+    curves: super::train_rbm::MeasuredCurves,
+    held_out_patterns: Vec<Vec<u8>>,
+}
+
 fn write_model(
     args: &TrainArgs,
     model: Model,
     kind: ModelKind,
     hidden: usize,
     set: crate::engine::patterns::PatternSet,
+    history: Option<RunHistory>,
 ) -> anyhow::Result<()> {
     let is_json = args
         .out
@@ -485,7 +500,16 @@ fn write_model(
         rule: hopfield_rule(args),
         seed: args.seed,
     };
-    let sim = Simulation::from_model(spec, model, set)?;
-    save_session(&args.out, &sim.to_saved())?;
+    let mut saved = Simulation::from_model(spec, model, set)?.to_saved();
+    if let Some(h) = history {
+        let learning = &mut saved.learning;
+        learning.updates = h.epochs;
+        learning.curve = h.curves.training;
+        learning.validation = h.held_out_patterns;
+        learning.validation_curve = h.curves.held_out;
+    }
+    // Read back as a session is on opening, so a file that would be refused is never written.
+    let saved = Simulation::from_saved(saved)?.to_saved();
+    save_session(&args.out, &saved)?;
     Ok(())
 }

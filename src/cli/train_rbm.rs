@@ -54,12 +54,22 @@ fn gradient_rule(args: &TrainArgs) -> GradientRule {
 }
 
 /// Trains an RBM on `data`, printing metrics, and returns it as a model for the session.
+/// The exact learning curves a run measured (empty when the RBM is too large for them), for
+/// the session it writes: the app's learning curve continues from them.
+#[derive(Default)]
+pub(super) struct MeasuredCurves {
+    /// (epoch, mean log-likelihood of the training data).
+    pub training: Vec<[f64; 2]>,
+    /// (epoch, mean log-likelihood of `--valid`).
+    pub held_out: Vec<[f64; 2]>,
+}
+
 pub(super) fn train_rbm(
     args: &TrainArgs,
     data: &[Vec<u8>],
     valid: Option<&[Vec<u8>]>,
     rng: &mut SimRng,
-) -> anyhow::Result<Model> {
+) -> anyhow::Result<(Model, MeasuredCurves)> {
     let matrix = matrix_from_patterns(data)?;
     let valid = valid.map(matrix_from_patterns).transpose()?;
     let mut rbm = Rbm::random(matrix.ncols(), args.hidden, 0.01, rng)?;
@@ -88,6 +98,7 @@ pub(super) fn train_rbm(
         )
     });
     let mut progress = Progress::new("training", args.epochs);
+    let mut curves = MeasuredCurves::default();
     for epoch in 1..=args.epochs {
         let last = epoch == args.epochs;
         let reported = (every > 0 && epoch % every == 0) || last;
@@ -99,6 +110,9 @@ pub(super) fn train_rbm(
         let recon = stats.reconstruction_error.unwrap_or(f64::NAN);
         if reported {
             let (text, ll) = metrics(&rbm, &matrix, valid.as_ref())?;
+            let x = epoch as f64;
+            curves.training.extend(ll.first().map(|&v| [x, v]));
+            curves.held_out.extend(ll.get(1).map(|&v| [x, v]));
             if let Some(plot) = &mut plot {
                 if exact {
                     for (k, v) in ll.iter().enumerate() {
@@ -130,11 +144,14 @@ pub(super) fn train_rbm(
         ..trainer.config().clone()
     })?;
     let chains = RbmChains::random(&rbm, 1, rng);
-    Ok(Model::Rbm(RbmModel {
-        rbm,
-        chains,
-        trainer,
-    }))
+    Ok((
+        Model::Rbm(RbmModel {
+            rbm,
+            chains,
+            trainer,
+        }),
+        curves,
+    ))
 }
 
 /// The log-likelihood part of a metrics line, and the exact mean log-likelihoods (training,
