@@ -371,9 +371,16 @@ fn weights_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
 
 fn learning_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCache) {
     let l = &snap.learning;
+    // η is the rate the next update uses: an RBM's schedule moves it away from the setting.
+    let rate = match l.current_rates {
+        Some((now, _)) if (now - l.learning_rate).abs() > 1e-12 => {
+            format!("η = {now:.4} now (set to {:.3})", l.learning_rate)
+        }
+        _ => format!("η = {:.3}", l.learning_rate),
+    };
     ui.label(format!(
-        "ΔW = η (⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻) with η = {:.3}.   {} training patterns, {} updates.",
-        l.learning_rate, l.training_patterns, l.updates
+        "ΔW = η (⟨sᵢsⱼ⟩⁺ − ⟨sᵢsⱼ⟩⁻) with {rate}.   {} training patterns, {} updates.",
+        l.training_patterns, l.updates
     ));
     if snap.settings.kind == ModelKind::Rbm {
         ui.label("RBM: the positive phase is data to hidden (⟨vh⟩⁺), the negative phase is reconstruction to hidden after k Gibbs steps (⟨vh⟩⁻).");
