@@ -143,7 +143,7 @@ impl Corpus {
             message,
         };
         std::fs::write(&self.scratch, text).map_err(|e| wrong(format!("scratch file: {e}")))?;
-        let from_file = boltzviz::cli::data::read_data(&self.scratch).ok();
+        let from_file = boltzviz::cli::data::read_data(&self.scratch, "--data").ok();
         let parsed = boltzviz::engine::patterns::parse_patterns(text).ok();
         match (from_file, parsed) {
             (Some(set), Some(patterns)) if set.patterns != patterns => Err(wrong(
