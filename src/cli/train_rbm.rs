@@ -53,7 +53,6 @@ fn gradient_rule(args: &TrainArgs) -> GradientRule {
     }
 }
 
-/// Trains an RBM on `data`, printing metrics, and returns it as a model for the session.
 /// The exact learning curves a run measured (empty when the RBM is too large for them), for
 /// the session it writes: the app's learning curve continues from them.
 #[derive(Default)]
@@ -64,6 +63,8 @@ pub(super) struct MeasuredCurves {
     pub held_out: Vec<[f64; 2]>,
 }
 
+/// Trains an RBM on `data`, printing metrics, and returns it as a model for the session with
+/// the exact curves it measured.
 pub(super) fn train_rbm(
     args: &TrainArgs,
     data: &[Vec<u8>],
