@@ -56,15 +56,21 @@ struct Row {
 
 /// The median of `runs` timings of `work`, in seconds.
 fn median_secs(runs: usize, mut work: impl FnMut()) -> f64 {
-    let mut times: Vec<f64> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            work();
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                work();
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+/// The median of `values` (the upper middle one for an even count; NaN when there are none).
+pub(super) fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn engine_rows() -> anyhow::Result<Vec<Row>> {
@@ -225,10 +231,9 @@ fn tempering_rows() -> anyhow::Result<Vec<Row>> {
             }
             cpu_secs.push(process_cpu_secs() - cpu);
         });
-        cpu_secs.sort_by(f64::total_cmp);
         let updates = (rounds * sweeps * 8 * 100) as f64;
         let rate = updates / secs / 1e6;
-        let cpu_rate = updates / cpu_secs[cpu_secs.len() / 2].max(1e-9) / 1e6;
+        let cpu_rate = updates / median(cpu_secs).max(1e-9) / 1e6;
         rows.push(Row {
             what: TEMPERING_ROWS[usize::from(two_threads) + 2 * usize::from(sweeps == 50)],
             measured: format!("{rate:.1} M updates/s ({cpu_rate:.1} M per CPU-second)"),

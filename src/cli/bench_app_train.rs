@@ -10,6 +10,7 @@
 //!   training stops by itself at the last epoch
 //!   (the linear fall of the rate reaches 0 there, as `train --lr-schedule linear` does).
 
+use super::bench::median;
 use super::train::TrainArgs;
 use super::train_rbm::config_from_args;
 use crate::engine::SimRng;
@@ -183,10 +184,4 @@ fn app_simulation(config: &RbmTrainConfig) -> anyhow::Result<Simulation> {
         sim.apply(Command::SetRbmRule(rule))?;
     }
     Ok(sim)
-}
-
-/// The median of `values` (the middle one: [`RUNS`] is odd).
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
