@@ -487,3 +487,115 @@ fn the_app_trains_the_same_model_however_its_time_is_sliced() {
         "the weights depend on how training time was sliced"
     );
 }
+
+#[test]
+fn the_curve_measured_beside_training_holds_the_exact_values_where_they_were_taken() {
+    // Points are measured on a thread of their own while the epochs go on; each must land at
+    // the update its weights were copied at. Here: the start (before the first update) and
+    // where training stops by itself (the rate falls to 0 at epoch 40), against sums over
+    // every (v, h) of the weights as they were then. The start is measured either while
+    // idle, before Train is pressed (as the app's thread does), or beside the first epochs.
+    for measured_while_idle in [false, true] {
+        let mut sim = parity_rbm();
+        sim.apply(Command::SetValidation(odd_parity()))
+            .expect("held-out data");
+        sim.apply(Command::SetRbmRule(RbmRule::RateEndEpoch(Some(40))))
+            .expect("rule");
+        let even = sim.training_set().patterns.clone();
+        let start_train = brute_force_log_likelihood(&sim, &even);
+        let start_held_out = brute_force_log_likelihood(&sim, &odd_parity());
+        if measured_while_idle {
+            sim.complete_curve();
+            assert!(sim.is_measuring() || !sim.snapshot().learning.curve.is_empty());
+        }
+        sim.apply(Command::Train(true)).expect("train");
+        let started = Instant::now();
+        while sim.is_training() {
+            sim.advance(Duration::from_millis(1), Duration::ZERO)
+                .expect("advance");
+            assert!(started.elapsed() < Duration::from_secs(60), "did not stop");
+        }
+        // Stopped by itself: the thread, idle, measures where training stopped.
+        sim.complete_curve();
+        sim.settle_curve();
+        assert!(!sim.is_measuring());
+        let end_train = brute_force_log_likelihood(&sim, &even);
+        let end_held_out = brute_force_log_likelihood(&sim, &odd_parity());
+        let learning = sim.snapshot().learning;
+        assert_eq!(learning.updates, 40);
+        let close = |point: Option<&[f64; 2]>, x: f64, value: f64, what: &str| {
+            let point = point.unwrap_or_else(|| panic!("{what}: no point"));
+            assert_eq!(point[0], x, "{what}: {point:?}");
+            assert!(
+                (point[1] - value).abs() < 1e-4,
+                "{what} (idle start: {measured_while_idle}): {point:?} vs {value}"
+            );
+        };
+        close(learning.curve.first(), 0.0, start_train, "curve start");
+        close(learning.curve.last(), 40.0, end_train, "curve end");
+        close(
+            learning.validation_curve.first(),
+            0.0,
+            start_held_out,
+            "held-out start",
+        );
+        close(
+            learning.validation_curve.last(),
+            40.0,
+            end_held_out,
+            "held-out end",
+        );
+        for curve in [&learning.curve, &learning.validation_curve] {
+            assert!(curve.windows(2).all(|w| w[0][0] < w[1][0]), "{curve:?}");
+        }
+        // The rule run (CD-1) starts with the start's figure, and ends where training did.
+        let runs = sim.to_saved().learning.rule_runs.runs;
+        assert_eq!(runs.len(), 1);
+        close(runs[0].curve.first(), 0.0, start_train, "run start");
+        close(runs[0].curve.last(), 40.0, end_train, "run end");
+    }
+}
+
+#[test]
+fn the_app_publishes_the_last_curve_point_after_training_stops_by_itself() {
+    // The digits RBM's point takes milliseconds on its thread, so training usually stops
+    // before the last one arrives: the idle simulation thread must still publish it, with
+    // no command to wake it.
+    let mut sim = Simulation::new(ModelSpec {
+        kind: ModelKind::Rbm,
+        source: TrainingSource::Digits,
+        hidden: 16,
+        seed: 3,
+        ..ModelSpec::default()
+    })
+    .expect("digits RBM");
+    sim.apply(Command::SetRbmRule(RbmRule::RateEndEpoch(Some(20))))
+        .expect("rule");
+    let (woken, wakes) = std::sync::mpsc::channel();
+    let handle = SimHandle::spawn(sim, move || {
+        let _ = woken.send(());
+    })
+    .expect("thread");
+    handle.send(Command::Train(true)).expect("train");
+    let mut stopped = false;
+    loop {
+        wakes
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a snapshot within 30 s");
+        let Some(snap) = handle.take_snapshot() else {
+            continue;
+        };
+        let learning = snap.learning;
+        stopped |= learning.updates == 20 && !learning.training;
+        if stopped && learning.curve.last().map(|p| p[0]) == Some(20.0) {
+            assert_eq!(learning.curve.first().map(|p| p[0]), Some(0.0));
+            assert!(
+                learning.curve.iter().all(|p| p[1] < 0.0),
+                "{:?}",
+                learning.curve
+            );
+            break;
+        }
+    }
+    assert!(handle.events().is_empty());
+}

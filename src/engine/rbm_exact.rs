@@ -403,10 +403,19 @@ impl<'a> StateBlocks<'a> {
 /// `log Σ` is computed alone and the blocks are summed in order on the calling thread, so the
 /// result has the same bits whatever the number of threads.
 pub fn log_partition(rbm: &Rbm) -> Result<f64, EngineError> {
+    log_partition_on(
+        rbm,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    )
+}
+
+/// [`log_partition`] on at most `max_threads` threads (1: on the calling thread alone, for a
+/// caller that keeps the other processors for other work). The bits do not depend on it.
+pub fn log_partition_on(rbm: &Rbm, max_threads: usize) -> Result<f64, EngineError> {
     let blocks = StateBlocks::new(rbm, rbm.n_hidden() <= rbm.n_visible())?;
     let work = blocks.blocks() * blocks.rows() * blocks.d.len();
     let threads = if work >= PARALLEL_MIN_ENTRIES {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        max_threads
     } else {
         1
     };
@@ -485,10 +494,23 @@ fn block_log_sums(blocks: &StateBlocks, first: usize, out: &mut [f64]) -> Result
 /// Mean exact log-likelihood `mean_v(−F(v)) − log Z` in nats of each data matrix (rows 0/1),
 /// sharing one `log Z`.
 pub fn mean_log_likelihoods(rbm: &Rbm, sets: &[ArrayView2<f32>]) -> Result<Vec<f64>, EngineError> {
+    mean_log_likelihoods_on(
+        rbm,
+        sets,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    )
+}
+
+/// [`mean_log_likelihoods`] with log Z on at most `max_threads` threads (the same bits).
+pub fn mean_log_likelihoods_on(
+    rbm: &Rbm,
+    sets: &[ArrayView2<f32>],
+    max_threads: usize,
+) -> Result<Vec<f64>, EngineError> {
     if sets.iter().any(|s| s.nrows() == 0) {
         return Err(EngineError::EmptyData);
     }
-    let log_z = log_partition(rbm)?;
+    let log_z = log_partition_on(rbm, max_threads)?;
     sets.iter()
         .map(|set| {
             let f = free_energies(rbm, *set)?;
@@ -530,5 +552,7 @@ mod tests {
         }
         let public = log_partition(&rbm).expect("log Z");
         assert_eq!(public.to_bits(), one.to_bits(), "{public} vs {one}");
+        let alone = log_partition_on(&rbm, 1).expect("log Z");
+        assert_eq!(alone.to_bits(), one.to_bits(), "{alone} vs {one}");
     }
 }

@@ -3,6 +3,7 @@
 //! For an RBM the same steps walk one CD-k chain.
 
 use super::curve::push_thinned;
+use super::curve_meter::{PendingPoint, PointPlace, PointValues};
 use super::model::{Model, RbmModel};
 use super::protocol::{LearningView, Phase, RbmWalkView};
 use super::rbm_metrics::{self, MetricBudget};
@@ -14,6 +15,7 @@ use crate::engine::patterns::PatternSet;
 use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, cd_walk, matrix_from_patterns};
 use crate::engine::{EngineError, SimRng};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -82,6 +84,15 @@ pub struct Learner {
     training_data: Option<Arc<ndarray::Array2<f32>>>,
     /// An RBM's gradient estimates against the exact gradient (not saved).
     pub gradient: super::gradient::GradientCompare,
+    /// Learning-curve points being measured beside the training, oldest first
+    /// ([`super::curve_meter`]).
+    pending: VecDeque<PendingPoint>,
+    /// The exact training log-likelihood of the weights at an update, and the time measuring
+    /// it took, if the curve measured it there and the weights have not changed since
+    /// ([`Self::weights_replaced`]).
+    measured_here: Option<(usize, f64, Duration)>,
+    /// The update at which measuring the curve last failed (not tried again while idle).
+    failed_at: Option<usize>,
 }
 
 impl Learner {
@@ -305,9 +316,11 @@ impl Learner {
 
     /// Continuous training of an RBM for about `budget` of wall time (at least one epoch):
     /// epochs over all the patterns through the trainer's own code path (the one
-    /// `boltzviz train` runs), the learning curve measured at a bounded share of the time
-    /// ([`MetricBudget`]), and one fresh CD walk for the panels at the end. Training stops by
-    /// itself once a linear fall has brought the rate to 0.
+    /// `boltzviz train` runs), the learning curve measured beside them at a bounded share of
+    /// the time ([`MetricBudget`], [`super::curve_meter`]), and one fresh CD walk for the
+    /// panels at the end. Training stops by itself once a linear fall has brought the rate to
+    /// 0; the point where it stopped is left to [`Self::complete_curve`], so the stop is
+    /// published without waiting for it.
     pub fn train_rbm_for(
         &mut self,
         m: &mut RbmModel,
@@ -327,13 +340,23 @@ impl Learner {
                 (d, true)
             }
         };
-        if starting && self.saved.curve.last().map(|p| p[0]) != Some(self.saved.updates as f64) {
-            // The curve starts where training starts, at the model as it is; a new rule run
-            // shares that figure, and the budget counts it.
-            let measure_start = Instant::now();
-            let log_likelihood = self.record_rbm_point(&m.rbm, &data)?;
-            self.saved.rule_runs.prepare(m, &data, log_likelihood)?;
-            self.metrics.add_measuring(measure_start.elapsed());
+        if starting {
+            // The curve starts where training starts, at the model as it is, and a new rule run
+            // starts with that figure too: measured already if the thread measured it while
+            // idle ([`Self::complete_curve`]), else now, beside the first epochs.
+            self.settle()?;
+            match self.measured_here {
+                Some((updates, log_likelihood, spent)) if updates == self.saved.updates => {
+                    self.saved.rule_runs.prepare_known(m, log_likelihood);
+                    // The starting point counts against the budget, as one taken now would.
+                    self.metrics.add_measuring(spent);
+                }
+                _ if !self.has_point_here() => {
+                    self.saved.rule_runs.prepare_awaiting(m);
+                    self.take_point(&m.rbm, &data)?;
+                }
+                _ => {}
+            }
         }
         loop {
             if m.trainer.current_learning_rate() <= 0.0 {
@@ -345,18 +368,13 @@ impl Learner {
             self.saved.rule_runs.train_epoch(m, &data, rng)?;
             self.saved.updates += 1;
             self.metrics.add_training(epoch_start.elapsed());
-            if self.metrics.due() {
-                let measure_start = Instant::now();
-                self.record_rbm_point(&m.rbm, &data)?;
-                self.metrics.add_measuring(measure_start.elapsed());
+            self.harvest()?;
+            if self.pending.is_empty() && self.metrics.due() {
+                self.take_point(&m.rbm, &data)?;
             }
             if start.elapsed() >= budget {
                 break;
             }
-        }
-        let last = self.saved.curve.last().map(|p| p[0]);
-        if !self.training && last != Some(self.saved.updates as f64) {
-            self.record_rbm_point(&m.rbm, &data)?;
         }
         // The panels' walk draws from a stream of its own, seeded from the session's generator
         // without advancing it: how the wall time happened to be sliced into calls must not
@@ -368,41 +386,158 @@ impl Learner {
     /// Measures the curve at the current update unless it already has a point there (when
     /// training stops, so the curve ends where the model is).
     pub fn finish_curve(&mut self, model: &Model, set: &PatternSet) -> Result<(), EngineError> {
-        let last = self.saved.curve.last().map(|p| p[0]);
-        if self.saved.updates == 0 || last == Some(self.saved.updates as f64) {
+        self.settle()?;
+        if self.saved.updates == 0 || self.has_point_here() {
             return Ok(());
         }
         match model {
-            Model::Rbm(m) => self
-                .record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?)
-                .map(|_| ()),
+            Model::Rbm(m) => self.record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?),
             Model::Net(_) => Ok(()),
         }
     }
 
-    /// Adds the RBM's training (and held-out) values at the current update to the curves;
-    /// returns the training log-likelihood when the curve is exact.
+    /// Whether the curve has, or is measuring, a point at the current update.
+    fn has_point_here(&self) -> bool {
+        let last = match self.pending.back() {
+            Some(p) => Some(p.place.updates),
+            None => self.saved.curve.last().map(|p| p[0]),
+        };
+        last == Some(self.saved.updates as f64)
+    }
+
+    /// Where a point measured now goes.
+    fn place_here(&self, rbm: &crate::engine::rbm::Rbm) -> PointPlace {
+        PointPlace {
+            updates: self.saved.updates as f64,
+            run_updates: self.saved.rule_runs.place(rbm),
+        }
+    }
+
+    /// The held-out patterns as a matrix, if there are any.
+    fn held_out_matrix(&self) -> Result<Option<ndarray::Array2<f32>>, EngineError> {
+        if self.saved.validation.is_empty() {
+            Ok(None)
+        } else {
+            matrix_from_patterns(&self.saved.validation).map(Some)
+        }
+    }
+
+    /// Starts measuring the RBM's training (and held-out) values at the current update beside
+    /// the training ([`super::curve_meter`]); they join the curves when they arrive.
+    fn take_point(
+        &mut self,
+        rbm: &crate::engine::rbm::Rbm,
+        data: &Arc<ndarray::Array2<f32>>,
+    ) -> Result<(), EngineError> {
+        let held_out = self.held_out_matrix()?.map(Arc::new);
+        let place = self.place_here(rbm);
+        self.pending.push_back(PendingPoint::start(
+            rbm.clone(),
+            Arc::clone(data),
+            held_out,
+            place,
+        ));
+        Ok(())
+    }
+
+    /// Adds the RBM's training (and held-out) values at the current update to the curves now,
+    /// after any point still being measured (a stepped update, where training stopped).
     fn record_rbm_point(
         &mut self,
         rbm: &crate::engine::rbm::Rbm,
         data: &ndarray::Array2<f32>,
-    ) -> Result<Option<f64>, EngineError> {
-        let valid = if self.saved.validation.is_empty() {
-            None
-        } else {
-            Some(matrix_from_patterns(&self.saved.validation)?)
+    ) -> Result<(), EngineError> {
+        self.settle()?;
+        let start = Instant::now();
+        let held_out = self.held_out_matrix()?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (train, held_out) = rbm_metrics::curve_values(rbm, data, held_out.as_ref(), threads)?;
+        let values = PointValues {
+            train,
+            held_out,
+            exact: rbm_metrics::exact_curve(rbm),
+            spent: start.elapsed(),
         };
-        let (train, held_out) = rbm_metrics::curve_values(rbm, data, valid.as_ref())?;
-        let x = self.saved.updates as f64;
-        push_thinned(&mut self.saved.curve, [x, train]);
-        let exact = rbm_metrics::exact_curve(rbm);
-        if exact {
-            self.saved.rule_runs.record_point(rbm, train);
+        self.add_point(self.place_here(rbm), values);
+        Ok(())
+    }
+
+    /// Adds measured values to the curves where they were taken.
+    fn add_point(&mut self, place: PointPlace, values: PointValues) {
+        push_thinned(&mut self.saved.curve, [place.updates, values.train]);
+        if values.exact {
+            self.measured_here = Some((place.updates as usize, values.train, values.spent));
         }
-        if let Some(v) = held_out {
-            push_thinned(&mut self.saved.validation_curve, [x, v]);
+        if let (true, Some(x)) = (values.exact, place.run_updates) {
+            self.saved.rule_runs.record_point(x, values.train);
         }
-        Ok(exact.then_some(train))
+        if let Some(v) = values.held_out {
+            push_thinned(&mut self.saved.validation_curve, [place.updates, v]);
+        }
+        self.metrics.add_measuring(values.spent);
+    }
+
+    /// Adds the points that have arrived, in the order they were taken; true if any did. A
+    /// measurement that failed is dropped and its error returned.
+    pub fn harvest(&mut self) -> Result<bool, EngineError> {
+        let mut added = false;
+        while let Some(outcome) = self.pending.front().and_then(PendingPoint::outcome) {
+            let Some(point) = self.pending.pop_front() else {
+                break;
+            };
+            match outcome {
+                Ok(values) => self.add_point(point.place, values),
+                Err(e) => {
+                    self.failed_at = Some(point.place.updates as usize);
+                    return Err(e);
+                }
+            }
+            added = true;
+        }
+        Ok(added)
+    }
+
+    /// Waits for every point being measured and adds it (the first error is returned after
+    /// all have been waited for).
+    pub fn settle(&mut self) -> Result<(), EngineError> {
+        let mut first_error = None;
+        while let Some(point) = self.pending.pop_front() {
+            match point.wait() {
+                Ok(values) => self.add_point(point.place, values),
+                Err(e) => {
+                    self.failed_at = Some(point.place.updates as usize);
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Whether learning-curve points are being measured.
+    pub fn is_measuring(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The weights changed without an update (they went back to the start): a figure measured
+    /// at this update no longer describes them.
+    pub fn weights_replaced(&mut self) {
+        self.measured_here = None;
+    }
+
+    /// Starts measuring the RBM's curve at the current update, beside whatever runs next, if
+    /// it has no point there (the simulation thread calls this when idle: the curve then shows
+    /// where an untrained model starts, and where training stopped by itself, without the
+    /// training waiting for either).
+    pub fn complete_curve(&mut self, m: &RbmModel, set: &PatternSet) -> Result<(), EngineError> {
+        if self.training
+            || set.patterns.is_empty()
+            || self.has_point_here()
+            || self.failed_at == Some(self.saved.updates)
+        {
+            return Ok(());
+        }
+        let data = Arc::new(matrix_from_patterns(&set.patterns)?);
+        self.take_point(&m.rbm, &data)
     }
 
     /// Sets the held-out patterns (empty: none) and starts their curve afresh. Only an RBM
@@ -412,6 +547,8 @@ impl Learner {
         model: &Model,
         patterns: Vec<Vec<u8>>,
     ) -> Result<(), EngineError> {
+        // Points in flight were taken with the old held-out set: they join its curve first.
+        self.settle()?;
         if !patterns.is_empty() {
             let Model::Rbm(m) = model else {
                 return Err(EngineError::BadParameter(
@@ -446,9 +583,7 @@ impl Learner {
                 total / set.patterns.len().max(1) as f64
             }
             Model::Rbm(m) => {
-                return self
-                    .record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?)
-                    .map(|_| ());
+                return self.record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?);
             }
         };
         push_thinned(&mut self.saved.curve, [self.saved.updates as f64, value]);

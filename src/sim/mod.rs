@@ -3,6 +3,7 @@
 //! Knows nothing of egui.
 
 pub mod curve;
+pub mod curve_meter;
 pub mod gradient;
 pub mod history;
 pub mod learner;

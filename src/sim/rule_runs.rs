@@ -113,7 +113,7 @@ impl RuleRuns {
         };
         let tracked = m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS;
         if tracked {
-            self.begin_update(m, data, None)?;
+            self.begin_update(m, data)?;
         }
         // The app never shows an epoch's own reconstruction error: leave it out.
         m.trainer.measure_reconstruction(false);
@@ -124,64 +124,80 @@ impl RuleRuns {
         Ok(())
     }
 
-    /// Adds `log_likelihood`, the exact mean log-likelihood of the training data that the
-    /// learning curve just measured for `rbm`, to the open run's curve (once per update).
-    /// The learning curve is measured at a bounded share of the training time
-    /// ([`super::rbm_metrics::MetricBudget`]), so the runs cost no more than it does.
-    pub fn record_point(&mut self, rbm: &Rbm, log_likelihood: f64) {
+    /// Where the open run would record a point measured now: its updates so far (None when
+    /// no run is open or `rbm` is too large to track).
+    pub fn place(&self, rbm: &Rbm) -> Option<f64> {
         let tracked = rbm.n_visible().min(rbm.n_hidden()) <= MAX_GRADIENT_UNITS;
-        if let (true, true, Some(run)) = (tracked, self.open, self.runs.last_mut()) {
-            let x = run.updates as f64;
-            if run.curve.last().is_none_or(|p| p[0] < x) {
-                push_thinned(&mut run.curve, [x, log_likelihood]);
-            }
+        match (tracked, self.open, self.runs.last()) {
+            (true, true, Some(run)) => Some(run.updates as f64),
+            _ => None,
+        }
+    }
+
+    /// Adds `log_likelihood`, the exact mean log-likelihood of the training data that the
+    /// learning curve measured at `run_updates` of the open run (see [`Self::place`]), to the
+    /// run's curve (once per update; a run opened awaiting its first point gets it here).
+    /// The learning curve is measured at a bounded share of the time
+    /// ([`super::rbm_metrics::MetricBudget`]), so the runs cost no more than it does.
+    pub fn record_point(&mut self, run_updates: f64, log_likelihood: f64) {
+        if let (true, Some(run)) = (self.open, self.runs.last_mut())
+            && run.curve.last().is_none_or(|p| p[0] < run_updates)
+        {
+            push_thinned(&mut run.curve, [run_updates, log_likelihood]);
         }
     }
 
     /// What the next epoch would do first (keep the start, open a new run if the rule or k
-    /// changed), with `log_likelihood`, the exact mean log-likelihood of `data` under the
-    /// current weights, if the caller has just measured it (so it is not computed twice).
-    pub fn prepare(
-        &mut self,
-        m: &RbmModel,
-        data: &Array2<f32>,
-        log_likelihood: Option<f64>,
-    ) -> Result<(), EngineError> {
+    /// changed), with `log_likelihood`, the exact mean log-likelihood of the training data
+    /// under the current weights, as the new run's first point.
+    pub fn prepare_known(&mut self, m: &RbmModel, log_likelihood: f64) {
         if m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS {
-            self.begin_update(m, data, log_likelihood)?;
+            self.open_run(m, Some(log_likelihood));
+        }
+    }
+
+    /// What the next epoch would do first (keep the start, open a new run if the rule or k
+    /// changed); a new run's first point, the log-likelihood of the current weights, is left
+    /// for the caller to record ([`Self::record_point`] at 0) once measured.
+    pub fn prepare_awaiting(&mut self, m: &RbmModel) {
+        if m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS {
+            self.open_run(m, None);
+        }
+    }
+
+    /// Keeps the start and opens a new run when the rule or k changed, its first point
+    /// measured here.
+    fn begin_update(&mut self, m: &RbmModel, data: &Array2<f32>) -> Result<(), EngineError> {
+        if self.opens_new_run(m) {
+            let ll = rbm_exact::mean_log_likelihood(&m.rbm, data.view())?;
+            self.open_run(m, Some(ll));
         }
         Ok(())
     }
 
-    /// Keeps the start and opens a new run when the rule or k changed (its first point is
-    /// `known`, the log-likelihood of the current weights, or measured here).
-    fn begin_update(
-        &mut self,
-        m: &RbmModel,
-        data: &Array2<f32>,
-        known: Option<f64>,
-    ) -> Result<(), EngineError> {
+    /// Whether the next update opens a new run (the rule or k changed, or none is open).
+    fn opens_new_run(&self, m: &RbmModel) -> bool {
         let label = self.rule(m.trainer.config()).label(m.trainer.config().cd_k);
+        !(self.open && self.runs.last().is_some_and(|r| r.label == label))
+    }
+
+    /// Keeps the start, and opens a new run, starting at `first` (or awaiting its first
+    /// point), unless the open one continues.
+    fn open_run(&mut self, m: &RbmModel, first: Option<f64>) {
         if self.start.is_none() {
             self.start = Some(m.rbm.clone());
         }
-        let same = self.open && self.runs.last().is_some_and(|r| r.label == label);
-        if !same {
-            let ll = match known {
-                Some(ll) => ll,
-                None => rbm_exact::mean_log_likelihood(&m.rbm, data.view())?,
-            };
+        if self.opens_new_run(m) {
             if self.runs.len() >= MAX_RUNS {
                 self.runs.remove(0);
             }
             self.runs.push(RuleRun {
-                label,
+                label: self.rule(m.trainer.config()).label(m.trainer.config().cd_k),
                 updates: 0,
-                curve: vec![[0.0, ll]],
+                curve: first.map(|ll| vec![[0.0, ll]]).unwrap_or_default(),
             });
             self.open = true;
         }
-        Ok(())
     }
 
     /// Puts the weights back to the start (momentum and chains afresh, settings kept); the next

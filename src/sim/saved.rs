@@ -65,9 +65,12 @@ pub struct SavedSimulation {
 impl Simulation {
     /// The state to save.
     pub fn to_saved(&self) -> SavedSimulation {
+        // With every learning-curve point taken so far (a failed one is left out).
+        let mut learner = self.learner.clone();
+        let _ = learner.settle();
         SavedSimulation {
             core: self.core.clone(),
-            learning: self.learner.saved.clone(),
+            learning: learner.saved,
             sweeps_per_sec_limit: self.pacer.limit(),
         }
     }

@@ -213,6 +213,8 @@ impl Simulation {
 
     /// Applies one command: all of it, or an error with the simulation exactly as it was.
     pub fn apply(&mut self, command: Command) -> Result<(), EngineError> {
+        // A command sees (and a copy keeps) the curve with every point taken so far.
+        self.settle_curve();
         if command_is_checked_first(&command) {
             return self.apply_unguarded(command);
         }
@@ -360,6 +362,7 @@ impl Simulation {
             Command::RestartRuleRun => {
                 let runs = &mut self.learner.saved.rule_runs;
                 runs.restart(rbm_of(&mut self.core.model, "going back to the start")?)?;
+                self.learner.weights_replaced();
                 self.weights_changed();
                 self.mark_trace(TraceMark::Weights);
             }
@@ -769,6 +772,48 @@ impl Simulation {
         result
     }
 
+    /// Whether learning-curve points are being measured beside the training (the thread then
+    /// looks for them while idle).
+    pub fn is_measuring(&self) -> bool {
+        self.learner.is_measuring()
+    }
+
+    /// Adds the learning-curve points that have arrived; true if any did. A measurement that
+    /// failed is reported as an event.
+    pub fn harvest_curve(&mut self) -> bool {
+        self.learner.harvest().unwrap_or_else(|e| {
+            self.report_curve_failure(&e);
+            true
+        })
+    }
+
+    /// Starts measuring an RBM's learning curve at the current update if it has no point there
+    /// and nothing runs (the thread calls this when idle; see [`Learner::complete_curve`]).
+    pub fn complete_curve(&mut self) {
+        if self.is_running() {
+            return;
+        }
+        if let Model::Rbm(m) = &self.core.model
+            && let Err(e) = self.learner.complete_curve(m, &self.core.training_set)
+        {
+            self.report_curve_failure(&e);
+        }
+    }
+
+    /// Waits for the learning-curve points being measured and adds them (a failure is
+    /// reported as an event).
+    pub fn settle_curve(&mut self) {
+        if let Err(e) = self.learner.settle() {
+            self.report_curve_failure(&e);
+        }
+    }
+
+    fn report_curve_failure(&mut self, e: &EngineError) {
+        self.events.push(Event::Failed(format!(
+            "a point of the learning curve could not be measured: {e}"
+        )));
+    }
+
     /// Measures the learning curve where training stopped. Stopping never fails for it: a
     /// measurement that cannot be made is reported as an event instead.
     fn finish_curve(&mut self) {
@@ -838,6 +883,7 @@ impl Simulation {
         if self.fault.take_if(|f| *f == FaultSite::Snapshot).is_some() {
             panic!("fault injected in snapshot");
         }
+        self.harvest_curve();
         let nv = self.nv();
         let t = self.current_temperature().unwrap_or(self.core.temperature);
         let (energy, descent_energy) = self.energies();

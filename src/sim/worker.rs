@@ -1,7 +1,10 @@
 //! The simulation thread: owns a [`Simulation`], takes commands, publishes snapshots.
 //!
 //! While running it drains commands, advances for ~8 ms and publishes at most ~60 times a
-//! second; while paused it blocks on the command channel. Everything the thread runs on the
+//! second; while paused it blocks on the command channel. An RBM's learning curve is measured
+//! beside it: when idle, the thread starts measuring the point where the model is, if the curve
+//! has none there, and wakes every 2 ms while points are being measured, to publish them as
+//! they arrive. Everything the thread runs on the
 //! simulation (commands, advancing, snapshots) is inside one guard: a panic is caught,
 //! reported as an event, the last good simulation (copied at most a second earlier) comes
 //! back, paused.
@@ -11,7 +14,8 @@ use super::protocol::{Command, Event, Snapshot};
 use super::simulation::Simulation;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{
-    Receiver, Sender, SyncSender, TryRecvError, TrySendError, channel, sync_channel,
+    Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, TrySendError, channel,
+    sync_channel,
 };
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -25,6 +29,8 @@ const STEP_BUDGET: Duration = Duration::from_millis(8);
 const PUBLISH_EVERY: Duration = Duration::from_millis(16);
 /// How often the last good simulation is copied, to fall back on after a panic.
 const BACKUP_EVERY: Duration = Duration::from_secs(1);
+/// How often an idle thread looks for learning-curve points measured beside the training.
+const MEASURE_POLL: Duration = Duration::from_millis(2);
 
 /// The UI's handle on the simulation thread. Dropping it stops and joins the thread.
 pub struct SimHandle {
@@ -125,12 +131,31 @@ fn run(
                 publish(&mut sim, &history, &mut backup, &events, &latest, &wake);
                 dirty = false;
             }
-            match commands.recv() {
+            // Idle, and published: the curve's point here is measured now, beside whatever
+            // comes next.
+            guarded(&mut sim, &mut backup, &events, |s| {
+                s.complete_curve();
+                Ok(())
+            });
+            let received = if sim.is_measuring() {
+                commands.recv_timeout(MEASURE_POLL)
+            } else {
+                commands.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            };
+            match received {
                 Ok(c) => {
                     last_advance = Instant::now();
                     Some(c)
                 }
-                Err(_) => return,
+                Err(RecvTimeoutError::Timeout) => {
+                    // A point arrived: publish it.
+                    guarded(&mut sim, &mut backup, &events, |s| {
+                        dirty |= s.harvest_curve();
+                        Ok(())
+                    });
+                    None
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         };
         for command in first
