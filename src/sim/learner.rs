@@ -93,6 +93,8 @@ pub struct Learner {
     measured_here: Option<(usize, f64, Duration)>,
     /// The update at which measuring the curve last failed (not tried again while idle).
     failed_at: Option<usize>,
+    /// How long the last point took to measure.
+    measured_cost: Option<Duration>,
 }
 
 impl Learner {
@@ -369,8 +371,8 @@ impl Learner {
             self.saved.updates += 1;
             self.metrics.add_training(epoch_start.elapsed());
             self.harvest()?;
-            if self.pending.is_empty() && self.metrics.due() {
-                self.take_point(&m.rbm, &data)?;
+            if self.pending.is_empty() {
+                self.measure_if_due(&m.rbm, &data)?;
             }
             if start.elapsed() >= budget {
                 break;
@@ -440,6 +442,25 @@ impl Learner {
         Ok(())
     }
 
+    /// Measures the curve here if the budget allows: beside the training, or on this thread
+    /// when the last point was too cheap to be worth a thread of its own.
+    fn measure_if_due(
+        &mut self,
+        rbm: &crate::engine::rbm::Rbm,
+        data: &Arc<ndarray::Array2<f32>>,
+    ) -> Result<(), EngineError> {
+        let inline = self
+            .measured_cost
+            .is_some_and(|cost| cost < rbm_metrics::MEASURE_BESIDE_FROM);
+        if inline && self.metrics.due(rbm_metrics::INLINE_METRIC_SHARE) {
+            self.record_rbm_point(rbm, data)
+        } else if !inline && self.metrics.due(rbm_metrics::METRIC_SHARE) {
+            self.take_point(rbm, data)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Adds the RBM's training (and held-out) values at the current update to the curves now,
     /// after any point still being measured (a stepped update, where training stopped).
     fn record_rbm_point(
@@ -464,6 +485,7 @@ impl Learner {
 
     /// Adds measured values to the curves where they were taken.
     fn add_point(&mut self, place: PointPlace, values: PointValues) {
+        self.measured_cost = Some(values.spent);
         push_thinned(&mut self.saved.curve, [place.updates, values.train]);
         if values.exact {
             self.measured_here = Some((place.updates as usize, values.train, values.spent));
