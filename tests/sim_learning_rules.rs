@@ -4,7 +4,8 @@
 //! held-out data of another width is refused in one line, and the curves hold the exact
 //! log-likelihoods (checked by enumerating every (v, h) of a 3 × 2 RBM).
 
-use boltzviz::engine::rbm_train::Sparsity;
+use boltzviz::engine::rbm_exact;
+use boltzviz::engine::rbm_train::{Sparsity, matrix_from_patterns};
 use boltzviz::persist::{session_from_str, session_to_string};
 use boltzviz::sim::model::Model;
 use boltzviz::sim::protocol::{Command, Event, ModelKind, ModelSpec, TrainingSource};
@@ -598,4 +599,72 @@ fn the_app_publishes_the_last_curve_point_after_training_stops_by_itself() {
         }
     }
     assert!(handle.events().is_empty());
+}
+
+#[test]
+fn every_point_measured_beside_training_is_the_exact_figure_of_its_update() {
+    // 64×15 on the digits: a point takes a couple of milliseconds, so points are measured on
+    // a thread of their own while the epochs go on. A replay one epoch at a time (a seed
+    // trains the same weights however the time is sliced) measures each recorded update on
+    // the spot: every figure must have the same bits, so each point was measured on the
+    // weights of the update it is drawn at.
+    let spec = ModelSpec {
+        kind: ModelKind::Rbm,
+        source: TrainingSource::Digits,
+        hidden: 15,
+        seed: 9,
+        ..ModelSpec::default()
+    };
+    const EPOCHS: usize = 1200;
+    let start_training = |sim: &mut Simulation| {
+        sim.apply(Command::SetRbmRule(RbmRule::RateEndEpoch(Some(EPOCHS))))
+            .expect("rule");
+        sim.apply(Command::Train(true)).expect("train");
+    };
+    let mut sim = Simulation::new(spec.clone()).expect("digits RBM");
+    start_training(&mut sim);
+    let (started, mut in_flight_while_training) = (Instant::now(), false);
+    while sim.is_training() {
+        sim.advance(Duration::from_millis(8), Duration::ZERO)
+            .expect("advance");
+        in_flight_while_training |= sim.is_training() && sim.is_measuring();
+        assert!(started.elapsed() < Duration::from_secs(120), "did not stop");
+    }
+    sim.complete_curve();
+    sim.settle_curve();
+    assert!(
+        in_flight_while_training,
+        "points were measured beside the epochs"
+    );
+    let curve = sim.snapshot().learning.curve;
+    assert!(
+        curve.len() >= 3,
+        "the start, the end and points between: {curve:?}"
+    );
+    assert_eq!(curve.first().map(|p| p[0]), Some(0.0));
+    assert_eq!(curve.last().map(|p| p[0]), Some(EPOCHS as f64));
+
+    let mut replay = Simulation::new(spec).expect("digits RBM");
+    start_training(&mut replay);
+    let data = matrix_from_patterns(&replay.training_set().patterns).expect("data");
+    let mut points = curve.iter().peekable();
+    for update in 0..=EPOCHS {
+        if let Some(point) = points.next_if(|p| p[0] == update as f64) {
+            let Model::Rbm(m) = replay.model() else {
+                panic!("an RBM")
+            };
+            let exact = rbm_exact::mean_log_likelihood(&m.rbm, data.view()).expect("exact");
+            assert_eq!(
+                point[1].to_bits(),
+                exact.to_bits(),
+                "update {update}: {point:?} vs {exact}"
+            );
+        }
+        if update < EPOCHS {
+            replay
+                .advance(Duration::ZERO, Duration::ZERO)
+                .expect("one epoch");
+        }
+    }
+    assert!(points.next().is_none(), "every point is at an update");
 }

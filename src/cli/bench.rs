@@ -177,12 +177,14 @@ fn app_train_row() -> anyhow::Result<Row> {
         what: "App Train vs `train`, digits RBM 64×16, batch 20, defaults",
         measured: format!(
             "{:.0} epochs/s (app thread), {:.0} (simulation alone) vs {:.0} (`train`), {} epochs; \
-             app / `train` in the same round {:.3} (medians)",
+             app / `train` in the same round {:.3} (medians; {:.3} to the app's last curve \
+             point, measured after the stop is shown)",
             f.worker,
             f.simulation,
             f.cli,
             super::bench_app_train::EPOCHS,
-            f.worker_ratio
+            f.worker_ratio,
+            f.last_point_ratio
         ),
         target: "app >= `train`",
         met: f.worker_ratio >= 1.0,

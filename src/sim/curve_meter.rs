@@ -1,15 +1,18 @@
 //! An RBM's learning curve measured beside its training, not in its way.
 //!
 //! A point of the curve is the exact mean log-likelihood (one log Z over 2¹⁶ hidden states for
-//! the digits RBM, a few milliseconds) or the reconstruction error. While the app trains, a
-//! point is taken from a copy of the weights and measured on a thread of its own, on one
-//! processor, while the simulation thread goes on with the next epochs; the point is added to
-//! the curve where it was taken once its value arrives ([`PendingPoint::outcome`]). So the
-//! training thread does only epochs, where `boltzviz train` stops its epochs for each metric.
+//! the digits RBM, about 4.5 ms on one processor) or the reconstruction error. While the app
+//! trains, a point is taken from a copy of the weights and measured on a thread of its own, on
+//! one processor, while the simulation thread goes on with the next epochs; the point is added
+//! to the curve where it was taken once its value arrives ([`PendingPoint::outcome`]). So the
+//! training thread does not stop for these points, where `boltzviz train` stops its epochs for
+//! each metric. (Points that took under 0.5 ms, for small RBMs, are cheaper to measure on the
+//! training thread than to hand over: see [`super::rbm_metrics::MEASURE_BESIDE_FROM`].)
 //!
 //! The learner keeps the points in flight in the order they were taken and adds them in that
 //! order, so the curve stays sorted; it waits for them ([`PendingPoint::wait`]) before
-//! anything that changes what a point would be added to (a command, a save, a stepped update).
+//! anything that changes what a point would be added to (a point measured on the spot, a new
+//! held-out set, a change of rule run, a save).
 
 use super::rbm_metrics;
 use crate::engine::EngineError;
@@ -28,7 +31,8 @@ pub struct PointValues {
     pub held_out: Option<f64>,
     /// The values are exact log-likelihoods.
     pub exact: bool,
-    /// Wall time the measurement took on its thread.
+    /// Processor time the measurement took on its thread (wall time when measured on the
+    /// training thread, which waited for it).
     pub spent: Duration,
 }
 
@@ -39,6 +43,9 @@ pub struct PointPlace {
     pub updates: f64,
     /// The open rule run's x then (its updates), if the run records this point.
     pub run_updates: Option<f64>,
+    /// The learning curve records it (false: only the run, whose start it is, while the
+    /// curve already has a point at `updates`).
+    pub on_curve: bool,
 }
 
 /// A point being measured on its own thread. Clones share the outcome (a copy of the
@@ -51,19 +58,23 @@ pub struct PendingPoint {
 }
 
 impl PendingPoint {
-    /// Starts measuring `rbm` on `train` (and `held_out`, if given) on a new thread; if the
-    /// system will not start one, measures here.
+    /// Starts measuring `rbm` on `train` (and `held_out`, if given) on a new thread, with
+    /// `threads` threads at most for a log Z large enough to split (1 while training runs:
+    /// the other processors are the training's and the window's); if the system will not
+    /// start a thread, measures here.
     pub fn start(
         rbm: Rbm,
         train: Arc<Array2<f32>>,
         held_out: Option<Arc<Array2<f32>>>,
         place: PointPlace,
+        threads: usize,
     ) -> Self {
         let outcome = Arc::new(OnceLock::new());
         let job = Arc::new(Job {
             rbm,
             train,
             held_out,
+            threads,
         });
         let (slot, on_thread) = (Arc::clone(&outcome), Arc::clone(&job));
         let started = std::thread::Builder::new()
@@ -89,18 +100,38 @@ impl PendingPoint {
     }
 }
 
-/// Lowers the calling thread's priority (nice 10), so the window's and the training's threads
-/// take a processor from it at once when they wake, rather than after a time slice.
+/// Lowers the calling thread's priority by 10 nice steps, so the window's and the training's
+/// threads take a processor from it at once when they wake, rather than after a time slice.
 fn yield_to_other_threads() {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: plain system calls on the calling thread's own id; on Linux the nice value
-        // belongs to the thread. A refusal only leaves the priority as it was.
+        // SAFETY: plain system calls; on Linux `who = 0` with PRIO_PROCESS is the calling
+        // thread, whose own nice value this changes. A refusal leaves it as it was.
         unsafe {
-            let thread = libc::gettid();
-            libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, 10);
+            let now = libc::getpriority(libc::PRIO_PROCESS, 0);
+            libc::setpriority(libc::PRIO_PROCESS, 0, (now + 10).min(19));
         }
     }
+}
+
+/// Processor time the calling thread has used (on Linux; elsewhere, wall time since `start`):
+/// what a measurement cost, not counting the time it waited for a processor.
+fn thread_time(start: Instant) -> Duration {
+    #[cfg(target_os = "linux")]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid timespec for the call to fill.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return Duration::new(
+                ts.tv_sec.max(0) as u64,
+                ts.tv_nsec.clamp(0, 999_999_999) as u32,
+            );
+        }
+    }
+    start.elapsed()
 }
 
 /// What one point measures: a copy of the weights, the training data, the held-out data.
@@ -108,6 +139,7 @@ struct Job {
     rbm: Rbm,
     train: Arc<Array2<f32>>,
     held_out: Option<Arc<Array2<f32>>>,
+    threads: usize,
 }
 
 impl Job {
@@ -115,7 +147,12 @@ impl Job {
     /// training); a panic in the measurement becomes an error, so a waiting learner is always
     /// answered.
     fn measure(&self) -> Result<PointValues, EngineError> {
-        measure_guarded(&self.rbm, &self.train, self.held_out.as_deref())
+        measure_guarded(
+            &self.rbm,
+            &self.train,
+            self.held_out.as_deref(),
+            self.threads,
+        )
     }
 }
 
@@ -124,10 +161,12 @@ fn measure_guarded(
     rbm: &Rbm,
     train: &Array2<f32>,
     held_out: Option<&Array2<f32>>,
+    threads: usize,
 ) -> Result<PointValues, EngineError> {
     let start = Instant::now();
+    let used_before = thread_time(start);
     let measured = catch_unwind(AssertUnwindSafe(|| {
-        rbm_metrics::curve_values(rbm, train, held_out, 1)
+        rbm_metrics::curve_values(rbm, train, held_out, threads)
     }))
     .unwrap_or_else(|_| {
         Err(EngineError::BadParameter(
@@ -138,7 +177,12 @@ fn measure_guarded(
         train: measured.0,
         held_out: measured.1,
         exact: rbm_metrics::exact_curve(rbm),
-        spent: start.elapsed(),
+        // One thread: its processor time. Several (while idle): the wall time.
+        spent: if threads > 1 {
+            start.elapsed()
+        } else {
+            thread_time(start).saturating_sub(used_before)
+        },
     })
 }
 
@@ -157,20 +201,27 @@ mod tests {
         let place = PointPlace {
             updates: 7.0,
             run_updates: Some(2.0),
+            on_curve: true,
         };
         let point = PendingPoint::start(
             rbm.clone(),
             Arc::clone(&train),
             Some(Arc::clone(&held_out)),
             place,
+            1,
         );
+        let copy = point.clone();
         let values = point.wait().expect("measured");
         let expected = |d: &Array2<f32>| rbm_exact::mean_log_likelihood(&rbm, d.view());
         assert_eq!(values.train, expected(&train).expect("ll"));
         assert_eq!(values.held_out, Some(expected(&held_out).expect("ll")));
         assert!(values.exact);
         assert_eq!(point.place, place);
-        assert_eq!(point.clone().outcome(), Some(Ok(values)), "clones share it");
+        assert_eq!(
+            copy.outcome(),
+            Some(Ok(values)),
+            "a copy made before it arrived has it"
+        );
     }
 
     #[test]
@@ -181,8 +232,9 @@ mod tests {
         let place = PointPlace {
             updates: 0.0,
             run_updates: None,
+            on_curve: true,
         };
-        let point = PendingPoint::start(rbm, empty, None, place);
+        let point = PendingPoint::start(rbm, empty, None, place, 2);
         assert_eq!(point.wait(), Err(EngineError::EmptyData));
     }
 }

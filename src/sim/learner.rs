@@ -95,6 +95,8 @@ pub struct Learner {
     failed_at: Option<usize>,
     /// How long the last point took to measure.
     measured_cost: Option<Duration>,
+    /// Measurements that failed, not yet reported.
+    failures: Vec<EngineError>,
 }
 
 impl Learner {
@@ -343,22 +345,7 @@ impl Learner {
             }
         };
         if starting {
-            // The curve starts where training starts, at the model as it is, and a new rule run
-            // starts with that figure too: measured already if the thread measured it while
-            // idle ([`Self::complete_curve`]), else now, beside the first epochs.
-            self.settle()?;
-            match self.measured_here {
-                Some((updates, log_likelihood, spent)) if updates == self.saved.updates => {
-                    self.saved.rule_runs.prepare_known(m, log_likelihood);
-                    // The starting point counts against the budget, as one taken now would.
-                    self.metrics.add_measuring(spent);
-                }
-                _ if !self.has_point_here() => {
-                    self.saved.rule_runs.prepare_awaiting(m);
-                    self.take_point(&m.rbm, &data)?;
-                }
-                _ => {}
-            }
+            self.start_curve(m, &data)?;
         }
         loop {
             if m.trainer.current_learning_rate() <= 0.0 {
@@ -370,7 +357,7 @@ impl Learner {
             self.saved.rule_runs.train_epoch(m, &data, rng)?;
             self.saved.updates += 1;
             self.metrics.add_training(epoch_start.elapsed());
-            self.harvest()?;
+            self.harvest();
             if self.pending.is_empty() {
                 self.measure_if_due(&m.rbm, &data)?;
             }
@@ -388,13 +375,55 @@ impl Learner {
     /// Measures the curve at the current update unless it already has a point there (when
     /// training stops, so the curve ends where the model is).
     pub fn finish_curve(&mut self, model: &Model, set: &PatternSet) -> Result<(), EngineError> {
-        self.settle()?;
+        self.settle();
         if self.saved.updates == 0 || self.has_point_here() {
             return Ok(());
         }
         match model {
             Model::Rbm(m) => self.record_rbm_point(&m.rbm, &matrix_from_patterns(&set.patterns)?),
             Model::Net(_) => Ok(()),
+        }
+    }
+
+    /// Where training starts: the curve starts at the model as it is, and a new rule run
+    /// starts with that figure too. It is known if the thread measured it while idle
+    /// ([`Self::complete_curve`]); if it is still being measured, the run takes it when it
+    /// arrives; else it is measured now, beside the first epochs (only for the run, if the
+    /// curve has a point here for other weights: the weights went back to the start, or the
+    /// session was loaded). Training does not wait for any of these.
+    fn start_curve(
+        &mut self,
+        m: &RbmModel,
+        data: &Arc<ndarray::Array2<f32>>,
+    ) -> Result<(), EngineError> {
+        self.harvest();
+        let here = self.saved.updates;
+        if let Some((updates, log_likelihood, spent)) = self.measured_here
+            && updates == here
+        {
+            self.saved.rule_runs.prepare_known(m, log_likelihood);
+            // The starting point counts against the budget, as one taken now would.
+            self.metrics.add_measuring(spent);
+            return Ok(());
+        }
+        if !self.saved.rule_runs.prepare_awaiting(m) {
+            // No new run: the curve alone.
+            if !self.has_point_here() {
+                self.take_point(&m.rbm, data)?;
+            }
+            return Ok(());
+        }
+        let run_updates = self.saved.rule_runs.place(&m.rbm);
+        if let Some(point) = self.pending.back_mut()
+            && point.place.updates == here as f64
+        {
+            // Measured for the curve while idle, still in flight: the run takes it too.
+            point.place.run_updates = run_updates;
+            Ok(())
+        } else if self.has_point_here() {
+            self.take_point_for(&m.rbm, data, false)
+        } else {
+            self.take_point(&m.rbm, data)
         }
     }
 
@@ -412,6 +441,7 @@ impl Learner {
         PointPlace {
             updates: self.saved.updates as f64,
             run_updates: self.saved.rule_runs.place(rbm),
+            on_curve: true,
         }
     }
 
@@ -431,13 +461,34 @@ impl Learner {
         rbm: &crate::engine::rbm::Rbm,
         data: &Arc<ndarray::Array2<f32>>,
     ) -> Result<(), EngineError> {
+        self.take_point_for(rbm, data, true)
+    }
+
+    /// [`Self::take_point`], for the learning curve and the open rule run, or (`on_curve`
+    /// false) for the run alone.
+    fn take_point_for(
+        &mut self,
+        rbm: &crate::engine::rbm::Rbm,
+        data: &Arc<ndarray::Array2<f32>>,
+        on_curve: bool,
+    ) -> Result<(), EngineError> {
         let held_out = self.held_out_matrix()?.map(Arc::new);
-        let place = self.place_here(rbm);
+        let place = PointPlace {
+            on_curve,
+            ..self.place_here(rbm)
+        };
+        // While training, one processor; idle, all of them (the point is wanted soon).
+        let threads = if self.training {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        };
         self.pending.push_back(PendingPoint::start(
             rbm.clone(),
             Arc::clone(data),
             held_out,
             place,
+            threads,
         ));
         Ok(())
     }
@@ -462,13 +513,14 @@ impl Learner {
     }
 
     /// Adds the RBM's training (and held-out) values at the current update to the curves now,
-    /// after any point still being measured (a stepped update, where training stopped).
+    /// on this thread, after any point still being measured (a stepped update, where training
+    /// was paused, a point during training too cheap to hand over).
     fn record_rbm_point(
         &mut self,
         rbm: &crate::engine::rbm::Rbm,
         data: &ndarray::Array2<f32>,
     ) -> Result<(), EngineError> {
-        self.settle()?;
+        self.settle();
         let start = Instant::now();
         let held_out = self.held_out_matrix()?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -486,53 +538,57 @@ impl Learner {
     /// Adds measured values to the curves where they were taken.
     fn add_point(&mut self, place: PointPlace, values: PointValues) {
         self.measured_cost = Some(values.spent);
+        self.metrics.add_measuring(values.spent);
+        if let (true, Some(x)) = (values.exact, place.run_updates) {
+            self.saved.rule_runs.record_point(x, values.train);
+        }
+        if !place.on_curve {
+            return;
+        }
         push_thinned(&mut self.saved.curve, [place.updates, values.train]);
         if values.exact {
             self.measured_here = Some((place.updates as usize, values.train, values.spent));
         }
-        if let (true, Some(x)) = (values.exact, place.run_updates) {
-            self.saved.rule_runs.record_point(x, values.train);
-        }
         if let Some(v) = values.held_out {
             push_thinned(&mut self.saved.validation_curve, [place.updates, v]);
         }
-        self.metrics.add_measuring(values.spent);
     }
 
-    /// Adds the points that have arrived, in the order they were taken; true if any did. A
-    /// measurement that failed is dropped and its error returned.
-    pub fn harvest(&mut self) -> Result<bool, EngineError> {
-        let mut added = false;
+    /// Adds the points that have arrived, in the order they were taken; true if any did (or
+    /// failed: see [`Self::take_failures`]).
+    pub fn harvest(&mut self) -> bool {
+        let mut changed = false;
         while let Some(outcome) = self.pending.front().and_then(PendingPoint::outcome) {
-            let Some(point) = self.pending.pop_front() else {
-                break;
-            };
-            match outcome {
-                Ok(values) => self.add_point(point.place, values),
-                Err(e) => {
-                    self.failed_at = Some(point.place.updates as usize);
-                    return Err(e);
-                }
+            if let Some(point) = self.pending.pop_front() {
+                self.add_outcome(point.place, outcome);
+                changed = true;
             }
-            added = true;
         }
-        Ok(added)
+        changed
     }
 
-    /// Waits for every point being measured and adds it (the first error is returned after
-    /// all have been waited for).
-    pub fn settle(&mut self) -> Result<(), EngineError> {
-        let mut first_error = None;
+    /// Waits for every point being measured and adds it.
+    pub fn settle(&mut self) {
         while let Some(point) = self.pending.pop_front() {
-            match point.wait() {
-                Ok(values) => self.add_point(point.place, values),
-                Err(e) => {
-                    self.failed_at = Some(point.place.updates as usize);
-                    first_error.get_or_insert(e);
-                }
+            self.add_outcome(point.place, point.wait());
+        }
+    }
+
+    /// Adds a measured point, or keeps its failure to be reported (the training goes on; the
+    /// idle thread does not try that update again).
+    fn add_outcome(&mut self, place: PointPlace, outcome: Result<PointValues, EngineError>) {
+        match outcome {
+            Ok(values) => self.add_point(place, values),
+            Err(e) => {
+                self.failed_at = Some(place.updates as usize);
+                self.failures.push(e);
             }
         }
-        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Measurements that failed since the last call.
+    pub fn take_failures(&mut self) -> Vec<EngineError> {
+        std::mem::take(&mut self.failures)
     }
 
     /// Whether learning-curve points are being measured.
@@ -570,7 +626,7 @@ impl Learner {
         patterns: Vec<Vec<u8>>,
     ) -> Result<(), EngineError> {
         // Points in flight were taken with the old held-out set: they join its curve first.
-        self.settle()?;
+        self.settle();
         if !patterns.is_empty() {
             let Model::Rbm(m) = model else {
                 return Err(EngineError::BadParameter(

@@ -5,9 +5,10 @@
 //!
 //! One exact evaluation of the 64×16 digits RBM costs about as much as ten epochs of its
 //! training. While the app trains continuously, the curve is measured beside the training on
-//! a thread of its own ([`super::curve_meter`]), so the training thread does only epochs, and
-//! at a bounded share of the time ([`MetricBudget`]), so the measuring thread leaves the other
-//! processor mostly to the window.
+//! a thread of its own ([`super::curve_meter`]), so the training thread does not stop for it,
+//! and at a bounded share of the time ([`MetricBudget`]), so the measuring thread leaves the
+//! other processor mostly to the window. Points cheaper than [`MEASURE_BESIDE_FROM`] are
+//! measured on the training thread, at a smaller share.
 
 use crate::engine::EngineError;
 use crate::engine::rbm::Rbm;
@@ -58,8 +59,9 @@ pub fn curve_values(
 }
 
 /// Time spent training and measuring since training started: a measurement is due while
-/// measuring has taken at most a share of the training time (so the first epoch is
-/// always measured, and later ones at a rate that keeps the share).
+/// measuring has taken at most a share of the training time. The point where training started
+/// counts when its cost is known (it was measured in this session), so the next one waits for
+/// the share; otherwise the first epoch is measured.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct MetricBudget {
     training: Duration,

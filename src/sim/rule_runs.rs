@@ -151,18 +151,24 @@ impl RuleRuns {
     /// changed), with `log_likelihood`, the exact mean log-likelihood of the training data
     /// under the current weights, as the new run's first point.
     pub fn prepare_known(&mut self, m: &RbmModel, log_likelihood: f64) {
+        self.open_run_if_tracked(m, Some(log_likelihood));
+    }
+
+    fn open_run_if_tracked(&mut self, m: &RbmModel, first: Option<f64>) {
         if m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS {
-            self.open_run(m, Some(log_likelihood));
+            self.open_run(m, first);
         }
     }
 
     /// What the next epoch would do first (keep the start, open a new run if the rule or k
     /// changed); a new run's first point, the log-likelihood of the current weights, is left
     /// for the caller to record ([`Self::record_point`] at 0) once measured.
-    pub fn prepare_awaiting(&mut self, m: &RbmModel) {
-        if m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS {
-            self.open_run(m, None);
-        }
+    /// Returns whether a run opened.
+    pub fn prepare_awaiting(&mut self, m: &RbmModel) -> bool {
+        let opens =
+            m.rbm.n_visible().min(m.rbm.n_hidden()) <= MAX_GRADIENT_UNITS && self.opens_new_run(m);
+        self.open_run_if_tracked(m, None);
+        opens
     }
 
     /// Keeps the start and opens a new run when the rule or k changed, its first point

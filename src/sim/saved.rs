@@ -67,7 +67,7 @@ impl Simulation {
     pub fn to_saved(&self) -> SavedSimulation {
         // With every learning-curve point taken so far (a failed one is left out).
         let mut learner = self.learner.clone();
-        let _ = learner.settle();
+        learner.settle();
         SavedSimulation {
             core: self.core.clone(),
             learning: learner.saved,

@@ -211,18 +211,20 @@ impl Simulation {
         }
     }
 
-    /// Applies one command: all of it, or an error with the simulation exactly as it was.
+    /// Applies one command: all of it, or an error with the simulation exactly as it was
+    /// (learning-curve points in flight then arrive in it later, as if it had not run).
     pub fn apply(&mut self, command: Command) -> Result<(), EngineError> {
-        // A command sees (and a copy keeps) the curve with every point taken so far.
-        self.settle_curve();
-        if command_is_checked_first(&command) {
-            return self.apply_unguarded(command);
-        }
-        let before = self.clone();
-        let result = self.apply_unguarded(command);
-        if result.is_err() {
-            *self = before;
-        }
+        let result = if command_is_checked_first(&command) {
+            self.apply_unguarded(command)
+        } else {
+            let before = self.clone();
+            let result = self.apply_unguarded(command);
+            if result.is_err() {
+                *self = before;
+            }
+            result
+        };
+        self.report_curve_failures();
         result
     }
 
@@ -356,10 +358,14 @@ impl Simulation {
                 self.learner.set_validation(&self.core.model, patterns)?;
             }
             Command::SetTrainingRule(rule) => {
+                // Points in flight belong to the run that is open now.
+                self.settle_curve();
                 let runs = &mut self.learner.saved.rule_runs;
                 runs.set_rule(rule, rbm_of(&mut self.core.model, "the training rule")?)?;
             }
             Command::RestartRuleRun => {
+                // Points in flight describe the weights before the restart, in the open run.
+                self.settle_curve();
                 let runs = &mut self.learner.saved.rule_runs;
                 runs.restart(rbm_of(&mut self.core.model, "going back to the start")?)?;
                 self.learner.weights_replaced();
@@ -769,6 +775,7 @@ impl Simulation {
         if result.is_err() {
             self.stop_all();
         }
+        self.report_curve_failures();
         result
     }
 
@@ -781,10 +788,9 @@ impl Simulation {
     /// Adds the learning-curve points that have arrived; true if any did. A measurement that
     /// failed is reported as an event.
     pub fn harvest_curve(&mut self) -> bool {
-        self.learner.harvest().unwrap_or_else(|e| {
-            self.report_curve_failure(&e);
-            true
-        })
+        let changed = self.learner.harvest();
+        self.report_curve_failures();
+        changed
     }
 
     /// Starts measuring an RBM's learning curve at the current update if it has no point there
@@ -803,7 +809,13 @@ impl Simulation {
     /// Waits for the learning-curve points being measured and adds them (a failure is
     /// reported as an event).
     pub fn settle_curve(&mut self) {
-        if let Err(e) = self.learner.settle() {
+        self.learner.settle();
+        self.report_curve_failures();
+    }
+
+    /// Learning-curve measurements that failed become events (training goes on).
+    fn report_curve_failures(&mut self) {
+        for e in self.learner.take_failures() {
             self.report_curve_failure(&e);
         }
     }

@@ -3,7 +3,7 @@
 //! While running it drains commands, advances for ~8 ms and publishes at most ~60 times a
 //! second; while paused it blocks on the command channel. An RBM's learning curve is measured
 //! beside it: when idle, the thread starts measuring the point where the model is, if the curve
-//! has none there, and wakes every 2 ms while points are being measured, to publish them as
+//! has none there, and wakes every millisecond while points are being measured, to publish them as
 //! they arrive. Everything the thread runs on the
 //! simulation (commands, advancing, snapshots) is inside one guard: a panic is caught,
 //! reported as an event, the last good simulation (copied at most a second earlier) comes
@@ -30,7 +30,7 @@ const PUBLISH_EVERY: Duration = Duration::from_millis(16);
 /// How often the last good simulation is copied, to fall back on after a panic.
 const BACKUP_EVERY: Duration = Duration::from_secs(1);
 /// How often an idle thread looks for learning-curve points measured beside the training.
-const MEASURE_POLL: Duration = Duration::from_millis(2);
+const MEASURE_POLL: Duration = Duration::from_millis(1);
 
 /// The UI's handle on the simulation thread. Dropping it stops and joins the thread.
 pub struct SimHandle {
@@ -273,6 +273,10 @@ fn publish(
             snapshot.new_trace = trace;
         }
         *slot = Some(snapshot);
+    }
+    // The snapshot may have raised events (a curve point that failed): deliver them now.
+    for e in sim.take_events() {
+        let _ = events.send(e);
     }
     wake();
 }
