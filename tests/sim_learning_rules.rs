@@ -2,7 +2,9 @@
 //! the snapshot, is saved and loaded with the session, undoes, and reaches the trainer (the
 //! app's training moves the weights exactly as the hand-derived update with the rule says);
 //! held-out data of another width is refused in one line, and the curves hold the exact
-//! log-likelihoods (checked by enumerating every (v, h) of a 3 × 2 RBM).
+//! log-likelihoods (checked by enumerating every (v, h) of a 3 × 2 RBM), also when measured
+//! beside the training: at the update each point was taken, in the run it was taken in, and
+//! published by the idle thread.
 
 use boltzviz::engine::rbm_exact;
 use boltzviz::engine::rbm_train::{Sparsity, matrix_from_patterns};
@@ -667,4 +669,52 @@ fn every_point_measured_beside_training_is_the_exact_figure_of_its_update() {
         }
     }
     assert!(points.next().is_none(), "every point is at an update");
+}
+
+#[test]
+fn a_point_in_flight_when_k_changes_stays_in_the_run_it_was_taken_in() {
+    // A new k opens a new rule run at the next update. A point taken before, still being
+    // measured, belongs to the old run at the old run's update, never to the new one.
+    let mut sim = Simulation::new(ModelSpec {
+        kind: ModelKind::Rbm,
+        source: TrainingSource::Digits,
+        hidden: 15,
+        seed: 4,
+        ..ModelSpec::default()
+    })
+    .expect("digits RBM");
+    sim.apply(Command::Train(true)).expect("train");
+    let started = Instant::now();
+    let mut k = 1;
+    while k < 4 {
+        sim.advance(Duration::from_millis(4), Duration::ZERO)
+            .expect("advance");
+        if sim.is_measuring() && sim.snapshot().learning.updates > 0 {
+            k += 1;
+            sim.apply(Command::SetCdK(k)).expect("k");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no point in flight"
+        );
+    }
+    for _ in 0..20 {
+        sim.advance(Duration::from_millis(4), Duration::ZERO)
+            .expect("advance");
+    }
+    sim.apply(Command::Train(false)).expect("stop");
+    let runs = sim.to_saved().learning.rule_runs.runs;
+    let labels: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(labels, ["CD-1", "CD-2", "CD-3", "CD-4"]);
+    for run in &runs {
+        assert_eq!(run.curve.first().map(|p| p[0]), Some(0.0), "{run:?}");
+        assert!(
+            run.curve.windows(2).all(|w| w[0][0] < w[1][0]),
+            "in order: {run:?}"
+        );
+        assert!(
+            run.curve.iter().all(|p| p[0] <= run.updates as f64),
+            "every point within the run's own updates: {run:?}"
+        );
+    }
 }

@@ -214,6 +214,18 @@ impl Simulation {
     /// Applies one command: all of it, or an error with the simulation exactly as it was
     /// (learning-curve points in flight then arrive in it later, as if it had not run).
     pub fn apply(&mut self, command: Command) -> Result<(), EngineError> {
+        if matches!(
+            command,
+            Command::SetCdK(_)
+                | Command::SetRbmRule(_)
+                | Command::SetTrainingRule(_)
+                | Command::RestartRuleRun
+        ) {
+            // These can end the open rule run (a new rule or k opens another at the next
+            // update; a restart puts other weights in place): points in flight, taken in the
+            // open run, join it first.
+            self.settle_curve();
+        }
         let result = if command_is_checked_first(&command) {
             self.apply_unguarded(command)
         } else {
@@ -358,14 +370,10 @@ impl Simulation {
                 self.learner.set_validation(&self.core.model, patterns)?;
             }
             Command::SetTrainingRule(rule) => {
-                // Points in flight belong to the run that is open now.
-                self.settle_curve();
                 let runs = &mut self.learner.saved.rule_runs;
                 runs.set_rule(rule, rbm_of(&mut self.core.model, "the training rule")?)?;
             }
             Command::RestartRuleRun => {
-                // Points in flight describe the weights before the restart, in the open run.
-                self.settle_curve();
                 let runs = &mut self.learner.saved.rule_runs;
                 runs.restart(rbm_of(&mut self.core.model, "going back to the start")?)?;
                 self.learner.weights_replaced();
