@@ -475,12 +475,27 @@ fn phase_panels_ui(ui: &mut egui::Ui, snap: &Snapshot, heatmaps: &mut HeatmapCac
     });
 }
 
+/// Curves with at most this many points also mark each one (a curve of one point, the
+/// untrained model's, is otherwise a dot too small to see).
+const MARKED_CURVE_POINTS: usize = 30;
+
 /// The learning curve's whole history: the measured points faint, a moving average over
-/// them, the held-out curve when there is one, and log 2 for the parity lesson.
+/// them, the held-out curve when there is one, and log 2 for the parity lesson. The heading
+/// gives the newest point's figures.
 fn learning_curve_ui(ui: &mut egui::Ui, snap: &Snapshot) {
     use crate::ui::figures::build::{learning_reference, smooth, smoothing_window};
     let l = &snap.learning;
-    ui.strong(format!("Learning curve: {}", l.curve_label));
+    let newest = l.curve.last().map_or_else(String::new, |p| {
+        let held_out = (l.validation_curve.last())
+            .filter(|v| v[0] == p[0])
+            .map_or_else(String::new, |v| format!(", held-out {:.3}", v[1]));
+        format!(
+            ": {:.3} at update {}{held_out}",
+            p[1],
+            thousands(p[0] as u64)
+        )
+    });
+    ui.strong(format!("Learning curve: {}{newest}", l.curve_label));
     let held_out = !l.validation_curve.is_empty();
     let window = smoothing_window(l.curve.len());
     let mut plot = Plot::new("learning_curve")
@@ -516,16 +531,28 @@ fn learning_curve_ui(ui: &mut egui::Ui, snap: &Snapshot) {
                 Line::new(format!("{name}, mean of {window}"), smoothed).color(theme::TRACE_MAIN),
             );
         } else {
-            p.line(Line::new(name, PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN));
+            p.line(
+                Line::new(name.clone(), PlotPoints::from(l.curve.clone())).color(theme::TRACE_MAIN),
+            );
+        }
+        if l.curve.len() <= MARKED_CURVE_POINTS {
+            p.points(
+                Points::new(name, PlotPoints::from(l.curve.clone()))
+                    .radius(3.0)
+                    .color(theme::TRACE_MAIN),
+            );
         }
         if held_out {
-            p.line(
-                Line::new(
-                    format!("held-out ({} patterns)", l.validation_patterns),
-                    PlotPoints::from(l.validation_curve.clone()),
-                )
-                .color(theme::CURVE_HELD_OUT),
-            );
+            let name = format!("held-out ({} patterns)", l.validation_patterns);
+            let points = || PlotPoints::from(l.validation_curve.clone());
+            p.line(Line::new(name.clone(), points()).color(theme::CURVE_HELD_OUT));
+            if l.validation_curve.len() <= MARKED_CURVE_POINTS {
+                p.points(
+                    Points::new(name, points())
+                        .radius(3.0)
+                        .color(theme::CURVE_HELD_OUT),
+                );
+            }
         }
         if let Some((y, label)) = learning_reference(snap) {
             p.hline(
