@@ -31,8 +31,9 @@ pub struct PointValues {
     pub held_out: Option<f64>,
     /// The values are exact log-likelihoods.
     pub exact: bool,
-    /// Processor time the measurement took on its thread (wall time when measured on the
-    /// training thread, which waited for it).
+    /// What the measurement cost: its thread's processor time when measured on one thread
+    /// beside the training; wall time when measured on several (while idle) or on the
+    /// training thread (which waited for it).
     pub spent: Duration,
 }
 
