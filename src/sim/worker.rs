@@ -2,12 +2,13 @@
 //!
 //! While running it drains commands, advances for ~8 ms and publishes at most ~60 times a
 //! second; while paused it blocks on the command channel. An RBM's learning curve is measured
-//! beside it: when idle, the thread starts measuring the point where the model is, if the curve
-//! has none there, and wakes every millisecond while points are being measured, to publish them as
-//! they arrive. Everything the thread runs on the
-//! simulation (commands, advancing, snapshots) is inside one guard: a panic is caught,
-//! reported as an event, the last good simulation (copied at most a second earlier) comes
-//! back, paused.
+//! beside it: when idle, the thread starts measuring the point where the model is, if the
+//! curve has none there, and wakes every millisecond while points are being measured, to
+//! publish them as they arrive.
+//!
+//! Everything the thread runs on the simulation (commands, advancing, snapshots) is inside one
+//! guard: a panic is caught, reported as an event, the last good simulation (copied at most a
+//! second earlier) comes back, paused.
 
 use super::history::{self, History};
 use super::protocol::{Command, Event, Snapshot};
@@ -148,7 +149,7 @@ fn run(
                     Some(c)
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    // A point arrived: publish it.
+                    // Points that have arrived are added, and published below.
                     guarded(&mut sim, &mut backup, &events, |s| {
                         dirty |= s.harvest_curve();
                         Ok(())
