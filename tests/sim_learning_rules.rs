@@ -718,3 +718,32 @@ fn a_point_in_flight_when_k_changes_stays_in_the_run_it_was_taken_in() {
         );
     }
 }
+
+#[test]
+fn new_held_out_data_gets_its_figure_while_idle_without_a_second_training_point() {
+    // Held-out data loaded after training: the idle thread measures its figure for the model
+    // as it is, at the current update, and the training curve keeps its one point there.
+    let mut sim = parity_rbm();
+    train_one_epoch(&mut sim);
+    train_one_epoch(&mut sim);
+    let before = sim.snapshot().learning.curve;
+    assert_eq!(before.last().map(|p| p[0]), Some(2.0));
+    sim.apply(Command::SetValidation(odd_parity()))
+        .expect("held-out data");
+    sim.complete_curve();
+    sim.settle_curve();
+    let learning = sim.snapshot().learning;
+    assert_eq!(
+        learning.curve, before,
+        "no second training point at update 2"
+    );
+    let exact = brute_force_log_likelihood(&sim, &odd_parity());
+    let point = learning
+        .validation_curve
+        .last()
+        .copied()
+        .expect("a held-out point");
+    assert_eq!(point[0], 2.0);
+    assert!((point[1] - exact).abs() < 1e-4, "{point:?} vs {exact}");
+    assert_eq!(learning.validation_curve.len(), 1);
+}

@@ -117,7 +117,7 @@ fn yield_to_other_threads() {
 
 /// Processor time the calling thread has used (on Linux; elsewhere, wall time since `start`):
 /// what a measurement cost, not counting the time it waited for a processor.
-fn thread_time(start: Instant) -> Duration {
+pub(super) fn thread_time(start: Instant) -> Duration {
     #[cfg(target_os = "linux")]
     {
         let mut ts = libc::timespec {

@@ -3,7 +3,7 @@
 //! For an RBM the same steps walk one CD-k chain.
 
 use super::curve::push_thinned;
-use super::curve_meter::{PendingPoint, PointPlace, PointValues};
+use super::curve_meter::{PendingPoint, PointPlace, PointValues, thread_time};
 use super::model::{Model, RbmModel};
 use super::protocol::{LearningView, Phase, RbmWalkView};
 use super::rbm_metrics::{self, MetricBudget};
@@ -522,6 +522,7 @@ impl Learner {
     ) -> Result<(), EngineError> {
         self.settle();
         let start = Instant::now();
+        let used_before = thread_time(start);
         let held_out = self.held_out_matrix()?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let (train, held_out) = rbm_metrics::curve_values(rbm, data, held_out.as_ref(), threads)?;
@@ -531,7 +532,11 @@ impl Learner {
             exact: rbm_metrics::exact_curve(rbm),
             spent: start.elapsed(),
         };
+        // Whether the next point is worth a thread of its own goes by the processor time this
+        // one took: a moment without the processor must not send small models' points away.
+        let cost = thread_time(start).saturating_sub(used_before);
         self.add_point(self.place_here(rbm), values);
+        self.measured_cost = Some(cost);
         Ok(())
     }
 
@@ -542,14 +547,16 @@ impl Learner {
         if let (true, Some(x)) = (values.exact, place.run_updates) {
             self.saved.rule_runs.record_point(x, values.train);
         }
-        if !place.on_curve {
-            return;
+        if place.on_curve {
+            push_thinned(&mut self.saved.curve, [place.updates, values.train]);
+            if values.exact {
+                self.measured_here = Some((place.updates as usize, values.train, values.spent));
+            }
         }
-        push_thinned(&mut self.saved.curve, [place.updates, values.train]);
-        if values.exact {
-            self.measured_here = Some((place.updates as usize, values.train, values.spent));
-        }
-        if let Some(v) = values.held_out {
+        // The held-out curve, once per update (a point for the run alone, or taken when a
+        // new held-out set came, adds it where it has none).
+        let held_out_here = self.saved.validation_curve.last().map(|p| p[0]) == Some(place.updates);
+        if let (Some(v), false) = (values.held_out, held_out_here) {
             push_thinned(&mut self.saved.validation_curve, [place.updates, v]);
         }
     }
@@ -603,19 +610,25 @@ impl Learner {
     }
 
     /// Starts measuring the RBM's curve at the current update, beside whatever runs next, if
-    /// it has no point there (the simulation thread calls this when idle: the curve then shows
-    /// where an untrained model starts, and where training stopped by itself, without the
-    /// training waiting for either).
+    /// it (or the held-out curve) has no point there (the simulation thread calls this when
+    /// idle: the curve then shows where an untrained model starts, where training stopped by
+    /// itself, and new held-out data's figure, without the training waiting for any).
     pub fn complete_curve(&mut self, m: &RbmModel, set: &PatternSet) -> Result<(), EngineError> {
-        if self.training
-            || set.patterns.is_empty()
-            || self.has_point_here()
-            || self.failed_at == Some(self.saved.updates)
-        {
+        let here = self.saved.updates as f64;
+        let held_out_missing = !self.saved.validation.is_empty()
+            && self.saved.validation_curve.last().map(|p| p[0]) != Some(here);
+        if self.training || set.patterns.is_empty() || self.failed_at == Some(self.saved.updates) {
             return Ok(());
         }
-        let data = Arc::new(matrix_from_patterns(&set.patterns)?);
-        self.take_point(&m.rbm, &data)
+        let data = || matrix_from_patterns(&set.patterns).map(Arc::new);
+        if !self.has_point_here() {
+            self.take_point(&m.rbm, &data()?)
+        } else if held_out_missing && self.pending.is_empty() {
+            // New held-out data: its figure for the model as it is, at once.
+            self.take_point_for(&m.rbm, &data()?, false)
+        } else {
+            Ok(())
+        }
     }
 
     /// Sets the held-out patterns (empty: none) and starts their curve afresh. Only an RBM

@@ -498,12 +498,20 @@ fn learning_curve_ui(ui: &mut egui::Ui, snap: &Snapshot) {
     ui.strong(format!("Learning curve: {}{newest}", l.curve_label));
     let held_out = !l.validation_curve.is_empty();
     let window = smoothing_window(l.curve.len());
+    // The legend goes in the corner the curve leaves free: its newest points are at the right,
+    // at the top when it has risen (a log-likelihood), at the bottom when it has fallen.
+    let risen = matches!((l.curve.first(), l.curve.last()), (Some(a), Some(b)) if b[1] > a[1]);
+    let corner = if risen {
+        egui_plot::Corner::RightBottom
+    } else {
+        egui_plot::Corner::RightTop
+    };
     let mut plot = Plot::new("learning_curve")
         .height(180.0)
         // The mouse wheel scrolls the page; dragging and Ctrl + wheel still pan and zoom.
         .allow_scroll(false)
         .x_axis_label("updates")
-        .legend(Legend::default());
+        .legend(Legend::default().position(corner));
     if l.training {
         // While training the curve always shows its whole history (as the energy trace does
         // while it runs): a pan or zoom made earlier must not leave the new points off-plot.
