@@ -40,7 +40,7 @@ pub const EPOCHS: usize = 200;
 /// freshest), and the figures are medians over the rounds: of each path's rate, and of the
 /// app's rate over `train`'s in the same round (a paired ratio, so a change in the machine's
 /// load between rounds falls on both sides of it). On this shared machine one round's ratio
-/// scatters by ±10 % and more; the median of 41 moved between 1.02 and 1.09 over eleven runs.
+/// scatters by ±10 % and more; the median of 41 moved between 1.02 and 1.09 over twelve runs.
 const RUNS: usize = 41;
 /// The longest a run may take before the benchmark gives up.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
