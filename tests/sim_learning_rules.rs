@@ -28,6 +28,17 @@ fn parity_rbm() -> Simulation {
     .expect("parity RBM")
 }
 
+/// An RBM on the 1500 digits with `hidden` hidden units.
+fn digits_rbm(hidden: usize, seed: u64) -> ModelSpec {
+    ModelSpec {
+        kind: ModelKind::Rbm,
+        source: TrainingSource::Digits,
+        hidden,
+        seed,
+        ..ModelSpec::default()
+    }
+}
+
 /// The 3-bit patterns of odd parity: held out from the even ones.
 fn odd_parity() -> Vec<Vec<u8>> {
     (0..8usize)
@@ -461,14 +472,7 @@ fn the_app_trains_the_same_model_however_its_time_is_sliced() {
     // The same seed and rules give the same weights whether each call of the simulation runs
     // one epoch or many (the panels' CD walk after each call draws from a stream of its own).
     let run = |budget: Duration| {
-        let mut sim = Simulation::new(ModelSpec {
-            kind: ModelKind::Rbm,
-            source: TrainingSource::Digits,
-            hidden: 16,
-            seed: 5,
-            ..ModelSpec::default()
-        })
-        .expect("digits RBM");
+        let mut sim = Simulation::new(digits_rbm(16, 5)).expect("digits RBM");
         sim.apply(Command::SetRbmRule(RbmRule::RateEndEpoch(Some(30))))
             .expect("rule");
         sim.apply(Command::Train(true)).expect("train");
@@ -564,14 +568,7 @@ fn the_app_publishes_the_last_curve_point_after_training_stops_by_itself() {
     // The digits RBM's point takes milliseconds on its thread, so training usually stops
     // before the last one arrives: the idle simulation thread must still publish it, with
     // no command to wake it.
-    let mut sim = Simulation::new(ModelSpec {
-        kind: ModelKind::Rbm,
-        source: TrainingSource::Digits,
-        hidden: 16,
-        seed: 3,
-        ..ModelSpec::default()
-    })
-    .expect("digits RBM");
+    let mut sim = Simulation::new(digits_rbm(16, 3)).expect("digits RBM");
     sim.apply(Command::SetRbmRule(RbmRule::RateEndEpoch(Some(20))))
         .expect("rule");
     let (woken, wakes) = std::sync::mpsc::channel();
@@ -610,13 +607,7 @@ fn every_point_measured_beside_training_is_the_exact_figure_of_its_update() {
     // trains the same weights however the time is sliced) measures each recorded update on
     // the spot: every figure must have the same bits, so each point was measured on the
     // weights of the update it is drawn at.
-    let spec = ModelSpec {
-        kind: ModelKind::Rbm,
-        source: TrainingSource::Digits,
-        hidden: 15,
-        seed: 9,
-        ..ModelSpec::default()
-    };
+    let spec = digits_rbm(15, 9);
     const EPOCHS: usize = 1200;
     let start_training = |sim: &mut Simulation| {
         sim.apply(Command::SetRbmRule(RbmRule::RateEndEpoch(Some(EPOCHS))))
@@ -675,14 +666,7 @@ fn every_point_measured_beside_training_is_the_exact_figure_of_its_update() {
 fn a_point_in_flight_when_k_changes_stays_in_the_run_it_was_taken_in() {
     // A new k opens a new rule run at the next update. A point taken before, still being
     // measured, belongs to the old run at the old run's update, never to the new one.
-    let mut sim = Simulation::new(ModelSpec {
-        kind: ModelKind::Rbm,
-        source: TrainingSource::Digits,
-        hidden: 15,
-        seed: 4,
-        ..ModelSpec::default()
-    })
-    .expect("digits RBM");
+    let mut sim = Simulation::new(digits_rbm(15, 4)).expect("digits RBM");
     sim.apply(Command::Train(true)).expect("train");
     let started = Instant::now();
     let mut k = 1;

@@ -403,10 +403,12 @@ impl<'a> StateBlocks<'a> {
 /// `log Σ` is computed alone and the blocks are summed in order on the calling thread, so the
 /// result has the same bits whatever the number of threads.
 pub fn log_partition(rbm: &Rbm) -> Result<f64, EngineError> {
-    log_partition_on(
-        rbm,
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-    )
+    log_partition_on(rbm, all_processors())
+}
+
+/// The processors this machine offers (1 if it will not say): the most threads worth using.
+pub fn all_processors() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// [`log_partition`] on at most `max_threads` threads (1: on the calling thread alone, for a
@@ -494,11 +496,7 @@ fn block_log_sums(blocks: &StateBlocks, first: usize, out: &mut [f64]) -> Result
 /// Mean exact log-likelihood `mean_v(−F(v)) − log Z` in nats of each data matrix (rows 0/1),
 /// sharing one `log Z`.
 pub fn mean_log_likelihoods(rbm: &Rbm, sets: &[ArrayView2<f32>]) -> Result<Vec<f64>, EngineError> {
-    mean_log_likelihoods_on(
-        rbm,
-        sets,
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-    )
+    mean_log_likelihoods_on(rbm, sets, all_processors())
 }
 
 /// [`mean_log_likelihoods`] with log Z on at most `max_threads` threads (the same bits).

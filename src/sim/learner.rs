@@ -12,6 +12,7 @@ use crate::engine::exact;
 use crate::engine::learning::{self, LearningSettings, PhaseStats};
 use crate::engine::math::sigmoid;
 use crate::engine::patterns::PatternSet;
+use crate::engine::rbm_exact;
 use crate::engine::rbm_train::{RbmTrainConfig, RbmTrainer, cd_walk, matrix_from_patterns};
 use crate::engine::{EngineError, SimRng};
 use serde::{Deserialize, Serialize};
@@ -481,7 +482,7 @@ impl Learner {
         let threads = if self.training {
             1
         } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
+            rbm_exact::all_processors()
         };
         self.pending.push_back(PendingPoint::start(
             rbm.clone(),
@@ -524,8 +525,8 @@ impl Learner {
         let start = Instant::now();
         let used_before = thread_time(start);
         let held_out = self.held_out_matrix()?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let (train, held_out) = rbm_metrics::curve_values(rbm, data, held_out.as_ref(), threads)?;
+        let (train, held_out) =
+            rbm_metrics::curve_values(rbm, data, held_out.as_ref(), rbm_exact::all_processors())?;
         let values = PointValues {
             train,
             held_out,
@@ -535,14 +536,13 @@ impl Learner {
         // Whether the next point is worth a thread of its own goes by the processor time this
         // one took: a moment without the processor must not send small models' points away.
         let cost = thread_time(start).saturating_sub(used_before);
-        self.add_point(self.place_here(rbm), values);
         self.measured_cost = Some(cost);
+        self.add_point(self.place_here(rbm), values);
         Ok(())
     }
 
     /// Adds measured values to the curves where they were taken.
     fn add_point(&mut self, place: PointPlace, values: PointValues) {
-        self.measured_cost = Some(values.spent);
         self.metrics.add_measuring(values.spent);
         if let (true, Some(x)) = (values.exact, place.run_updates) {
             self.saved.rule_runs.record_point(x, values.train);
@@ -585,7 +585,11 @@ impl Learner {
     /// idle thread does not try that update again).
     fn add_outcome(&mut self, place: PointPlace, outcome: Result<PointValues, EngineError>) {
         match outcome {
-            Ok(values) => self.add_point(place, values),
+            Ok(values) => {
+                // Measured on a thread of its own: `spent` is that thread's processor time.
+                self.measured_cost = Some(values.spent);
+                self.add_point(place, values);
+            }
             Err(e) => {
                 self.failed_at = Some(place.updates as usize);
                 self.failures.push(e);
